@@ -1,0 +1,15 @@
+import { defineConfig } from 'vitest/config';
+import { SummaryLineReporter } from './test/summary-reporter.ts';
+
+export default defineConfig({
+  test: {
+    include: ['**/*.test.ts'],
+    exclude: ['node_modules/**', '**/dist/**', '.livelens/**'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    // Tests that start servers pick free ports themselves, so files may run in parallel.
+    pool: 'forks',
+    env: { TZ: 'UTC' },
+    reporters: ['default', new SummaryLineReporter()],
+  },
+});
