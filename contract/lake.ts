@@ -60,6 +60,20 @@ export function toLakeRow(e: EnrichedEvent): LakeEventRow {
   return row;
 }
 
+/**
+ * Lake layout under the data dir (Hive partitions, the layout Firehose
+ * dynamic partitioning writes and Athena reads), `dt` being the UTC date of
+ * `event_time` (events, dead letters: `received_at`) or of the order's `ts`:
+ *   lake/events/dt=YYYY-MM-DD/*.parquet        LAKE_EVENT_COLUMNS
+ *   lake/dead_letters/dt=YYYY-MM-DD/*.parquet  DeadLetter fields
+ *   lake/orders/dt=YYYY-MM-DD/*.parquet        LAKE_ORDER_COLUMNS
+ * Files may hold duplicates (re-reads, client retries, re-imports): readers
+ * count events once per event_id and order lines once per
+ * (retailer_id, order_id, product_id), the latest `imported_at` winning.
+ */
+export const LAKE_DIR = 'lake';
+export const LAKE_TABLES = { events: 'events', deadLetters: 'dead_letters', orders: 'orders' } as const;
+
 /** Order lines in the lake (SPEC section 3), under `lake/orders/`. */
 export const LAKE_ORDER_COLUMNS = {
   retailer_id: 'VARCHAR',
@@ -71,4 +85,6 @@ export const LAKE_ORDER_COLUMNS = {
   quantity: 'BIGINT',
   unit_price: 'DOUBLE',
   currency: 'VARCHAR',
+  /** When the line was imported (epoch ms); the latest import of a key wins. */
+  imported_at: 'BIGINT',
 } as const;
