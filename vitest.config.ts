@@ -9,7 +9,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Tests that start servers pick free ports themselves, so files may run in parallel.
     pool: 'forks',
-    env: { TZ: 'UTC' },
+    env: { TZ: 'UTC', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     reporters: ['default', new SummaryLineReporter()],
   },
 });
