@@ -1,0 +1,149 @@
+/**
+ * Lands a batch of NDJSON lines in the lake: stages them in a file, lets
+ * DuckDB parse and flatten them, drops duplicates (within the batch, and
+ * against a bounded memory of keys landed by earlier batches), writes one
+ * durable Parquet file per `dt` partition.
+ *
+ * @example
+ * const lander = await NdjsonLander.open({ dataDir, spec: EVENTS_TABLE });
+ * const r = await lander.land([recordData1, recordData2]); // { rows, landed, duplicates, malformed, files }
+ * lander.close();
+ */
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { openWriterSession, sqlString, type WriterSession } from '../lake/duckdb-session.ts';
+import { writePartitions } from '../lake/parquet-partitions.ts';
+import type { NdjsonTableSpec } from './lake-tables.ts';
+
+/** Keys remembered across batches for dedupe; older ones are forgotten (the query layer dedupes globally). */
+export const RECENT_KEYS_MAX = 1_000_000;
+/** Folder under the data dir for batches being landed. */
+export const STAGING_DIR = 'staging';
+
+export interface LandResult {
+  /** Non-blank lines handed in. */
+  lines: number;
+  /** Rows written to Parquet. */
+  landed: number;
+  /** Rows dropped because their key was in this batch already or landed recently. */
+  duplicates: number;
+  /** Lines that were not JSON objects with the required fields. */
+  malformed: number;
+  files: string[];
+}
+
+export interface NdjsonLanderOptions {
+  dataDir: string;
+  spec: NdjsonTableSpec;
+  recentKeysMax?: number;
+}
+
+export class NdjsonLander {
+  private batchNo = 0;
+
+  private constructor(
+    private readonly db: WriterSession,
+    private readonly opts: Required<NdjsonLanderOptions>,
+    private readonly stagingPath: string,
+  ) {}
+
+  static async open(opts: NdjsonLanderOptions): Promise<NdjsonLander> {
+    const db = await openWriterSession();
+    const full = { recentKeysMax: RECENT_KEYS_MAX, ...opts };
+    if (full.spec.dedupeKey) await db.con.run(`CREATE TABLE recent_keys (k VARCHAR, batch BIGINT)`);
+    const dir = join(opts.dataDir, STAGING_DIR);
+    await mkdir(dir, { recursive: true });
+    const stagingPath = join(dir, `${opts.spec.table}-${process.pid}-${randomBytes(4).toString('hex')}.ndjson`);
+    return new NdjsonLander(db, full, stagingPath);
+  }
+
+  /** Remembers keys already in the lake (e.g. from files landed before a crash) so they are not landed again. */
+  async rememberKeys(keys: readonly string[]): Promise<void> {
+    if (!this.opts.spec.dedupeKey || keys.length === 0) return;
+    const appender = await this.db.con.createAppender('recent_keys');
+    for (const k of keys) {
+      appender.appendVarchar(k);
+      appender.appendBigInt(0n);
+      appender.endRow();
+    }
+    appender.closeSync();
+  }
+
+  /** Lands the lines of `chunks` (each a whole number of NDJSON lines; a missing final newline is added). */
+  async land(chunks: readonly Uint8Array[]): Promise<LandResult> {
+    const { spec } = this.opts;
+    const con = this.db.con;
+    const batch = ++this.batchNo;
+    const parts: Uint8Array[] = [];
+    for (const c of chunks) {
+      if (c.byteLength === 0) continue;
+      parts.push(c);
+      if (c[c.byteLength - 1] !== 0x0a) parts.push(NEWLINE);
+    }
+    await writeFile(this.stagingPath, parts);
+    try {
+      const required = spec.requiredColumns.map((c) => `"${c}" IS NOT NULL`).join(' AND ');
+      const columns = `{${Object.entries(spec.readColumns).map(([k, v]) => `${sqlString(k)}: ${sqlString(v)}`).join(', ')}}`;
+      await con.run(
+        `CREATE OR REPLACE TEMP TABLE raw_batch AS SELECT * FROM read_ndjson(${sqlString(this.stagingPath)}, ` +
+          `columns = ${columns}, ignore_errors = true, maximum_object_size = 16777216)`,
+      );
+      const key = spec.dedupeKey ? `"${spec.dedupeKey}"` : undefined;
+      const dedupe = key
+        ? ` AND ${key} NOT IN (SELECT k FROM recent_keys) QUALIFY row_number() OVER (PARTITION BY ${key} ORDER BY received_at) = 1`
+        : '';
+      await con.run(
+        `CREATE OR REPLACE TEMP TABLE landing AS SELECT ${spec.selectList}, ${spec.dtExpression} AS dt FROM raw_batch WHERE ${required}${dedupe}`,
+      );
+      const counts = (await con.runAndReadAll(
+        `SELECT (SELECT count(*) FROM raw_batch WHERE ${required}), (SELECT count(*) FROM landing)`,
+      )).getRowsJson()[0]!.map(Number);
+      const [usable, landed] = counts as [number, number];
+      const files = await writePartitions(con, { dataDir: this.opts.dataDir, table: spec.table, source: 'landing', columns: spec.outputColumns });
+      if (key) await this.rememberBatch(key, batch);
+      const lines = countLines(parts);
+      return { lines, landed, duplicates: usable - landed, malformed: lines - usable, files };
+    } finally {
+      await rm(this.stagingPath, { force: true });
+    }
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  private async rememberBatch(key: string, batch: number): Promise<void> {
+    const con = this.db.con;
+    await con.run(`INSERT INTO recent_keys SELECT ${key}, ${batch} FROM landing`);
+    const total = Number((await con.runAndReadAll('SELECT count(*) FROM recent_keys')).getRowsJson()[0]![0]);
+    if (total <= this.opts.recentKeysMax) return;
+    // Forget whole batches, oldest first, until the memory is within bounds again.
+    await con.run(
+      `DELETE FROM recent_keys WHERE batch <= (SELECT batch FROM recent_keys ORDER BY batch DESC LIMIT 1 OFFSET ${this.opts.recentKeysMax})`,
+    );
+  }
+}
+
+const NEWLINE = new Uint8Array([0x0a]);
+
+/** Non-blank lines in the chunks (blank lines are skipped by the reader, as unpackRecord does). */
+function countLines(parts: readonly Uint8Array[]): number {
+  let n = 0;
+  for (const p of parts) {
+    let start = 0;
+    while (start < p.byteLength) {
+      let end = p.indexOf(0x0a, start);
+      if (end === -1) end = p.byteLength;
+      for (let i = start; i < end; i++) {
+        const b = p[i]!;
+        if (b !== 0x20 && b !== 0x09 && b !== 0x0d) {
+          n++;
+          break;
+        }
+      }
+      start = end + 1;
+    }
+  }
+  return n;
+}

@@ -1,0 +1,51 @@
+/**
+ * Writes a staged DuckDB table out as one Parquet file per `dt` partition,
+ * each made durable before the function returns.
+ *
+ * @example
+ * const files = await writePartitions(db.con, { dataDir, table: 'events', source: 'batch', columns: LAKE_COLUMN_NAMES });
+ * // ['.livelens/lake/events/dt=2026-11-28/part-...parquet']
+ */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { publishFile, TEMP_SUFFIX } from './durable-file.ts';
+import { sqlString } from './duckdb-session.ts';
+import { newPartFileName, partitionDir, type LakeTable } from './partitions.ts';
+
+/** Parquet compression of every lake file (Athena and DuckDB both read it). */
+export const PARQUET_COMPRESSION = 'zstd';
+/** Rows per Parquet row group: DuckDB's default, large enough for fast scans. */
+export const PARQUET_ROW_GROUP_ROWS = 122_880;
+
+export interface WritePartitionsOptions {
+  dataDir: string;
+  table: LakeTable;
+  /** A table or view in `con` with the output columns plus a `dt` VARCHAR column. */
+  source: string;
+  /** Output columns, in order (the `dt` column is not written: it is the folder). */
+  columns: readonly string[];
+  /** Extra ORDER BY for the rows within a file (better compression, stable output). */
+  orderBy?: string;
+}
+
+/** Returns the paths of the files written (none when `source` is empty). */
+export async function writePartitions(con: DuckDBConnection, opts: WritePartitionsOptions): Promise<string[]> {
+  const dts = (await con.runAndReadAll(`SELECT DISTINCT dt FROM ${opts.source} ORDER BY dt`)).getRowsJson().map((r) => String(r[0]));
+  const written: string[] = [];
+  const columnList = opts.columns.map((c) => `"${c}"`).join(', ');
+  const order = opts.orderBy ? ` ORDER BY ${opts.orderBy}` : '';
+  for (const dt of dts) {
+    const dir = partitionDir(opts.dataDir, opts.table, dt);
+    await mkdir(dir, { recursive: true });
+    const finalPath = join(dir, newPartFileName());
+    const tempPath = finalPath + TEMP_SUFFIX;
+    await con.run(
+      `COPY (SELECT ${columnList} FROM ${opts.source} WHERE dt = ${sqlString(dt)}${order}) TO ${sqlString(tempPath)} ` +
+        `(FORMAT parquet, COMPRESSION ${PARQUET_COMPRESSION}, ROW_GROUP_SIZE ${PARQUET_ROW_GROUP_ROWS})`,
+    );
+    await publishFile(tempPath, finalPath);
+    written.push(finalPath);
+  }
+  return written;
+}
