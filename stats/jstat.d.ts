@@ -1,0 +1,16 @@
+/** The few jStat distribution functions the statistics engine uses (jstat ships no types). */
+declare module 'jstat' {
+  interface ContinuousDistribution2 {
+    cdf(x: number, a: number, b: number): number;
+    inv(p: number, a: number, b: number): number;
+  }
+  interface ContinuousDistribution1 {
+    cdf(x: number, dof: number): number;
+    inv(p: number, dof: number): number;
+  }
+  export const jStat: {
+    normal: ContinuousDistribution2;
+    studentt: ContinuousDistribution1;
+    chisquare: ContinuousDistribution1;
+  };
+}
