@@ -1,0 +1,289 @@
+/**
+ * The ground truth: every number the reports should show, computed from what
+ * the simulator planted, by SPEC section 4's definitions, with no SQL.
+ *
+ * @example
+ * const truth = computeTruth({ world, sessions, lines, clickIds, variants });
+ * truth.conversion.creator; // [{ creator_id: 'cr-ava', currency: 'USD', viewers: 120, buyers: 31, ... }]
+ */
+import { AA_EXPERIMENT, SHOW_FORMAT_EXPERIMENT } from './catalog.ts';
+import { attribute, DEFAULT_WINDOW_MS, type ClickFact } from './attribution.ts';
+import { planOrders, type OrderLine } from './orders.ts';
+import { quantileCont } from './quantile.ts';
+import type { PlannedSession } from './sessions.ts';
+import type { World } from './world.ts';
+
+/** The SDK's heartbeat period the latency samples are expected at (sdk default). */
+export const EXPECTED_HEARTBEAT_MS = 10_000;
+
+export type ConversionDimension = 'creator' | 'show' | 'offer' | 'region';
+const KEY_COLUMN = { creator: 'creator_id', show: 'show_id', offer: 'offer_id', region: 'region' } as const;
+
+export interface ConversionTruthRow {
+  /** The group key, under its SPEC name (`creator_id`, `show_id`, `offer_id`, `region`). */
+  [key: string]: string | number | null;
+  currency: string | null;
+  viewers: number;
+  clickers: number;
+  buyers: number;
+  orders: number;
+  units: number;
+  /** Σ quantity × unit_price in this currency, rounded to cents. */
+  revenue: number;
+  conversion_rate: number;
+}
+
+export interface QoeTruthRow {
+  region: string;
+  sessions: number;
+  startup_p50_ms: number | null;
+  startup_p95_ms: number | null;
+  /** Σ buffer_ms / (Σ watch_ms + Σ buffer_ms), as a fraction. */
+  rebuffer_ratio: number;
+  rebuffers_per_minute: number;
+  /** From heartbeats expected every EXPECTED_HEARTBEAT_MS: compare within a tolerance. */
+  latency_p50_ms: number | null;
+  latency_p95_ms: number | null;
+  latency_p99_ms: number | null;
+  /** Sessions with a fatal error / sessions, as a fraction. */
+  playback_failure_ratio: number;
+  watch_ms: number;
+  buffer_ms: number;
+  rebuffers: number;
+}
+
+export interface ExperimentTruth {
+  experiment_id: string;
+  weights: number[];
+  variants: { variant: string; viewers: number; converters: number; conversion_rate: number; clicks: number }[];
+  /** The lift planted on each click's chance to become an order. */
+  planted_buy_rate_lift: number;
+  /**
+   * Relative lift in conversion if every viewer had been in the second arm
+   * versus every viewer in the first, from the same planted draws (the
+   * finite-population estimand the experiment's interval should cover).
+   */
+  true_relative_lift: number;
+}
+
+export interface GroundTruth {
+  seed: number;
+  window_ms: number;
+  totals: { viewers: number; sessions: number; clicks: number; order_lines: number; attributed_lines: number; revenue_by_currency: Record<string, number> };
+  conversion: Record<ConversionDimension, ConversionTruthRow[]>;
+  qoe: { region: QoeTruthRow[] };
+  experiments: Record<string, ExperimentTruth>;
+}
+
+export interface TruthInputs {
+  world: World;
+  sessions: readonly PlannedSession[];
+  lines: readonly OrderLine[];
+  /** click key → the `click_id` the SDK made. */
+  clickIds: ReadonlyMap<string, string>;
+  /** experiment id → viewer id → variant the SDK assigned. */
+  variants: ReadonlyMap<string, ReadonlyMap<string, string>>;
+  windowMs?: number;
+}
+
+const cents = (c: number): number => Math.round(c) / 100;
+
+export function clickFacts(sessions: readonly PlannedSession[], clickIds: ReadonlyMap<string, string>): ClickFact[] {
+  const out: ClickFact[] = [];
+  for (const s of sessions) {
+    for (const c of s.clicks) {
+      const clickId = clickIds.get(c.clickKey);
+      if (clickId === undefined) continue;
+      out.push({
+        clickId,
+        retailerId: s.retailerId,
+        viewerId: s.viewerId,
+        ...(s.userId !== undefined ? { userId: s.userId } : {}),
+        productId: c.productId,
+        offerId: c.offerId,
+        showId: s.showId,
+        creatorId: s.creatorId,
+        region: s.region,
+        atMs: c.atMs,
+      });
+    }
+  }
+  return out;
+}
+
+function conversionRows(
+  dim: ConversionDimension,
+  sessions: readonly PlannedSession[],
+  clicks: readonly ClickFact[],
+  attributed: ReadonlyMap<OrderLine, ClickFact>,
+): ConversionTruthRow[] {
+  const keyOfClick = (c: ClickFact): string => (dim === 'creator' ? c.creatorId : dim === 'show' ? c.showId : dim === 'offer' ? c.offerId : c.region);
+  const viewers = new Map<string, Set<string>>();
+  const add = (k: string, v: string): void => {
+    const set = viewers.get(k) ?? new Set<string>();
+    set.add(v);
+    viewers.set(k, set);
+  };
+  for (const s of sessions) {
+    if (dim === 'offer') for (const cue of s.cues) add(cue.offerId, s.viewerId);
+    else add(dim === 'creator' ? s.creatorId : dim === 'show' ? s.showId : s.region, s.viewerId);
+  }
+  for (const c of clicks) add(keyOfClick(c), c.viewerId);
+  const clickers = new Map<string, Set<string>>();
+  for (const c of clicks) clickers.set(keyOfClick(c), (clickers.get(keyOfClick(c)) ?? new Set()).add(c.viewerId));
+  type Acc = { buyers: Set<string>; orders: Set<string>; units: number; revenueCents: number };
+  const byCurrency = new Map<string, Map<string, Acc>>();
+  for (const [line, c] of attributed) {
+    const k = keyOfClick(c);
+    const m = byCurrency.get(k) ?? new Map<string, Acc>();
+    const acc = m.get(line.currency) ?? { buyers: new Set(), orders: new Set(), units: 0, revenueCents: 0 };
+    acc.buyers.add(c.viewerId);
+    acc.orders.add(`${line.retailerId}\u0000${line.orderId}`);
+    acc.units += line.quantity;
+    acc.revenueCents += line.quantity * line.unitPriceCents;
+    m.set(line.currency, acc);
+    byCurrency.set(k, m);
+  }
+  const rows: ConversionTruthRow[] = [];
+  for (const [k, vs] of [...viewers].sort(([a], [b]) => a.localeCompare(b))) {
+    const base = { [KEY_COLUMN[dim]]: k, viewers: vs.size, clickers: clickers.get(k)?.size ?? 0 };
+    const currencies = [...(byCurrency.get(k) ?? new Map<string, Acc>())].sort(([a], [b]) => a.localeCompare(b));
+    if (currencies.length === 0) {
+      rows.push({ ...base, currency: null, viewers: vs.size, clickers: base.clickers, buyers: 0, orders: 0, units: 0, revenue: 0, conversion_rate: 0 });
+    }
+    for (const [currency, a] of currencies) {
+      rows.push({
+        ...base,
+        currency,
+        viewers: vs.size,
+        clickers: base.clickers,
+        buyers: a.buyers.size,
+        orders: a.orders.size,
+        units: a.units,
+        revenue: cents(a.revenueCents),
+        conversion_rate: a.buyers.size / vs.size,
+      });
+    }
+  }
+  return rows;
+}
+
+/** Heartbeat moments expected for a session: every EXPECTED_HEARTBEAT_MS after play intent, and one at the end. */
+function expectedHeartbeats(s: PlannedSession): number {
+  const firstFrame = s.joinMs + s.startupMs;
+  let n = 1;
+  for (let t = s.joinMs + EXPECTED_HEARTBEAT_MS; t < s.leaveMs; t += EXPECTED_HEARTBEAT_MS) if (t > firstFrame) n++;
+  return n;
+}
+
+function qoeRows(sessions: readonly PlannedSession[]): QoeTruthRow[] {
+  const regions = [...new Set(sessions.map((s) => s.region))].sort();
+  return regions.map((region) => {
+    const mine = sessions.filter((s) => s.region === region);
+    const playing = mine.filter((s) => !s.fatal);
+    let bufferMs = 0;
+    let watchMs = 0;
+    let rebuffers = 0;
+    const latencies: number[] = [];
+    for (const s of playing) {
+      const buffered = s.rebuffers.reduce((t, r) => t + r.durationMs, 0);
+      bufferMs += buffered;
+      watchMs += s.leaveMs - (s.joinMs + s.startupMs) - buffered;
+      rebuffers += s.rebuffers.length;
+      for (let i = expectedHeartbeats(s); i > 0; i--) latencies.push(s.latencyMs);
+    }
+    const startups = playing.map((s) => s.startupMs);
+    return {
+      region,
+      sessions: mine.length,
+      startup_p50_ms: quantileCont(startups, 0.5),
+      startup_p95_ms: quantileCont(startups, 0.95),
+      rebuffer_ratio: watchMs + bufferMs > 0 ? bufferMs / (watchMs + bufferMs) : 0,
+      rebuffers_per_minute: watchMs > 0 ? rebuffers / (watchMs / 60_000) : 0,
+      latency_p50_ms: quantileCont(latencies, 0.5),
+      latency_p95_ms: quantileCont(latencies, 0.95),
+      latency_p99_ms: quantileCont(latencies, 0.99),
+      playback_failure_ratio: mine.filter((s) => s.fatal).length / mine.length,
+      watch_ms: watchMs,
+      buffer_ms: bufferMs,
+      rebuffers,
+    };
+  });
+}
+
+function converters(attributed: ReadonlyMap<OrderLine, ClickFact>): Set<string> {
+  return new Set([...attributed.values()].map((c) => c.viewerId));
+}
+
+function experimentTruth(
+  id: string,
+  variants: readonly string[],
+  weights: readonly number[],
+  assigned: ReadonlyMap<string, string>,
+  sessions: readonly PlannedSession[],
+  converted: Set<string>,
+  plantedLift: number,
+  trueLift: number,
+): ExperimentTruth {
+  const clicksByViewer = new Map<string, number>();
+  for (const s of sessions) clicksByViewer.set(s.viewerId, (clicksByViewer.get(s.viewerId) ?? 0) + s.clicks.length);
+  return {
+    experiment_id: id,
+    weights: [...weights],
+    variants: variants.map((variant) => {
+      const vs = [...assigned].filter(([, v]) => v === variant).map(([viewer]) => viewer);
+      const conv = vs.filter((v) => converted.has(v)).length;
+      return { variant, viewers: vs.length, converters: conv, conversion_rate: vs.length ? conv / vs.length : 0, clicks: vs.reduce((t, v) => t + (clicksByViewer.get(v) ?? 0), 0) };
+    }),
+    planted_buy_rate_lift: plantedLift,
+    true_relative_lift: trueLift,
+  };
+}
+
+/** Computes every expected report number from the planted world and what the SDK assigned. */
+export function computeTruth(inputs: TruthInputs): GroundTruth {
+  const windowMs = inputs.windowMs ?? DEFAULT_WINDOW_MS;
+  const clicks = clickFacts(inputs.sessions, inputs.clickIds);
+  const attributed = attribute(clicks, inputs.lines, windowMs);
+  const revenueByCurrency: Record<string, number> = {};
+  for (const line of attributed.keys()) revenueByCurrency[line.currency] = (revenueByCurrency[line.currency] ?? 0) + line.quantity * line.unitPriceCents;
+  // Potential outcomes: the same draws with every viewer in one arm, then in the other.
+  const clickIdOf = (k: string): string | undefined => inputs.clickIds.get(k);
+  const convertedIfAll = (variant: string): number => {
+    const lines = planOrders(inputs.world, inputs.sessions, { variantOf: () => variant, clickIdOf });
+    return converters(attribute(clicks, lines, windowMs)).size;
+  };
+  const [control, treatment] = SHOW_FORMAT_EXPERIMENT.variants;
+  const trueLift = convertedIfAll(treatment) / convertedIfAll(control) - 1;
+  const converted = converters(attributed);
+  const none = new Map<string, string>();
+  return {
+    seed: inputs.world.options.seed,
+    window_ms: windowMs,
+    totals: {
+      viewers: new Set(inputs.sessions.map((s) => s.viewerId)).size,
+      sessions: inputs.sessions.length,
+      clicks: clicks.length,
+      order_lines: inputs.lines.length,
+      attributed_lines: attributed.size,
+      revenue_by_currency: Object.fromEntries(Object.entries(revenueByCurrency).map(([c, v]) => [c, cents(v)])),
+    },
+    conversion: {
+      creator: conversionRows('creator', inputs.sessions, clicks, attributed),
+      show: conversionRows('show', inputs.sessions, clicks, attributed),
+      offer: conversionRows('offer', inputs.sessions, clicks, attributed),
+      region: conversionRows('region', inputs.sessions, clicks, attributed),
+    },
+    qoe: { region: qoeRows(inputs.sessions) },
+    experiments: {
+      [SHOW_FORMAT_EXPERIMENT.id]: experimentTruth(
+        SHOW_FORMAT_EXPERIMENT.id, SHOW_FORMAT_EXPERIMENT.variants, SHOW_FORMAT_EXPERIMENT.weights,
+        inputs.variants.get(SHOW_FORMAT_EXPERIMENT.id) ?? none, inputs.sessions, converted, SHOW_FORMAT_EXPERIMENT.buyRateLift, trueLift,
+      ),
+      [AA_EXPERIMENT.id]: experimentTruth(
+        AA_EXPERIMENT.id, AA_EXPERIMENT.variants, AA_EXPERIMENT.weights,
+        inputs.variants.get(AA_EXPERIMENT.id) ?? none, inputs.sessions, converted, 0, 0,
+      ),
+    },
+  };
+}
