@@ -6,7 +6,10 @@
  * @example
  * studentTQuantile(0.975, 17.776) // 2.1028…
  */
-import { jStat } from 'jstat';
+import jstat from 'jstat';
+
+// jstat is CommonJS: Node's ESM loader only offers its module.exports as the default export.
+const { jStat } = jstat;
 
 /** Above this many degrees of freedom the t distribution is treated as normal (difference < 1e-7). */
 export const NORMAL_APPROX_MIN_DOF = 1e7;

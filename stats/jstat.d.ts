@@ -8,9 +8,12 @@ declare module 'jstat' {
     cdf(x: number, dof: number): number;
     inv(p: number, dof: number): number;
   }
-  export const jStat: {
+  interface JStat {
     normal: ContinuousDistribution2;
     studentt: ContinuousDistribution1;
     chisquare: ContinuousDistribution1;
-  };
+  }
+  /** CommonJS module.exports; imported as the default export under Node's ESM loader. */
+  const jstat: { jStat: JStat };
+  export default jstat;
 }
