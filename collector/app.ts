@@ -1,0 +1,135 @@
+/**
+ * The collector as a Hono app built from injected parts (keys, sinks, clock,
+ * limits), so tests drive it with `app.request()` and no server. Routes:
+ * `POST /v1/events` (SPEC section 2), `GET /healthz`, `GET /readyz`,
+ * `GET /metrics`.
+ *
+ * @example
+ * const app = createCollectorApp({ writeKeys: parseWriteKeys('k_12345678@acme'), sink, deadLetters });
+ * const res = await app.request('/v1/events', { method: 'POST', headers: {...}, body });
+ */
+import { Hono } from 'hono';
+import type { DeadLetter } from '../contract/enriched.ts';
+import { Counters } from './counters.ts';
+import { DEFAULT_ADDRESS_BURST_REQUESTS, DEFAULT_ADDRESS_REQUESTS_PER_SECOND, DEFAULT_KEY_BURST_EVENTS, DEFAULT_KEY_EVENTS_PER_SECOND, MAX_DEAD_LETTER_RAW_CHARS } from './limits.ts';
+import { createLogger, type Logger } from './log.ts';
+import { keysByValue, writeKeyAuth } from './middleware/auth/index.ts';
+import { cors } from './middleware/cors/index.ts';
+import { decodeBatch } from './middleware/decode/index.ts';
+import { DEFAULT_REGION_HEADER, enrichBatch } from './middleware/enrich/index.ts';
+import { addressRateLimit, keyRateLimit } from './middleware/limits/index.ts';
+import { validateBatch } from './middleware/validate/index.ts';
+import { SinkUnavailableError, type ClientAddress, type CollectorEnv, type DeadLetterSink, type EventSink, type RateLimits, type Rejection, type WriteKey } from './types.ts';
+
+export const DEFAULT_RATE_LIMITS: RateLimits = {
+  keyEventsPerSecond: DEFAULT_KEY_EVENTS_PER_SECOND,
+  keyBurstEvents: DEFAULT_KEY_BURST_EVENTS,
+  addressRequestsPerSecond: DEFAULT_ADDRESS_REQUESTS_PER_SECOND,
+  addressBurstRequests: DEFAULT_ADDRESS_BURST_REQUESTS,
+};
+
+export interface CollectorDeps {
+  writeKeys: readonly WriteKey[];
+  sink: EventSink;
+  deadLetters: DeadLetterSink;
+  /** Server clock (epoch ms); injectable for the time-bound tests. */
+  now?: () => number;
+  /** Trusted header carrying the viewer's country. */
+  regionHeader?: string;
+  rateLimits?: RateLimits;
+  /** The client's address for rate limiting; the platform adapter supplies it. */
+  clientAddress?: ClientAddress;
+  counters?: Counters;
+  log?: Logger;
+  /** Cleared on shutdown: new batches then get 503 while the sinks drain. */
+  lifecycle?: { accepting: boolean };
+}
+
+/** The event as received, for a dead letter (bounded so a huge event cannot bloat the output). */
+function rawText(event: unknown): string {
+  let text: string;
+  try {
+    text = JSON.stringify(event) ?? String(event);
+  } catch {
+    text = String(event);
+  }
+  return text.length > MAX_DEAD_LETTER_RAW_CHARS ? text.slice(0, MAX_DEAD_LETTER_RAW_CHARS) : text;
+}
+
+export function createCollectorApp(deps: CollectorDeps): Hono<CollectorEnv> {
+  const now = deps.now ?? Date.now;
+  const counters = deps.counters ?? new Counters();
+  const log = deps.log ?? createLogger();
+  const lifecycle = deps.lifecycle ?? { accepting: true };
+  const limits = deps.rateLimits ?? DEFAULT_RATE_LIMITS;
+  const keys = keysByValue(deps.writeKeys);
+  const app = new Hono<CollectorEnv>();
+
+  app.onError((err, c) => {
+    log.error({ err: err.message }, 'request failed');
+    counters.countResponse(500);
+    return c.json({ error: 'internal error; the batch was not accepted, retry later' }, 500);
+  });
+
+  app.get('/healthz', (c) => c.json({ ok: true }));
+  app.get('/readyz', (c) => {
+    const status = deps.sink.status();
+    const ready = lifecycle.accepting && status.healthy;
+    return c.json({ ready, accepting: lifecycle.accepting, ...status }, ready ? 200 : 503);
+  });
+  app.get('/metrics', (c) => c.json({ ...counters.snapshot(), sink: deps.sink.status() }));
+
+  app.use('/v1/events', cors(keys), async (c, next) => {
+    c.set('receivedAt', now());
+    await next();
+    counters.countResponse(c.res.status);
+  });
+  app.post(
+    '/v1/events',
+    addressRateLimit(limits, deps.clientAddress ?? (() => undefined), now),
+    writeKeyAuth(keys),
+    async (c, next) => {
+      if (!lifecycle.accepting) {
+        return c.json({ error: 'collector is shutting down; retry later' }, 503, { 'retry-after': '1' });
+      }
+      return next();
+    },
+    decodeBatch(),
+    keyRateLimit(limits, now),
+    validateBatch(),
+    enrichBatch(deps.regionHeader ?? DEFAULT_REGION_HEADER),
+    async (c) => {
+      const rejected: Rejection[] = c.var.rejected;
+      const enriched = c.var.enriched;
+      const retailer = c.var.writeKey.retailer;
+      if (rejected.length > 0) {
+        counters.rejected += rejected.length;
+        const events = c.var.envelope.events;
+        const letters: DeadLetter[] = rejected.map((r) => ({
+          retailer_id: retailer,
+          received_at: c.var.receivedAt,
+          index: r.index,
+          error: r.error,
+          raw: rawText(events[r.index]),
+        }));
+        await deps.deadLetters.write(letters).then(
+          () => void (counters.dead_lettered += letters.length),
+          (err: Error) => log.error({ err: err.message, retailer, lost: letters.length }, 'dead letters not written'),
+        );
+      }
+      if (enriched.length > 0) {
+        try {
+          await deps.sink.write(enriched);
+        } catch (err) {
+          if (err instanceof SinkUnavailableError) {
+            return c.json({ error: err.message }, 503, { 'retry-after': String(err.retryAfterSeconds) });
+          }
+          throw err;
+        }
+        counters.accepted += enriched.length;
+      }
+      return c.json({ accepted: enriched.length, rejected });
+    },
+  );
+  return app;
+}

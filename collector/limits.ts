@@ -1,0 +1,50 @@
+/**
+ * The collector's own limits and timings (the wire limits live in
+ * contract/limits.ts). Each is a named constant with its unit; the ones an
+ * operator may change are also settings (collector/config.ts).
+ */
+
+/** Per write key: sustained events per second, and the burst a key may spend at once. */
+export const DEFAULT_KEY_EVENTS_PER_SECOND = 50_000;
+export const DEFAULT_KEY_BURST_EVENTS = 100_000;
+/** Per client address: sustained requests per second, and the burst. */
+export const DEFAULT_ADDRESS_REQUESTS_PER_SECOND = 100;
+export const DEFAULT_ADDRESS_BURST_REQUESTS = 200;
+/** Token buckets tracked per limiter before the least recently created are dropped (bounds memory). */
+export const MAX_TRACKED_BUCKETS = 100_000;
+
+/** Largest `raw` text kept in one dead letter (characters); longer input is truncated. */
+export const MAX_DEAD_LETTER_RAW_CHARS = 8 * 1024;
+
+/** Kinesis PutRecords hard limits per call. */
+export const MAX_PUT_RECORDS_PER_CALL = 500;
+export const MAX_PUT_BYTES_PER_CALL = 5 * 1024 * 1024;
+/** How long a record may wait for more to fill its PutRecords call. */
+export const DEFAULT_LINGER_MS = 10;
+/** PutRecords calls in flight at once per stream. */
+export const MAX_PUTS_IN_FLIGHT = 8;
+/** Attempts per record (first try included) before it is handed to the spool. */
+export const MAX_PUT_ATTEMPTS = 4;
+/** Exponential backoff between attempts: base and cap (full jitter is applied). */
+export const PUT_BACKOFF_BASE_MS = 50;
+export const PUT_BACKOFF_CAP_MS = 1_000;
+/** Records waiting for a PutRecords call; beyond this, new batches go straight to the spool (bounds memory). */
+export const MAX_QUEUED_RECORDS = 5_000;
+
+/** Total spool size on disk; when full and the stream is down, the collector answers 503. */
+export const DEFAULT_SPOOL_MAX_BYTES = 512 * 1024 * 1024;
+/** A spool or dead-letter segment is closed and a new one started past this size. */
+export const SEGMENT_MAX_BYTES = 8 * 1024 * 1024;
+/** A dead-letter segment is closed after this long, so the lake sees it promptly. */
+export const DEAD_LETTER_SEGMENT_MAX_AGE_MS = 60_000;
+/** Pause between spool drain attempts while the stream is down. */
+export const DRAIN_RETRY_MS = 1_000;
+/** Records sent per PutRecords call while draining the spool. */
+export const DRAIN_RECORDS_PER_CALL = 100;
+
+/** Retry-After (seconds) on a 503 (stream down, spool full). */
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
+/** Longest a SIGTERM drain may take before the process exits anyway. */
+export const SHUTDOWN_DRAIN_TIMEOUT_MS = 20_000;
+/** Distinct user agents whose device class is cached. */
+export const MAX_CACHED_USER_AGENTS = 1_000;

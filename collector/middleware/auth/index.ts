@@ -1,0 +1,38 @@
+/**
+ * Write-key authentication (SPEC section 2): the key comes in the
+ * `x-write-key` header or the `key` query parameter (sendBeacon cannot set
+ * headers). An unknown key gets 401 and nothing is stored; a browser whose
+ * Origin the key does not allow gets 403.
+ *
+ * @example
+ * app.post('/v1/events', writeKeyAuth(new Map([[k.key, k]])), handler);
+ * // handler reads c.var.writeKey.retailer
+ */
+import type { MiddlewareHandler } from 'hono';
+import type { CollectorEnv, WriteKey } from '../../types.ts';
+import { originAllowed } from '../cors/index.ts';
+
+export const WRITE_KEY_HEADER = 'x-write-key';
+export const WRITE_KEY_QUERY = 'key';
+
+/** Indexes keys by their value, for the middleware. */
+export function keysByValue(keys: readonly WriteKey[]): Map<string, WriteKey> {
+  return new Map(keys.map((k) => [k.key, k]));
+}
+
+export function writeKeyAuth(keys: ReadonlyMap<string, WriteKey>): MiddlewareHandler<CollectorEnv> {
+  return async (c, next) => {
+    const given = c.req.header(WRITE_KEY_HEADER) ?? c.req.query(WRITE_KEY_QUERY);
+    if (given === undefined || given === '') {
+      return c.json({ error: `missing write key: send it in the ${WRITE_KEY_HEADER} header or the ${WRITE_KEY_QUERY} query parameter` }, 401);
+    }
+    const key = keys.get(given);
+    if (!key) return c.json({ error: 'unknown write key' }, 401);
+    const origin = c.req.header('origin');
+    if (origin !== undefined && !originAllowed(key, origin)) {
+      return c.json({ error: `origin ${origin} is not allowed for this write key` }, 403);
+    }
+    c.set('writeKey', key);
+    return next();
+  };
+}

@@ -1,0 +1,41 @@
+/**
+ * Adds the server fields of SPEC section 2 to each valid event:
+ * `retailer_id` (the write key's), `received_at`, `event_time`, `region`
+ * (from the trusted CDN header, else `unknown`) and `device` (from the user
+ * agent). The client's address is never read here, so it is never stored.
+ *
+ * @example
+ * app.post('/v1/events', ..., enrichBatch('cloudfront-viewer-country'), (c) => c.json(c.var.enriched));
+ */
+import type { MiddlewareHandler } from 'hono';
+import type { EnrichedEvent } from '../../../contract/enriched.ts';
+import type { CollectorEnv } from '../../types.ts';
+import { deviceClass } from './device-class.ts';
+
+export const UNKNOWN_REGION = 'unknown';
+export const DEFAULT_REGION_HEADER = 'cloudfront-viewer-country';
+
+/** `us` / `US` -> `US`; anything but two letters -> `unknown`. */
+export function regionFrom(header: string | undefined): string {
+  if (header === undefined) return UNKNOWN_REGION;
+  const v = header.trim();
+  return /^[A-Za-z]{2}$/.test(v) ? v.toUpperCase() : UNKNOWN_REGION;
+}
+
+export function enrichBatch(regionHeader = DEFAULT_REGION_HEADER): MiddlewareHandler<CollectorEnv> {
+  const header = regionHeader.toLowerCase();
+  return async (c, next) => {
+    const retailer_id = c.var.writeKey.retailer;
+    const received_at = c.var.receivedAt;
+    const region = regionFrom(c.req.header(header));
+    const device = deviceClass(c.req.header('user-agent'));
+    const enriched: EnrichedEvent[] = new Array(c.var.valid.length);
+    let i = 0;
+    for (const v of c.var.valid) {
+      // The validated event is already a fresh copy, so it is extended in place.
+      enriched[i++] = Object.assign(v.event, { retailer_id, received_at, event_time: v.eventTime, region, device });
+    }
+    c.set('enriched', enriched);
+    await next();
+  };
+}

@@ -1,0 +1,174 @@
+/**
+ * Runs the collector on Node: the only file that knows @hono/node-server.
+ * It wires the real parts (Kinesis writer, spool, dead letters, socket
+ * address) into the Hono app and serves it; it does not start a Kinesis
+ * (cli/commands/serve.ts does, for the embedded default).
+ *
+ * @example
+ * const c = await startCollector({ dataDir: '.livelens', port: 0, kinesis: { endpoint, stream: 'livelens-events' } });
+ * await fetch(`${c.url}/v1/events`, { method: 'POST', headers: { 'x-write-key': c.writeKeys[0]!.key, ... }, body });
+ * await c.stop();
+ */
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { createAdaptorServer } from '@hono/node-server';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import type { Hono } from 'hono';
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import { createKinesisClient } from '../streams/kinesis-client.ts';
+import { EMBEDDED_STREAM_NAME } from '../streams/embedded-kinesis.ts';
+import { createCollectorApp, DEFAULT_RATE_LIMITS } from './app.ts';
+import { Counters } from './counters.ts';
+import { DEFAULT_LINGER_MS, DEFAULT_SPOOL_MAX_BYTES } from './limits.ts';
+import { createLogger, type Logger } from './log.ts';
+import { DEAD_LETTERS_DIR, FileDeadLetters } from './sinks/dead-letters/index.ts';
+import { DurableSink } from './sinks/durable/index.ts';
+import { KinesisWriter } from './sinks/kinesis/index.ts';
+import type { ClientAddress, CollectorEnv, EventSink, RateLimits, WriteKey } from './types.ts';
+import { generateDemoKey, parseWriteKeys } from './write-keys.ts';
+
+export const DEFAULT_PORT = 8787;
+export const DEFAULT_HOST = '127.0.0.1';
+export const SPOOL_DIR = 'spool';
+/** Longest wait for open requests to finish on stop before their connections are cut. */
+export const STOP_REQUESTS_TIMEOUT_MS = 5_000;
+
+export interface CollectorOptions {
+  /** Spool and dead letters live under it (`spool/`, `dead-letters/`). */
+  dataDir: string;
+  /** 0 picks a free port. Default 8787. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** `key@retailer[=origin1|origin2],...`; default: one generated demo key. */
+  writeKeys?: string;
+  /** The event stream (and optionally a dead-letter stream); default `livelens-events` on AWS. */
+  kinesis?: { endpoint?: string; stream: string; deadLetterStream?: string };
+  /** Trusted header with the viewer's country (default cloudfront-viewer-country). */
+  regionHeader?: string;
+  /** Trusted header with the client's address for rate limits (default: the socket address). */
+  clientAddressHeader?: string;
+  rateLimits?: Partial<RateLimits>;
+  spoolMaxBytes?: number;
+  lingerMs?: number;
+  /** Replaces the Kinesis + spool sink (benchmarks). */
+  sink?: EventSink;
+  /** Mounts more routes on the same app and port (e.g. the dashboard). */
+  extraRoutes?: (app: Hono<CollectorEnv>) => void;
+  log?: Logger;
+}
+
+export interface CollectorHandle {
+  /** `http://host:port` */
+  url: string;
+  port: number;
+  writeKeys: WriteKey[];
+  /** True when no keys were configured and a demo key was generated. */
+  generatedKey: boolean;
+  app: Hono<CollectorEnv>;
+  counters: Counters;
+  sink: EventSink;
+  /** Stops accepting, waits for open requests, drains the sinks, closes. */
+  stop(): Promise<void>;
+}
+
+function clientAddressFrom(header: string | undefined): ClientAddress {
+  if (header) {
+    const name = header.toLowerCase();
+    return (c) => c.req.header(name)?.split(',')[0]?.trim() || getConnInfo(c).remote.address;
+  }
+  return (c) => getConnInfo(c).remote.address;
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    const force = setTimeout(() => server.closeAllConnections(), STOP_REQUESTS_TIMEOUT_MS);
+    server.close(() => {
+      clearTimeout(force);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+}
+
+/** Starts the collector on Node and resolves once it listens. */
+export async function startCollector(options: CollectorOptions): Promise<CollectorHandle> {
+  const log = options.log ?? createLogger();
+  const generatedKey = options.writeKeys === undefined || options.writeKeys.trim() === '';
+  const writeKeys = generatedKey ? [generateDemoKey()] : parseWriteKeys(options.writeKeys!);
+  const counters = new Counters();
+  const kinesis = options.kinesis ?? { stream: EMBEDDED_STREAM_NAME };
+  const clients: KinesisClient[] = [];
+  const writerFor = (stream: string): KinesisWriter => {
+    // The writer retries on its own terms, so the SDK makes one attempt.
+    const client = createKinesisClient({ endpoint: kinesis.endpoint, maxAttempts: 1 });
+    clients.push(client);
+    return new KinesisWriter({
+      client,
+      stream,
+      lingerMs: options.lingerMs ?? DEFAULT_LINGER_MS,
+      onCallError: (err) => log.warn({ stream, err: err.message }, 'PutRecords failed'),
+    });
+  };
+  const sink =
+    options.sink ??
+    (await DurableSink.open({
+      writer: writerFor(kinesis.stream),
+      spoolDir: join(options.dataDir, SPOOL_DIR),
+      spoolMaxBytes: options.spoolMaxBytes ?? DEFAULT_SPOOL_MAX_BYTES,
+      counters,
+      log,
+    }));
+  const deadLetters = await FileDeadLetters.open({
+    dir: join(options.dataDir, DEAD_LETTERS_DIR),
+    writer: kinesis.deadLetterStream ? writerFor(kinesis.deadLetterStream) : undefined,
+  });
+  const lifecycle = { accepting: true };
+  const app = createCollectorApp({
+    writeKeys,
+    sink,
+    deadLetters,
+    regionHeader: options.regionHeader,
+    rateLimits: { ...DEFAULT_RATE_LIMITS, ...options.rateLimits },
+    clientAddress: clientAddressFrom(options.clientAddressHeader),
+    counters,
+    log,
+    lifecycle,
+  });
+  options.extraRoutes?.(app);
+  const server = createAdaptorServer({ fetch: app.fetch }) as Server;
+  const host = options.host ?? DEFAULT_HOST;
+  const port = await listen(server, options.port ?? DEFAULT_PORT, host);
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  log.info({ url, stream: kinesis.stream, retailers: [...new Set(writeKeys.map((k) => k.retailer))] }, 'collector listening');
+  let stopping: Promise<void> | null = null;
+  return {
+    url,
+    port,
+    writeKeys,
+    generatedKey,
+    app,
+    counters,
+    sink,
+    stop: () =>
+      (stopping ??= (async () => {
+        lifecycle.accepting = false;
+        await closeServer(server);
+        await sink.close();
+        await deadLetters.close();
+        for (const c of clients) c.destroy();
+        log.info(counters.snapshot(), 'collector stopped');
+      })()),
+  };
+}

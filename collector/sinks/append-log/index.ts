@@ -1,0 +1,210 @@
+/**
+ * An append-only log of NDJSON segment files in one folder, shared by the
+ * spool and the dead letters. Appends are group-committed: every append
+ * waiting while a write is in progress goes out in the next single
+ * write + fdatasync, and each append resolves only once its bytes are synced.
+ *
+ * Files: the segment being written is `<ms>-<seq>.ndjson.open`; a full (or
+ * old, or closed) segment is renamed to `<ms>-<seq>.ndjson` ("sealed") and
+ * never written again, so readers take only `*.ndjson` files. Names sort
+ * oldest first. A `.open` segment left by a crash is sealed at open.
+ *
+ * @example
+ * const log = await AppendLog.open({ dir: 'data/spool', maxBytes: 1e9 });
+ * await log.append(Buffer.from('{"a":1}\n'), 1);
+ * for (const seg of log.sealedSegments()) ...
+ */
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync } from 'node:fs';
+import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import { SEGMENT_MAX_BYTES } from '../../limits.ts';
+
+export const SEALED_SUFFIX = '.ndjson';
+export const OPEN_SUFFIX = '.ndjson.open';
+
+export interface AppendLogOptions {
+  dir: string;
+  /** Bound on all segments together; an append beyond it throws LogFullError. */
+  maxBytes: number;
+  segmentMaxBytes?: number;
+  /** Seal the open segment once it is this old (checked on each append and by `sealIfOlderThan`). */
+  segmentMaxAgeMs?: number;
+  now?: () => number;
+}
+
+export interface Segment {
+  path: string;
+  bytes: number;
+  lines: number;
+}
+
+export class LogFullError extends Error {
+  constructor(readonly dir: string, readonly maxBytes: number) {
+    super(`${dir} is full (${maxBytes} bytes)`);
+    this.name = 'LogFullError';
+  }
+}
+
+interface PendingAppend {
+  data: Buffer;
+  lines: number;
+  resolve: () => void;
+  reject: (err: Error) => void;
+}
+
+function countLines(data: Buffer): number {
+  let n = 0;
+  for (let i = data.indexOf(10); i !== -1; i = data.indexOf(10, i + 1)) n++;
+  return n;
+}
+
+export class AppendLog {
+  private readonly sealed: Segment[] = [];
+  private active: (Segment & { handle: FileHandle; openedAt: number }) | null = null;
+  private pending: PendingAppend[] = [];
+  private pendingBytes = 0;
+  private writing: Promise<void> | null = null;
+  private seq = 0;
+  private totalBytes = 0;
+  private totalLines = 0;
+  private closed = false;
+
+  private constructor(private readonly opts: Required<AppendLogOptions>) {}
+
+  static async open(options: AppendLogOptions): Promise<AppendLog> {
+    const log = new AppendLog({ segmentMaxBytes: SEGMENT_MAX_BYTES, segmentMaxAgeMs: Infinity, now: Date.now, ...options });
+    mkdirSync(options.dir, { recursive: true });
+    for (const name of readdirSync(options.dir).sort()) {
+      let path = join(options.dir, name);
+      if (name.endsWith(OPEN_SUFFIX)) {
+        const sealedPath = path.slice(0, -'.open'.length);
+        // Left by a crash: everything acknowledged in it was synced, so it is sealed as is.
+        renameSync(path, sealedPath);
+        path = sealedPath;
+      } else if (!name.endsWith(SEALED_SUFFIX)) continue;
+      const bytes = statSync(path).size;
+      if (bytes === 0) {
+        await unlink(path);
+        continue;
+      }
+      const lines = countLines(readFileSync(path));
+      log.sealed.push({ path, bytes, lines });
+      log.totalBytes += bytes;
+      log.totalLines += lines;
+    }
+    return log;
+  }
+
+  /** Bytes and lines in all segments, sealed and open. */
+  get bytes(): number {
+    return this.totalBytes;
+  }
+  get lines(): number {
+    return this.totalLines;
+  }
+  get segmentCount(): number {
+    return this.sealed.length + (this.active ? 1 : 0);
+  }
+  get maxBytes(): number {
+    return this.opts.maxBytes;
+  }
+
+  /**
+   * Appends NDJSON `data` holding `lines` lines; resolves once synced to disk.
+   * Throws LogFullError (without writing) when the log would exceed maxBytes,
+   * unless `force` (used to put back what was taken out).
+   */
+  append(data: Buffer, lines = countLines(data), force = false): Promise<void> {
+    if (this.closed) return Promise.reject(new Error(`${this.opts.dir} is closed`));
+    if (!force && this.totalBytes + this.pendingBytes + data.length > this.opts.maxBytes) {
+      return Promise.reject(new LogFullError(this.opts.dir, this.opts.maxBytes));
+    }
+    return new Promise<void>((resolve, reject) => {
+      this.pending.push({ data, lines, resolve, reject });
+      this.pendingBytes += data.length;
+      if (!this.writing) this.writing = this.writeLoop();
+    });
+  }
+
+  /** Sealed segments, oldest first (a snapshot; the open one is not included). */
+  sealedSegments(): Segment[] {
+    return [...this.sealed];
+  }
+
+  /** Seals the open segment (after pending appends land) so it can be read. */
+  async seal(): Promise<void> {
+    if (this.writing) await this.writing;
+    await this.sealActive();
+  }
+
+  /** Seals the open segment when it is older than the segment age limit. */
+  async sealIfOld(): Promise<void> {
+    if (this.active && this.opts.now() - this.active.openedAt >= this.opts.segmentMaxAgeMs) await this.seal();
+  }
+
+  /** Deletes a sealed segment (its contents were forwarded). */
+  async remove(segment: Segment): Promise<void> {
+    const i = this.sealed.findIndex((s) => s.path === segment.path);
+    if (i === -1) return;
+    this.sealed.splice(i, 1);
+    this.totalBytes -= segment.bytes;
+    this.totalLines -= segment.lines;
+    await unlink(segment.path).catch(() => undefined);
+  }
+
+  /** Waits for pending appends, seals the open segment and refuses further appends. */
+  async close(): Promise<void> {
+    if (this.writing) await this.writing;
+    this.closed = true;
+    await this.sealActive();
+  }
+
+  private async writeLoop(): Promise<void> {
+    while (this.pending.length > 0) {
+      const batch = this.pending;
+      this.pending = [];
+      this.pendingBytes = 0;
+      const data = batch.length === 1 ? batch[0]!.data : Buffer.concat(batch.map((p) => p.data));
+      const lines = batch.reduce((n, p) => n + p.lines, 0);
+      try {
+        const seg = await this.segmentFor(data.length);
+        await seg.handle.write(data);
+        await seg.handle.datasync();
+        seg.bytes += data.length;
+        seg.lines += lines;
+        this.totalBytes += data.length;
+        this.totalLines += lines;
+        for (const p of batch) p.resolve();
+        if (seg.bytes >= this.opts.segmentMaxBytes) await this.sealActive();
+      } catch (err) {
+        for (const p of batch) p.reject(err as Error);
+      }
+    }
+    this.writing = null;
+  }
+
+  private async segmentFor(size: number): Promise<NonNullable<AppendLog['active']>> {
+    const a = this.active;
+    if (a && (a.bytes + size <= this.opts.segmentMaxBytes || a.bytes === 0) && this.opts.now() - a.openedAt < this.opts.segmentMaxAgeMs) return a;
+    await this.sealActive();
+    const openedAt = this.opts.now();
+    const path = join(this.opts.dir, `${String(openedAt).padStart(14, '0')}-${String(this.seq++).padStart(6, '0')}${OPEN_SUFFIX}`);
+    const handle = await open(path, 'a');
+    this.active = { path, bytes: 0, lines: 0, handle, openedAt };
+    return this.active;
+  }
+
+  private async sealActive(): Promise<void> {
+    const a = this.active;
+    if (!a) return;
+    this.active = null;
+    await a.handle.close();
+    if (a.bytes === 0) {
+      await unlink(a.path).catch(() => undefined);
+      return;
+    }
+    const sealedPath = a.path.slice(0, -'.open'.length);
+    await rename(a.path, sealedPath);
+    this.sealed.push({ path: sealedPath, bytes: a.bytes, lines: a.lines });
+  }
+}
