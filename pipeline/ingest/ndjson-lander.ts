@@ -15,6 +15,7 @@ import { randomBytes } from 'node:crypto';
 import { openWriterSession, sqlString, type WriterSession } from '../lake/duckdb-session.ts';
 import { writePartitions } from '../lake/parquet-partitions.ts';
 import type { NdjsonTableSpec } from './lake-tables.ts';
+import { countNdjsonLines } from './ndjson-lines.ts';
 
 /** Keys remembered across batches for dedupe; older ones are forgotten (the query layer dedupes globally). */
 export const RECENT_KEYS_MAX = 1_000_000;
@@ -41,6 +42,7 @@ export interface NdjsonLanderOptions {
 
 export class NdjsonLander {
   private batchNo = 0;
+  private queue: Promise<unknown> = Promise.resolve();
 
   private constructor(
     private readonly db: WriterSession,
@@ -58,20 +60,32 @@ export class NdjsonLander {
     return new NdjsonLander(db, full, stagingPath);
   }
 
-  /** Remembers keys already in the lake (e.g. from files landed before a crash) so they are not landed again. */
-  async rememberKeys(keys: readonly string[]): Promise<void> {
-    if (!this.opts.spec.dedupeKey || keys.length === 0) return;
-    const appender = await this.db.con.createAppender('recent_keys');
-    for (const k of keys) {
-      appender.appendVarchar(k);
-      appender.appendBigInt(0n);
-      appender.endRow();
-    }
-    appender.closeSync();
+  /**
+   * Remembers the keys of lake files landed before a crash but never
+   * checkpointed, so their re-read does not land them twice.
+   */
+  async rememberKeysOf(files: readonly string[]): Promise<number> {
+    const key = this.opts.spec.dedupeKey;
+    if (!key || files.length === 0) return 0;
+    const list = `[${files.map(sqlString).join(', ')}]`;
+    await this.db.con.run(`INSERT INTO recent_keys SELECT "${key}", 0 FROM read_parquet(${list}) LIMIT ${this.opts.recentKeysMax}`);
+    return Number((await this.db.con.runAndReadAll('SELECT count(*) FROM recent_keys')).getRowsJson()[0]![0]);
   }
 
-  /** Lands the lines of `chunks` (each a whole number of NDJSON lines; a missing final newline is added). */
-  async land(chunks: readonly Uint8Array[]): Promise<LandResult> {
+  /**
+   * Lands the lines of `chunks` (each a whole number of NDJSON lines; a
+   * missing final newline is added). `fileName` fixes the Parquet file name
+   * (the same in every partition), so landing the same input again replaces
+   * its files instead of adding copies.
+   */
+  land(chunks: readonly Uint8Array[], fileName?: string): Promise<LandResult> {
+    // One staging file and one DuckDB connection: landings take turns.
+    const run = this.queue.then(() => this.landNow(chunks, fileName));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async landNow(chunks: readonly Uint8Array[], fileName: string | undefined): Promise<LandResult> {
     const { spec } = this.opts;
     const con = this.db.con;
     const batch = ++this.batchNo;
@@ -81,6 +95,7 @@ export class NdjsonLander {
       parts.push(c);
       if (c[c.byteLength - 1] !== 0x0a) parts.push(NEWLINE);
     }
+    if (parts.length === 0) return { lines: 0, landed: 0, duplicates: 0, malformed: 0, files: [] };
     await writeFile(this.stagingPath, parts);
     try {
       const required = spec.requiredColumns.map((c) => `"${c}" IS NOT NULL`).join(' AND ');
@@ -100,9 +115,9 @@ export class NdjsonLander {
         `SELECT (SELECT count(*) FROM raw_batch WHERE ${required}), (SELECT count(*) FROM landing)`,
       )).getRowsJson()[0]!.map(Number);
       const [usable, landed] = counts as [number, number];
-      const files = await writePartitions(con, { dataDir: this.opts.dataDir, table: spec.table, source: 'landing', columns: spec.outputColumns });
+      const files = await writePartitions(con, { dataDir: this.opts.dataDir, table: spec.table, source: 'landing', columns: spec.outputColumns, fileName });
       if (key) await this.rememberBatch(key, batch);
-      const lines = countLines(parts);
+      const lines = countNdjsonLines(parts);
       return { lines, landed, duplicates: usable - landed, malformed: lines - usable, files };
     } finally {
       await rm(this.stagingPath, { force: true });
@@ -126,24 +141,3 @@ export class NdjsonLander {
 }
 
 const NEWLINE = new Uint8Array([0x0a]);
-
-/** Non-blank lines in the chunks (blank lines are skipped by the reader, as unpackRecord does). */
-function countLines(parts: readonly Uint8Array[]): number {
-  let n = 0;
-  for (const p of parts) {
-    let start = 0;
-    while (start < p.byteLength) {
-      let end = p.indexOf(0x0a, start);
-      if (end === -1) end = p.byteLength;
-      for (let i = start; i < end; i++) {
-        const b = p[i]!;
-        if (b !== 0x20 && b !== 0x09 && b !== 0x0d) {
-          n++;
-          break;
-        }
-      }
-      start = end + 1;
-    }
-  }
-  return n;
-}

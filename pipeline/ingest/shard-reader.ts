@@ -5,7 +5,7 @@
  * throttling and transient errors.
  *
  * @example
- * const reader = new ShardReader(client, 'livelens-events', 'shardId-000000000000', checkpoint?.sequence_number);
+ * const reader = new ShardReader(client, 'livelens-events', 'shardId-000000000000', checkpoint?.sequence_number, signal);
  * const batch = await reader.next(); // { records, lastSequenceNumber, atTip, closed }
  */
 import {
@@ -57,6 +57,8 @@ export class ShardReader {
     readonly shardId: string,
     startAfter: string | undefined,
     private readonly signal?: AbortSignal,
+    /** The shard is already closed (ListShards gave an EndingSequenceNumber): its tip is its end. */
+    private readonly closedShard = false,
   ) {
     this.position = startAfter;
   }
@@ -75,7 +77,8 @@ export class ShardReader {
         this.iterator = out.NextShardIterator;
         this.ended = out.NextShardIterator === undefined || out.NextShardIterator === null;
         // Kinesis reports 0 ms behind at the tip; a short batch there means nothing else is waiting.
-        const atTip = this.ended || ((out.MillisBehindLatest ?? 0) === 0 && records.length < GET_RECORDS_LIMIT);
+        // A closed shard is at its tip only once GetRecords says it ended (no next iterator).
+        const atTip = this.ended || (!this.closedShard && (out.MillisBehindLatest ?? 0) === 0 && records.length < GET_RECORDS_LIMIT);
         return { records, lastSequenceNumber: this.position, atTip, closed: this.ended };
       } catch (err) {
         const name = errorName(err);

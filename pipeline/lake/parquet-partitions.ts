@@ -27,6 +27,8 @@ export interface WritePartitionsOptions {
   columns: readonly string[];
   /** Extra ORDER BY for the rows within a file (better compression, stable output). */
   orderBy?: string;
+  /** File name in every partition; default a new unique one (`newPartFileName`). A fixed name makes a re-write replace, not add. */
+  fileName?: string;
 }
 
 /** Returns the paths of the files written (none when `source` is empty). */
@@ -38,7 +40,7 @@ export async function writePartitions(con: DuckDBConnection, opts: WritePartitio
   for (const dt of dts) {
     const dir = partitionDir(opts.dataDir, opts.table, dt);
     await mkdir(dir, { recursive: true });
-    const finalPath = join(dir, newPartFileName());
+    const finalPath = join(dir, opts.fileName ?? newPartFileName());
     const tempPath = finalPath + TEMP_SUFFIX;
     await con.run(
       `COPY (SELECT ${columnList} FROM ${opts.source} WHERE dt = ${sqlString(dt)}${order}) TO ${sqlString(tempPath)} ` +

@@ -1,0 +1,138 @@
+/**
+ * `runIngest`: stream to lake. Consumes the events stream into
+ * `lake/events/` and, when they exist, the dead-letter stream and the
+ * collector's dead-letter segments into `lake/dead_letters/`, each with its
+ * own checkpoints under `<dataDir>/checkpoints/<stream>/`.
+ *
+ * Guarantee: at least once into the lake, never a skip (checkpoints follow
+ * durable Parquet). Duplicate event_ids are dropped within a run (within a
+ * landing and across the last RECENT_KEYS_MAX ids) and after a crash
+ * between a Parquet write and its checkpoint (the keys of the uncheckpointed
+ * files are remembered before reading again); the query layer also counts
+ * each event_id once, whatever reaches the lake.
+ *
+ * @example
+ * const stats = await runIngest({ dataDir: '.livelens', kinesis: { endpoint: 'http://127.0.0.1:4567', stream: 'livelens-events' }, once: true });
+ * stats.events.landed
+ */
+import { DescribeStreamSummaryCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
+import { createKinesisClient } from '../../streams/kinesis-client.ts';
+import { EMBEDDED_DEAD_LETTER_STREAM_NAME } from '../../streams/embedded-kinesis.ts';
+import { sleep } from './backoff.ts';
+import { CheckpointStore } from './checkpoints.ts';
+import { DEAD_LETTERS_TABLE, EVENTS_TABLE } from './lake-tables.ts';
+import { NdjsonLander } from './ndjson-lander.ts';
+import { landDeadLetterSegments, type SpoolLandStats } from './spool-dead-letters.ts';
+import { FLUSH_AGE_MS, StreamConsumer, type ConsumerStats, type FlushInfo } from './stream-consumer.ts';
+import { uncheckpointedFiles } from './uncheckpointed-files.ts';
+
+export interface IngestOptions {
+  dataDir: string;
+  kinesis: {
+    /** Endpoint override (kinesalite); absent means real Kinesis through the AWS SDK's defaults. */
+    endpoint?: string;
+    /** The events stream. */
+    stream: string;
+    region?: string;
+  };
+  /** Read every shard up to its current tip, land, checkpoint, return. */
+  once?: boolean;
+  /** Stops a continuous run; what was read is landed and checkpointed before the promise resolves. */
+  signal?: AbortSignal;
+  /** Dead-letter stream, read when it exists; `null` to skip. Default `livelens-dead-letters`. */
+  deadLetterStream?: string | null;
+  /** Land the collector's dead-letter segments from `<dataDir>/dead-letters/`. Default true. */
+  deadLetterSegments?: boolean;
+  /** Landing thresholds (defaults FLUSH_ROWS, FLUSH_AGE_MS) and polling pause. */
+  flushRows?: number;
+  flushAgeMs?: number;
+  idlePollMs?: number;
+  /** A client to use instead of one built from `kinesis` (tests, custom retries). */
+  client?: KinesisClient;
+  onFlush?: (flush: FlushInfo) => void;
+}
+
+export interface IngestStats {
+  events: ConsumerStats;
+  /** Dead letters read from the dead-letter stream (absent when it does not exist). */
+  deadLetterStream?: ConsumerStats;
+  deadLetterSegments: SpoolLandStats;
+  /** Keys of uncheckpointed files remembered at start (after a crash). */
+  recoveredKeys: number;
+  elapsedMs: number;
+}
+
+export async function runIngest(options: IngestOptions): Promise<IngestStats> {
+  const started = Date.now();
+  const client = options.client ?? createKinesisClient({ endpoint: options.kinesis.endpoint, region: options.kinesis.region });
+  const landers: NdjsonLander[] = [];
+  try {
+    const eventsLander = await NdjsonLander.open({ dataDir: options.dataDir, spec: EVENTS_TABLE });
+    landers.push(eventsLander);
+    const checkpoints = await new CheckpointStore(options.dataDir, options.kinesis.stream).loadAll();
+    const recoveredKeys = await eventsLander.rememberKeysOf(await uncheckpointedFiles(options.dataDir, 'events', checkpoints.values()));
+    const consumerOptions = {
+      client,
+      dataDir: options.dataDir,
+      once: options.once,
+      signal: options.signal,
+      flushRows: options.flushRows,
+      flushAgeMs: options.flushAgeMs,
+      idlePollMs: options.idlePollMs,
+      onFlush: options.onFlush,
+    };
+    const runs: Array<Promise<unknown>> = [];
+    const events = new StreamConsumer({ ...consumerOptions, stream: options.kinesis.stream, lander: eventsLander });
+    runs.push(events.run());
+
+    const deadLetterLander = await NdjsonLander.open({ dataDir: options.dataDir, spec: DEAD_LETTERS_TABLE });
+    landers.push(deadLetterLander);
+    const dlStream = options.deadLetterStream === undefined ? EMBEDDED_DEAD_LETTER_STREAM_NAME : options.deadLetterStream;
+    let deadLetters: StreamConsumer | undefined;
+    if (dlStream !== null && (await streamExists(client, dlStream))) {
+      deadLetters = new StreamConsumer({ ...consumerOptions, stream: dlStream, lander: deadLetterLander });
+      runs.push(deadLetters.run());
+    }
+    const segments: SpoolLandStats = { segments: 0, landed: 0, malformed: 0 };
+    if (options.deadLetterSegments !== false) {
+      runs.push(landSegmentsUntilDone(options, deadLetterLander, segments));
+    }
+    await Promise.all(runs);
+    return {
+      events: events.stats,
+      ...(deadLetters ? { deadLetterStream: deadLetters.stats } : {}),
+      deadLetterSegments: segments,
+      recoveredKeys,
+      elapsedMs: Date.now() - started,
+    };
+  } finally {
+    for (const l of landers) l.close();
+    if (!options.client) client.destroy();
+  }
+}
+
+/** Lands sealed dead-letter segments now and then every flushAgeMs until the run stops (with `once`: one pass). */
+async function landSegmentsUntilDone(options: IngestOptions, lander: NdjsonLander, total: SpoolLandStats): Promise<void> {
+  const landOnce = async () => {
+    const s = await landDeadLetterSegments(options.dataDir, lander);
+    total.segments += s.segments;
+    total.landed += s.landed;
+    total.malformed += s.malformed;
+  };
+  await landOnce();
+  if (options.once) return;
+  while (!options.signal?.aborted) {
+    await sleep(options.flushAgeMs ?? FLUSH_AGE_MS, options.signal);
+    await landOnce();
+  }
+}
+
+async function streamExists(client: KinesisClient, stream: string): Promise<boolean> {
+  try {
+    await client.send(new DescribeStreamSummaryCommand({ StreamName: stream }));
+    return true;
+  } catch (err) {
+    if ((err as { name?: string }).name === 'ResourceNotFoundException') return false;
+    throw err;
+  }
+}
