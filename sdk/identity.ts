@@ -1,0 +1,52 @@
+/**
+ * Who and which playback an event belongs to: a `viewer_id` kept per browser,
+ * a `session_id` per playback, a unique `event_id` per event.
+ *
+ * @example
+ * const newId = createIdFactory();
+ * const viewerId = loadViewerId(localStorage, newId); // same value after a reload
+ */
+import type { KeyValueStorage } from './queue.ts';
+
+/** Storage key of the persisted viewer id. */
+export const VIEWER_ID_KEY = 'livelens:viewer_id';
+/** Characters in a generated id: 22 × 6 bits = 132 random bits, inside the contract's 8–64 of [A-Za-z0-9_-]. */
+export const ID_CHARS = 22;
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/**
+ * Returns a function making random ids of ID_CHARS url-safe characters, from
+ * `crypto.getRandomValues` or, when given, from `random` (a seeded generator
+ * makes a simulation reproducible).
+ */
+export function createIdFactory(random?: () => number): () => string {
+  const bytes = new Uint8Array(ID_CHARS);
+  return () => {
+    if (random) for (let i = 0; i < ID_CHARS; i++) bytes[i] = Math.floor(random() * 64);
+    else globalThis.crypto.getRandomValues(bytes);
+    let id = '';
+    for (let i = 0; i < ID_CHARS; i++) id += ALPHABET[bytes[i]! & 63];
+    return id;
+  };
+}
+
+/**
+ * The viewer id stored under VIEWER_ID_KEY, created and stored on first use.
+ * Without usable storage (absent, private mode, blocked) the id lives in
+ * memory for this page only.
+ */
+export function loadViewerId(storage: KeyValueStorage | undefined, newId: () => string): string {
+  try {
+    const existing = storage?.getItem(VIEWER_ID_KEY);
+    if (existing && /^[A-Za-z0-9_-]{8,64}$/.test(existing)) return existing;
+  } catch {
+    // storage denied: fall through to a memory-only id
+  }
+  const id = newId();
+  try {
+    storage?.setItem(VIEWER_ID_KEY, id);
+  } catch {
+    // memory fallback
+  }
+  return id;
+}

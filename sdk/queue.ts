@@ -1,0 +1,103 @@
+/**
+ * The event store: events wait here until the collector acknowledges them.
+ * An interface (Snowplow's event store) with an in-memory implementation and
+ * one persisted to a key-value storage (localStorage in browsers), so that a
+ * reload or a crash loses nothing queued.
+ *
+ * When full, the oldest event is dropped and counted (`dropped`): under a long
+ * outage recent signals matter more than old ones, and memory stays bounded.
+ *
+ * @example
+ * const q = createPersistentStore(localStorage, 'livelens:queue:KEY');
+ * q.add(event); q.head(20); q.remove(new Set([event.event_id]));
+ */
+import type { LiveEvent } from '../contract/events.ts';
+
+/**
+ * Default for the most events a store holds (about 300 KB of JSON, well
+ * inside the 5 MB localStorage quota of every browser).
+ */
+export const MAX_QUEUED_EVENTS = 1000;
+
+/** Where events wait for delivery. */
+export interface EventStore {
+  /** Events waiting. */
+  count(): number;
+  /** Appends an event, dropping the oldest when full. */
+  add(event: LiveEvent): void;
+  /** The oldest `n` events, oldest first (not removed). */
+  head(n: number): LiveEvent[];
+  /** Removes the events with these ids (acknowledged or refused for good). */
+  remove(ids: ReadonlySet<string>): void;
+  /** Events dropped because the store was full, since it was created. */
+  dropped(): number;
+}
+
+/** The subset of the Web Storage API the persistent store uses. */
+export interface KeyValueStorage {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+}
+
+/** A store in memory only: lost on reload. */
+export function createMemoryStore(maxEvents = MAX_QUEUED_EVENTS, initial: LiveEvent[] = []): EventStore {
+  if (!(maxEvents >= 1)) throw new Error(`maxEvents must be at least 1, got ${maxEvents}`);
+  let events = initial.slice(-maxEvents);
+  let dropped = initial.length - events.length;
+  return {
+    count: () => events.length,
+    add(event) {
+      events.push(event);
+      if (events.length > maxEvents) {
+        events.shift();
+        dropped++;
+      }
+    },
+    head: (n) => events.slice(0, n),
+    remove(ids) {
+      if (ids.size) events = events.filter((e) => !ids.has(e.event_id));
+    },
+    dropped: () => dropped,
+  };
+}
+
+/**
+ * A store mirrored to `storage[key]` as a JSON array after every change in a
+ * task (writes are coalesced into one microtask, which still runs before the
+ * page can be unloaded). Corrupt or unreadable storage starts empty; a failing
+ * write (quota, private mode) leaves the memory copy working.
+ */
+export function createPersistentStore(storage: KeyValueStorage, key: string, maxEvents = MAX_QUEUED_EVENTS): EventStore {
+  let saved: LiveEvent[] = [];
+  try {
+    const parsed: unknown = JSON.parse(storage.getItem(key) ?? '[]');
+    if (Array.isArray(parsed)) saved = parsed as LiveEvent[];
+  } catch {
+    // corrupt JSON or storage denied: start empty
+  }
+  const memory = createMemoryStore(maxEvents, saved);
+  let pending = false;
+  const persist = () => {
+    if (pending) return;
+    pending = true;
+    queueMicrotask(() => {
+      pending = false;
+      try {
+        storage.setItem(key, JSON.stringify(memory.head(maxEvents)));
+      } catch {
+        // quota exceeded or storage denied: keep delivering from memory
+      }
+    });
+  };
+  return {
+    ...memory,
+    add(event) {
+      memory.add(event);
+      persist();
+    },
+    remove(ids) {
+      memory.remove(ids);
+      persist();
+    },
+  };
+}

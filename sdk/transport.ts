@@ -1,0 +1,148 @@
+/**
+ * Sends batches to the collector's `POST /v1/events` and says what to do next.
+ *
+ * Bodies are `text/plain` and the write key travels in the `key` query
+ * parameter, so every request is CORS-simple (no preflight) and the same URL
+ * works for `navigator.sendBeacon`, which can set neither headers nor a JSON
+ * type. `fetch` and `sendBeacon` are injected: tests and the Node simulator
+ * pass their own.
+ *
+ * @example
+ * const t = createTransport({ endpoint: 'https://c.example.com', writeKey: 'k' });
+ * const outcome = await t.send(JSON.stringify({ sent_at: Date.now(), events }));
+ */
+
+/**
+ * Bodies under this many bytes go with `fetch(..., { keepalive: true })`, so
+ * they survive the page being closed. Browsers cap the keepalive bytes in
+ * flight per page at 64 KiB (Fetch spec "inflight keepalive bytes"); larger
+ * bodies would be refused outright, so they go without keepalive.
+ */
+export const KEEPALIVE_MAX_BYTES = 60_000;
+/** First retry delay (ms); doubled on every further failure of the same batch. */
+export const RETRY_BASE_MS = 1_000;
+/** Longest retry delay from backoff alone (ms). */
+export const RETRY_MAX_MS = 60_000;
+/** Longest `Retry-After` honoured (ms); a larger value is clamped to this. */
+export const MAX_RETRY_AFTER_MS = 10 * 60_000;
+
+/** What the transport needs from a fetch response. */
+export interface ResponseLike {
+  status: number;
+  headers: { get(name: string): string | null };
+  text(): Promise<string>;
+}
+export type FetchLike = (
+  url: string,
+  init: { method: 'POST'; body: string; headers: Record<string, string>; keepalive: boolean },
+) => Promise<ResponseLike>;
+/** `navigator.sendBeacon`: true when the browser queued the body. */
+export type BeaconLike = (url: string, body: string) => boolean;
+
+/** What to do with the batch that was sent. */
+export type SendOutcome =
+  /** Stored by the collector, except the events at `rejected` indexes (refused for good). */
+  | { kind: 'ok'; rejected: number[] }
+  /** Not stored; try again later, not before `retryAfterMs` when given. */
+  | { kind: 'retry'; reason: string; retryAfterMs?: number }
+  /** Refused as a whole (400, 401, 413, ...); retrying cannot help. */
+  | { kind: 'drop'; reason: string };
+
+export interface TransportOptions {
+  /** Collector base URL; batches go to `${endpoint}/v1/events`. */
+  endpoint: string;
+  writeKey: string;
+  fetch?: FetchLike;
+  sendBeacon?: BeaconLike;
+  /** Epoch ms, used to read an HTTP-date `Retry-After`. */
+  now?: () => number;
+}
+
+export interface Transport {
+  /** Posts one batch body and classifies the answer. Never throws. */
+  send(body: string): Promise<SendOutcome>;
+  /** Hands a body to `sendBeacon` (page going away); false when refused or unavailable. */
+  beacon(body: string): boolean;
+}
+
+/** Builds the transport; without `fetch`, every send is a retry (nothing can be sent yet). */
+export function createTransport(options: TransportOptions): Transport {
+  const url = `${options.endpoint.replace(/\/+$/, '')}/v1/events?key=${encodeURIComponent(options.writeKey)}`;
+  const now = options.now ?? Date.now;
+  return {
+    async send(body) {
+      if (!options.fetch) return { kind: 'retry', reason: 'no fetch available' };
+      let res: ResponseLike;
+      try {
+        res = await options.fetch(url, {
+          method: 'POST',
+          body,
+          headers: { 'content-type': 'text/plain' },
+          keepalive: byteLength(body) < KEEPALIVE_MAX_BYTES,
+        });
+      } catch (err) {
+        return { kind: 'retry', reason: `network error: ${String(err)}` };
+      }
+      const text = await res.text().catch(() => '');
+      if (res.status >= 200 && res.status < 300) return { kind: 'ok', rejected: rejectedIndexes(text) };
+      const reason = `HTTP ${res.status} ${text.slice(0, 200)}`;
+      if (res.status === 429 || res.status === 408 || res.status >= 500) {
+        const retryAfterMs = parseRetryAfterMs(res.headers.get('retry-after'), now());
+        return retryAfterMs === undefined ? { kind: 'retry', reason } : { kind: 'retry', reason, retryAfterMs };
+      }
+      return { kind: 'drop', reason };
+    },
+    beacon(body) {
+      try {
+        return options.sendBeacon?.(url, body) ?? false;
+      } catch {
+        return false;
+      }
+    },
+  };
+}
+
+/** Indexes listed in a 200 response's `rejected`; `[]` when the body has none or is not JSON. */
+export function rejectedIndexes(responseText: string): number[] {
+  try {
+    const parsed = JSON.parse(responseText) as { rejected?: { index?: unknown }[] };
+    return (parsed.rejected ?? []).map((r) => r.index).filter((i): i is number => typeof i === 'number');
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * `Retry-After` in ms: delay-seconds or an HTTP date, clamped to
+ * [0, MAX_RETRY_AFTER_MS]; undefined when absent or unreadable.
+ *
+ * @example parseRetryAfterMs('3', Date.now()) // 3000
+ */
+export function parseRetryAfterMs(value: string | null, nowMs: number): number | undefined {
+  if (!value) return undefined;
+  const ms = /^\s*\d+\s*$/.test(value) ? Number(value) * 1000 : Date.parse(value) - nowMs;
+  return Number.isNaN(ms) ? undefined : Math.min(Math.max(ms, 0), MAX_RETRY_AFTER_MS);
+}
+
+/**
+ * Delay before retry number `attempt` (0-based): exponential backoff with
+ * "equal jitter" (half fixed, half random) so that many viewers cut off by
+ * the same outage do not return in lockstep; never shorter than `retryAfterMs`.
+ *
+ * @example retryDelayMs(2, Math.random) // between 2000 and 4000
+ */
+export function retryDelayMs(
+  attempt: number,
+  random: () => number,
+  retryAfterMs = 0,
+  baseMs = RETRY_BASE_MS,
+  maxMs = RETRY_MAX_MS,
+): number {
+  const cap = Math.min(maxMs, baseMs * 2 ** attempt);
+  return Math.max(retryAfterMs, Math.round(cap / 2 + (random() * cap) / 2));
+}
+
+/** UTF-8 length of a string (what the keepalive quota counts). */
+export function byteLength(s: string): number {
+  return new TextEncoder().encode(s).length;
+}
