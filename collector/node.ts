@@ -52,6 +52,8 @@ export interface CollectorOptions {
   rateLimits?: Partial<RateLimits>;
   spoolMaxBytes?: number;
   lingerMs?: number;
+  /** Pause between spool drain attempts while the stream is down (default DRAIN_RETRY_MS). */
+  drainRetryMs?: number;
   /** Replaces the Kinesis + spool sink (benchmarks). */
   sink?: EventSink;
   /** Mounts more routes on the same app and port (e.g. the dashboard). */
@@ -129,6 +131,7 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
       spoolMaxBytes: options.spoolMaxBytes ?? DEFAULT_SPOOL_MAX_BYTES,
       counters,
       log,
+      drainRetryMs: options.drainRetryMs,
     }));
   const deadLetters = await FileDeadLetters.open({
     dir: join(options.dataDir, DEAD_LETTERS_DIR),
