@@ -13,6 +13,7 @@ export type RegisterCommand = (program: Command) => void;
 
 const commandModules: Array<() => Promise<{ register: RegisterCommand }>> = [
   // One line per command module, in SPEC order.
+  () => import('./commands/ingest.ts'),
   () => import('./commands/stats.ts'),
 ];
 
