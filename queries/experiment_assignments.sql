@@ -1,0 +1,39 @@
+-- experiment_assignments: one row per (retailer_id, viewer_id) seen in
+-- experiment $experiment_id between $from_ms and $to_ms (SPEC section 4).
+-- variant: the variant of the viewer's first `exposure` event for the
+-- experiment, or, with no exposure event, of the first event carrying the
+-- experiment in `experiments` (ties broken by event_id).
+-- exposed_at: the first time the viewer was seen in the experiment.
+-- variants_seen: distinct variants the viewer was seen in; viewers with
+-- more than one are excluded from the analysis and counted.
+-- $retailer_id = '' means every retailer.
+WITH sightings AS (
+  SELECT retailer_id, viewer_id, event_id, event_time, variant, 0 AS source_rank
+  FROM events
+  WHERE type = 'exposure' AND experiment_id = $experiment_id AND variant IS NOT NULL
+    AND event_time >= $from_ms AND event_time < $to_ms
+    AND ($retailer_id = '' OR retailer_id = $retailer_id)
+  UNION ALL
+  SELECT retailer_id, viewer_id, event_id, event_time,
+         json_extract_scalar(experiments, '$["' || $experiment_id || '"]') AS variant, 1 AS source_rank
+  FROM events
+  WHERE experiments IS NOT NULL
+    AND json_extract_scalar(experiments, '$["' || $experiment_id || '"]') IS NOT NULL
+    AND event_time >= $from_ms AND event_time < $to_ms
+    AND ($retailer_id = '' OR retailer_id = $retailer_id)
+),
+ranked AS (
+  SELECT sightings.*,
+         row_number() OVER (
+           PARTITION BY retailer_id, viewer_id
+           ORDER BY source_rank, event_time, event_id
+         ) AS preference
+  FROM sightings
+)
+SELECT
+  retailer_id, viewer_id,
+  max(CASE WHEN preference = 1 THEN variant END) AS variant,
+  min(event_time) AS exposed_at,
+  count(DISTINCT variant) AS variants_seen
+FROM ranked
+GROUP BY retailer_id, viewer_id

@@ -1,0 +1,140 @@
+/**
+ * The experiment queries and report against a real DuckDB over
+ * hand-made Parquet fixtures; every expected sum is computed by hand from
+ * the fixture below.
+ */
+import fs from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDuckDbEngine, type DuckDbEngine } from '../pipeline/engine/duckdb.ts';
+import { analyzeExperiment } from '../pipeline/reports/experiment.ts';
+import { compareArms } from '../stats/analyze.ts';
+import { srmPValue } from '../stats/srm.ts';
+import { DAY_MS_FOR_TEST, fixtureEvents, fixtureOrders } from './experiment-fixtures.ts';
+import { MINUTE_MS, T0, tempDataDir, writeLakeTable } from './queries-fixtures.ts';
+
+let dataDir = '';
+let engine: DuckDbEngine;
+
+beforeAll(async () => {
+  dataDir = tempDataDir();
+  await writeLakeTable(dataDir, 'events', fixtureEvents());
+  await writeLakeTable(dataDir, 'orders', fixtureOrders());
+  engine = await createDuckDbEngine({ dataDir, threads: 1, memoryLimit: '256MB' });
+});
+
+afterAll(async () => {
+  await engine?.close();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+const PARAMS = {
+  experiment_id: 'exp1', from_ms: 0, to_ms: 8_640_000_000_000_000, retailer_id: '',
+  window_ms: 86_400_000, lookback_ms: 14 * DAY_MS_FOR_TEST, cap_percentile: 1,
+};
+
+type Sums = { n: number; sum: number; sum_squares: number; covariate_sum: number; covariate_sum_squares: number; main_covariate_sum_product: number };
+
+async function metricSums(params: Record<string, string | number> = PARAMS): Promise<Map<string, Sums>> {
+  const rows = await engine.run('experiment_metrics', params);
+  return new Map(rows.map((r) => [
+    `${String(r.metric)}/${r.currency ?? '-'}/${String(r.variant)}`,
+    {
+      n: Number(r.n), sum: Number(r.sum), sum_squares: Number(r.sum_squares),
+      covariate_sum: Number(r.covariate_sum), covariate_sum_squares: Number(r.covariate_sum_squares),
+      main_covariate_sum_product: Number(r.main_covariate_sum_product),
+    },
+  ]));
+}
+
+describe('experiment queries on DuckDB', () => {
+  it('assigns each viewer the variant of the first sighting and counts the viewer seen in two variants', async () => {
+    const rows = await engine.run('experiment_assignments', PARAMS);
+    const byViewer = new Map(rows.map((r) => [String(r.viewer_id), r]));
+    expect([...byViewer.keys()].sort()).toEqual(['va1', 'va2', 'va3', 'vb1', 'vb2', 'vb3', 'vx']);
+    expect(byViewer.get('va3')?.variant).toBe('control'); // only from the experiments column
+    expect(byViewer.get('vx')?.variants_seen).toBe(2);
+    const [ex] = await engine.run('experiment_exclusions', PARAMS);
+    expect(ex).toEqual({ exposed_viewers: 7, excluded_viewers: 1 });
+  });
+
+  it('computes the sufficient statistics per variant and metric (hand-computed)', async () => {
+    const got = await metricSums();
+    expect(got.get('watch_minutes/-/control')).toEqual({ n: 3, sum: 3.5, sum_squares: 5.25, covariate_sum: 3, covariate_sum_squares: 5, main_covariate_sum_product: 4 });
+    expect(got.get('watch_minutes/-/treatment')).toEqual({ n: 3, sum: 7, sum_squares: 25, covariate_sum: 2, covariate_sum_squares: 4, main_covariate_sum_product: 6 });
+    expect(got.get('clicks/-/control')).toEqual({ n: 3, sum: 2, sum_squares: 2, covariate_sum: 1, covariate_sum_squares: 1, main_covariate_sum_product: 1 });
+    expect(got.get('clicks/-/treatment')).toEqual({ n: 3, sum: 2, sum_squares: 2, covariate_sum: 0, covariate_sum_squares: 0, main_covariate_sum_product: 0 });
+    expect(got.get('converted/-/control')).toEqual({ n: 3, sum: 1, sum_squares: 1, covariate_sum: 1, covariate_sum_squares: 1, main_covariate_sum_product: 1 });
+    expect(got.get('converted/-/treatment')).toEqual({ n: 3, sum: 2, sum_squares: 2, covariate_sum: 0, covariate_sum_squares: 0, main_covariate_sum_product: 0 });
+    expect(got.get('revenue/USD/control')).toEqual({ n: 3, sum: 20, sum_squares: 400, covariate_sum: 5, covariate_sum_squares: 25, main_covariate_sum_product: 100 });
+    expect(got.get('revenue/USD/treatment')).toEqual({ n: 3, sum: 30, sum_squares: 900, covariate_sum: 0, covariate_sum_squares: 0, main_covariate_sum_product: 0 });
+    expect(got.get('revenue/EUR/control')).toEqual({ n: 3, sum: 0, sum_squares: 0, covariate_sum: 0, covariate_sum_squares: 0, main_covariate_sum_product: 0 });
+    expect(got.get('revenue/EUR/treatment')).toEqual({ n: 3, sum: 8, sum_squares: 64, covariate_sum: 0, covariate_sum_squares: 0, main_covariate_sum_product: 0 });
+    expect(got.size).toBe(10);
+  });
+
+  it('caps revenue at the linear-interpolated percentile of viewers, per currency', async () => {
+    // USD per viewer [0, 0, 0, 0, 20, 30]: the 90th percentile is 25; pre-exposure [0, 0, 0, 0, 0, 5]: 2.5.
+    const got = await metricSums({ ...PARAMS, cap_percentile: 0.9 });
+    expect(got.get('revenue/USD/control')).toMatchObject({ sum: 20, covariate_sum: 2.5, main_covariate_sum_product: 50 });
+    expect(got.get('revenue/USD/treatment')).toMatchObject({ sum: 25, sum_squares: 625 });
+  });
+
+  it('counts only exposures inside --from/--to, and nothing for an experiment nobody saw', async () => {
+    const late = await metricSums({ ...PARAMS, from_ms: T0 + 30 * MINUTE_MS });
+    expect(late.get('watch_minutes/-/control')).toEqual({ n: 1, sum: 1, sum_squares: 1, covariate_sum: 2, covariate_sum_squares: 4, main_covariate_sum_product: 2 });
+    expect(late.has('watch_minutes/-/treatment')).toBe(false);
+    const none = await metricSums({ ...PARAMS, experiment_id: 'no-such-experiment' });
+    expect(none.size).toBe(0);
+  });
+});
+
+describe('analyzeExperiment', () => {
+  it('reports assignments, SRM, exclusions and each metric unadjusted beside CUPED', async () => {
+    const report = await analyzeExperiment(engine, 'exp1', { lookbackMs: 14 * DAY_MS_FOR_TEST });
+    expect(report.control).toBe('control');
+    expect(report.exposed_viewers).toBe(7);
+    expect(report.excluded_viewers).toBe(1);
+    expect(report.assignments.map((a) => [a.variant, a.viewers])).toEqual([['control', 3], ['treatment', 3]]);
+    expect(report.srm_p_value).toBe(1);
+    expect(report.srm_flagged).toBe(false);
+    expect(report.rows.map((r) => `${r.metric}/${r.currency ?? '-'}`)).toEqual(['converted/-', 'revenue/EUR', 'revenue/USD', 'watch_minutes/-', 'clicks/-']);
+
+    const watch = report.rows.find((r) => r.metric === 'watch_minutes')!;
+    expect(watch.mean).toBeCloseTo(7 / 3, 12);
+    expect(watch.control_mean).toBeCloseTo(3.5 / 3, 12);
+    // Second route: the engine on the hand-computed sums.
+    const a = { n: 3, sum: 3.5, sum_squares: 5.25, covariate_sum: 3, covariate_sum_squares: 5, main_covariate_sum_product: 4 };
+    const b = { n: 3, sum: 7, sum_squares: 25, covariate_sum: 2, covariate_sum_squares: 4, main_covariate_sum_product: 6 };
+    const plain = compareArms(a, b, { metric: 'mean', method: 'frequentist', relative: false, alpha: 0.05, cuped: false });
+    const cuped = compareArms(a, b, { metric: 'mean', method: 'frequentist', relative: true, alpha: 0.05 });
+    expect(watch.absolute_lift).toBeCloseTo(3.5 / 3, 12);
+    expect(watch.absolute_ci_low).toBeCloseTo(plain.ci![0], 12);
+    expect(watch.p_value).toBeCloseTo(plain.p_value!, 12);
+    expect(watch.relative_lift).toBeCloseTo(1, 12);
+    expect(watch.cuped_relative_lift).toBeCloseTo(cuped.expected!, 12);
+    expect(watch.cuped_theta).toBeCloseTo(cuped.cuped_theta!, 12);
+    // pooled: x = [1, 0, 2, 2, 0, 0], y = [2, 0.5, 1, 3, 4, 0]: cov 0.25, var(x) 0.9667
+    expect(watch.cuped_theta).toBeCloseTo(0.25 / (29 / 30), 12);
+
+    const eur = report.rows.find((r) => r.currency === 'EUR')!;
+    expect(eur.relative_lift).toBeNull();
+    expect(eur.note).toMatch(/control mean is 0|zero variance/);
+  });
+
+  it('uses planned weights for SRM and honours --control and the Bayesian method', async () => {
+    const report = await analyzeExperiment(engine, 'exp1', {
+      weights: { control: 0.9, treatment: 0.1 }, control: 'treatment', method: 'bayesian',
+    });
+    expect(report.control).toBe('treatment');
+    expect(report.srm_p_value).toBeCloseTo(srmPValue([3, 3], [0.1, 0.9]), 12);
+    const watch = report.rows.find((r) => r.metric === 'watch_minutes')!;
+    expect(watch.variant).toBe('control');
+    expect(watch.p_value).toBeNull();
+    expect(watch.chance_to_win).toBeLessThan(0.5);
+    expect(watch.risk_control! + watch.risk_variant!).toBeGreaterThan(0);
+  });
+
+  it('says which control it could not find', async () => {
+    await expect(analyzeExperiment(engine, 'exp1', { control: 'nope' })).rejects.toThrow(/control variant "nope" was not seen.*control, treatment/);
+  });
+});
