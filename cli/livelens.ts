@@ -13,7 +13,9 @@ export type RegisterCommand = (program: Command) => void;
 
 const commandModules: Array<() => Promise<{ register: RegisterCommand }>> = [
   // One line per command module, in SPEC order.
+  () => import('./commands/serve.ts'),
   () => import('./commands/ingest.ts'),
+  () => import('./commands/report.ts'),
   () => import('./commands/stats.ts'),
 ];
 
