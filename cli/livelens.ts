@@ -15,7 +15,6 @@ const commandModules: Array<() => Promise<{ register: RegisterCommand }>> = [
   // One line per command module, in SPEC order.
   () => import('./commands/serve.ts'),
   () => import('./commands/ingest.ts'),
-  () => import('./commands/report.ts'),
   () => import('./commands/stats.ts'),
 ];
 
