@@ -4,14 +4,33 @@
  * Amazon Athena implement it; the SQL text is the same for both.
  *
  * @example
- * const rows = await engine.run('conversion_by_creator', { from_ms: 0, to_ms: Date.now(), window_ms: 86_400_000 });
+ * const rows = await engine.run('conversion_by_creator', { from_ms: 0, to_ms: Date.now(), window_ms: 86_400_000, retailer_id: '' });
  */
 export type SqlValue = string | number | boolean | null;
 export type Row = Record<string, SqlValue>;
+
+/**
+ * Column types in one vocabulary for both engines (DuckDB's names; Athena's
+ * `varchar`, `bigint`, ... map onto them), so callers and tests can compare.
+ */
+export type ColumnType = 'VARCHAR' | 'BIGINT' | 'INTEGER' | 'DOUBLE' | 'BOOLEAN' | 'DATE' | 'TIMESTAMP' | 'OTHER';
+
+export interface ColumnInfo {
+  name: string;
+  type: ColumnType;
+}
+
+/** Rows with the column names and types the engine reported, in order. */
+export interface QueryResult {
+  columns: ColumnInfo[];
+  rows: Row[];
+}
 
 export interface QueryEngine {
   readonly name: 'duckdb' | 'athena';
   /** Runs `queries/<queryName>.sql` with named parameters (`$name` in the SQL text). */
   run(queryName: string, params?: Record<string, SqlValue>): Promise<Row[]>;
+  /** Like `run`, also returning column names and types. */
+  query(queryName: string, params?: Record<string, SqlValue>): Promise<QueryResult>;
   close(): Promise<void>;
 }

@@ -1,0 +1,26 @@
+/**
+ * `livelens report <name>`: the report group (SPEC section 5). Each report
+ * is a module in `cli/commands/report/<name>.ts` exporting `register(group)`
+ * and listed below, one line each.
+ *
+ * @example
+ * livelens report conversion --by creator --from 2026-11-01 --format json
+ */
+import type { Command } from 'commander';
+
+/** Registers one report subcommand on the `report` group. */
+export type RegisterReport = (group: Command) => void;
+
+// Loaded before register() runs (top-level await), so registration stays synchronous.
+const reportModules: Array<{ register: RegisterReport }> = await Promise.all([
+  // One line per report module, in SPEC order.
+  import('./report/conversion.ts'),
+  import('./report/qoe.ts'),
+]);
+
+export function register(program: Command): void {
+  const group = program
+    .command('report')
+    .description('reports from the lake: conversion, quality of experience, experiments (DuckDB or Athena)');
+  for (const module of reportModules) module.register(group);
+}

@@ -1,0 +1,24 @@
+/**
+ * `livelens report conversion --by creator|show|offer|region` (SPEC
+ * sections 4 and 5): viewers, clickers, buyers, orders, units, revenue,
+ * currency, conversion_rate (with its 95% Wilson interval) and
+ * revenue_per_viewer, one row per group and currency.
+ *
+ * @example
+ * livelens report conversion --by offer --retailer acme --window 48h --format csv
+ */
+import { Option } from 'commander';
+import type { Command } from 'commander';
+import { REPORTS } from '../../../pipeline/reports/index.ts';
+import { addReportOptions, printReport } from './options.ts';
+import type { ReportFlags } from './options.ts';
+
+export function register(group: Command): void {
+  const cmd = group
+    .command('conversion')
+    .description(`conversion per group: ${REPORTS.conversion.description}`)
+    .addOption(new Option('--by <group>', 'group rows by').choices(Object.keys(REPORTS.conversion.groupings)).makeOptionMandatory());
+  addReportOptions(cmd).action(async (flags: ReportFlags) => {
+    await printReport('conversion', flags);
+  });
+}

@@ -1,0 +1,53 @@
+/**
+ * Athena settings (SPEC section 7: the AWS SDK's own conventions plus one
+ * variable each). Region and credentials come from the SDK's default chain
+ * (`AWS_REGION`, `AWS_PROFILE`, instance roles, ...).
+ *
+ * | variable                   | meaning                                         | default          |
+ * |----------------------------|-------------------------------------------------|------------------|
+ * | LIVELENS_ATHENA_WORKGROUP  | workgroup queries run in                        | `primary`        |
+ * | LIVELENS_ATHENA_OUTPUT     | s3:// result location (unless the workgroup enforces one) | unset  |
+ * | LIVELENS_ATHENA_DATABASE   | Glue database holding lake_events/lake_orders and the views | `livelens` |
+ * | LIVELENS_ATHENA_CATALOG    | data catalog                                    | `AwsDataCatalog` |
+ * | LIVELENS_LAKE_S3           | s3:// root of the lake (holds events/, orders/), for the DDL | unset |
+ *
+ * @example
+ * const config = athenaConfigFromEnv(process.env);
+ */
+export interface AthenaConfig {
+  workgroup: string;
+  outputLocation?: string;
+  database: string;
+  catalog: string;
+  lakeS3?: string;
+}
+
+export const ATHENA_ENV = {
+  workgroup: 'LIVELENS_ATHENA_WORKGROUP',
+  outputLocation: 'LIVELENS_ATHENA_OUTPUT',
+  database: 'LIVELENS_ATHENA_DATABASE',
+  catalog: 'LIVELENS_ATHENA_CATALOG',
+  lakeS3: 'LIVELENS_LAKE_S3',
+} as const;
+
+function s3Url(name: string, value: string | undefined): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (!/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/[^'\s]*)?$/.test(value)) {
+    throw new Error(`${name}="${value}" is not an s3:// URL (s3://bucket/prefix, no quotes or spaces)`);
+  }
+  return value.replace(/\/+$/, '');
+}
+
+/** Reads the Athena settings from the environment. */
+export function athenaConfigFromEnv(env: NodeJS.ProcessEnv = process.env): AthenaConfig {
+  const config: AthenaConfig = {
+    workgroup: env[ATHENA_ENV.workgroup] || 'primary',
+    database: env[ATHENA_ENV.database] || 'livelens',
+    catalog: env[ATHENA_ENV.catalog] || 'AwsDataCatalog',
+  };
+  const output = s3Url(ATHENA_ENV.outputLocation, env[ATHENA_ENV.outputLocation]);
+  if (output !== undefined) config.outputLocation = `${output}/`;
+  const lake = s3Url(ATHENA_ENV.lakeS3, env[ATHENA_ENV.lakeS3]);
+  if (lake !== undefined) config.lakeS3 = lake;
+  return config;
+}

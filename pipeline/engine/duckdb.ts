@@ -1,0 +1,148 @@
+/**
+ * The embedded engine: an in-memory DuckDB over the local Parquet lake.
+ * Timezone pinned to UTC, memory and threads bounded, no extension ever
+ * downloaded (parquet, json and icu are built in).
+ *
+ * @example
+ * const engine = await createDuckDbEngine({ dataDir: './.livelens', memoryLimit: '2GB' });
+ * const rows = await engine.run('qoe_by_region', { from_ms: 0, to_ms: Date.now(), retailer_id: '' });
+ * await engine.close();
+ */
+import { BIGINT, BOOLEAN, DOUBLE, DuckDBInstance, VARCHAR, DuckDBTypeId } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBType, DuckDBValue } from '@duckdb/node-api';
+import type { ColumnInfo, ColumnType, QueryEngine, QueryResult, Row, SqlValue } from './engine.ts';
+import { DUCKDB_COMPAT_MACROS, lakeViews } from './duckdb-dialect.ts';
+import { loadQuery, readQueryFile } from './query-files.ts';
+import { checkParameters, parameterNames } from './parameters.ts';
+
+/** DuckDB's memory cap unless configured (`LIVELENS_DUCKDB_MEMORY_LIMIT`); spills to disk beyond it. */
+export const DEFAULT_DUCKDB_MEMORY_LIMIT = '2GB';
+
+export interface DuckDbEngineOptions {
+  /** Root holding `lake/`; SPEC's `LIVELENS_DATA_DIR`. */
+  dataDir: string;
+  /** DuckDB `memory_limit`, e.g. `1GB`, `512MB`. */
+  memoryLimit?: string;
+  /** DuckDB worker threads; DuckDB's default (all cores) when absent. */
+  threads?: number;
+  /** Where `queries/` lives (tests may point elsewhere). */
+  queriesDir?: string;
+}
+
+/** The dedupe views every query reads, defined once in queries/views/. */
+const DEDUPED_VIEWS = ['events', 'orders'] as const;
+
+function columnType(type: DuckDBType): ColumnType {
+  switch (type.typeId) {
+    case DuckDBTypeId.VARCHAR: return 'VARCHAR';
+    case DuckDBTypeId.BIGINT: case DuckDBTypeId.HUGEINT: case DuckDBTypeId.UBIGINT: return 'BIGINT';
+    case DuckDBTypeId.INTEGER: case DuckDBTypeId.SMALLINT: case DuckDBTypeId.TINYINT: return 'INTEGER';
+    case DuckDBTypeId.DOUBLE: case DuckDBTypeId.FLOAT: case DuckDBTypeId.DECIMAL: return 'DOUBLE';
+    case DuckDBTypeId.BOOLEAN: return 'BOOLEAN';
+    case DuckDBTypeId.DATE: return 'DATE';
+    case DuckDBTypeId.TIMESTAMP: case DuckDBTypeId.TIMESTAMP_TZ: return 'TIMESTAMP';
+    default: return 'OTHER';
+  }
+}
+
+/** A JS value from DuckDB as a plain SqlValue (BIGINTs become numbers while exact). */
+function plainValue(value: unknown): SqlValue {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'bigint') {
+    return value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(value) : value.toString();
+  }
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
+  if (value instanceof Date) return value.toISOString();
+  return String(value);
+}
+
+function bindingType(value: SqlValue): DuckDBType {
+  if (typeof value === 'number') return Number.isInteger(value) ? BIGINT : DOUBLE;
+  if (typeof value === 'boolean') return BOOLEAN;
+  return VARCHAR;
+}
+
+function bindingValue(value: SqlValue): DuckDBValue {
+  return typeof value === 'number' && Number.isInteger(value) ? BigInt(value) : value;
+}
+
+export class DuckDbEngine implements QueryEngine {
+  readonly name = 'duckdb' as const;
+
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly connection: DuckDBConnection,
+    private readonly options: DuckDbEngineOptions,
+  ) {}
+
+  /** Opens an in-memory database configured for the lake under `options.dataDir`. */
+  static async create(options: DuckDbEngineOptions): Promise<DuckDbEngine> {
+    const config: Record<string, string> = {
+      memory_limit: options.memoryLimit ?? DEFAULT_DUCKDB_MEMORY_LIMIT,
+      autoinstall_known_extensions: 'false',
+    };
+    if (options.threads !== undefined) config.threads = String(options.threads);
+    const instance = await DuckDBInstance.create(':memory:', config);
+    const connection = await instance.connect();
+    // TimeZone needs icu loaded first (statically linked, so LOAD reads nothing from disk or network).
+    await connection.run('LOAD icu');
+    await connection.run("SET TimeZone = 'UTC'");
+    for (const macro of DUCKDB_COMPAT_MACROS) await connection.run(macro);
+    const engine = new DuckDbEngine(instance, connection, options);
+    await engine.refreshViews();
+    return engine;
+  }
+
+  /** (Re)creates the lake views: files that landed since the last query are seen. */
+  private async refreshViews(): Promise<void> {
+    for (const sql of lakeViews(this.options.dataDir)) await this.connection.run(sql);
+    for (const view of DEDUPED_VIEWS) {
+      await this.connection.run(`CREATE OR REPLACE VIEW ${view} AS\n${readQueryFile(`views/${view}`, this.options.queriesDir)}`);
+    }
+  }
+
+  async query(queryName: string, params: Record<string, SqlValue> = {}): Promise<QueryResult> {
+    const sql = loadQuery(queryName, this.options.queriesDir);
+    checkParameters(queryName, sql, params);
+    await this.refreshViews();
+    const statement = await this.connection.prepare(sql);
+    const used = parameterNames(sql);
+    if (used.length > 0) {
+      const values: Record<string, DuckDBValue> = {};
+      const types: Record<string, DuckDBType> = {};
+      for (const name of used) {
+        values[name] = bindingValue(params[name]!);
+        types[name] = bindingType(params[name]!);
+      }
+      statement.bind(values, types);
+    }
+    const result = await statement.runAndReadAll();
+    const names = result.columnNames();
+    const columns: ColumnInfo[] = result.columnTypes().map((t, i) => ({ name: names[i]!, type: columnType(t) }));
+    const rows = result.getRowsJS().map((values) => {
+      const row: Row = {};
+      columns.forEach((c, i) => { row[c.name] = plainValue(values[i]); });
+      return row;
+    });
+    return { columns, rows };
+  }
+
+  async run(queryName: string, params: Record<string, SqlValue> = {}): Promise<Row[]> {
+    return (await this.query(queryName, params)).rows;
+  }
+
+  /** Runs raw SQL (benchmarks, fixtures); reports always go through `query`. */
+  async exec(sql: string): Promise<void> {
+    await this.connection.run(sql);
+  }
+
+  async close(): Promise<void> {
+    this.connection.closeSync();
+    this.instance.closeSync();
+  }
+}
+
+/** Opens the embedded DuckDB engine; see {@link DuckDbEngine.create}. */
+export function createDuckDbEngine(options: DuckDbEngineOptions): Promise<DuckDbEngine> {
+  return DuckDbEngine.create(options);
+}

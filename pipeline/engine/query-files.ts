@@ -1,0 +1,76 @@
+/**
+ * Loads SQL files from `queries/`. A query may build on another query file
+ * by naming it in a `-- requires: name[, name]` header line and reading it as
+ * a table; the loader prepends each required query as a CTE, so the rule
+ * (for example attribution) lives in exactly one file and both engines get
+ * one self-contained statement.
+ *
+ * @example
+ * const sql = loadQuery('conversion_by_creator'); // WITH attributed_order_lines AS (...), audience AS (...) ...
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+/** Where the SQL files live: `<repo>/queries`. */
+export const QUERIES_DIR = fileURLToPath(new URL('../../queries/', import.meta.url));
+
+/** Allowed query names: lowercase words and digits with `_` or `/` (a subfolder). */
+const QUERY_NAME = /^[a-z][a-z0-9_]*(\/[a-z][a-z0-9_]*)?$/;
+const REQUIRES_LINE = /^--\s*requires:\s*(.+)$/m;
+/** A required query's nesting is bounded so a cycle fails loudly. */
+export const MAX_QUERY_DEPENDENCY_DEPTH = 8;
+
+/** The raw text of `queries/<name>.sql`, without dependencies resolved. */
+export function readQueryFile(name: string, dir: string = QUERIES_DIR): string {
+  if (!QUERY_NAME.test(name)) {
+    throw new Error(`query name "${name}" is not allowed: use lowercase letters, digits and _ (a file in queries/)`);
+  }
+  const file = path.join(dir, `${name}.sql`);
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch {
+    throw new Error(`no query named "${name}": expected the file ${file}`);
+  }
+}
+
+/** Names listed in the file's `-- requires:` header line (none when absent). */
+export function requiredQueries(sql: string): string[] {
+  const m = REQUIRES_LINE.exec(sql);
+  return m ? m[1]!.split(',').map((s) => s.trim()).filter((s) => s !== '') : [];
+}
+
+/** Required queries in dependency order (deepest first), each once. */
+function dependencyOrder(name: string, dir: string, seen: string[], depth: number): string[] {
+  if (depth > MAX_QUERY_DEPENDENCY_DEPTH) {
+    throw new Error(`query "${name}" nests required queries deeper than ${MAX_QUERY_DEPENDENCY_DEPTH} (a cycle?)`);
+  }
+  for (const dep of requiredQueries(readQueryFile(name, dir))) {
+    dependencyOrder(dep, dir, seen, depth + 1);
+    if (!seen.includes(dep)) seen.push(dep);
+  }
+  return seen;
+}
+
+/** Splits leading `--` comment lines and blank lines from the statement. */
+function splitLeadingComments(sql: string): { comments: string; body: string } {
+  const lines = sql.split('\n');
+  let i = 0;
+  while (i < lines.length && (lines[i]!.trim().startsWith('--') || lines[i]!.trim() === '')) i++;
+  return { comments: lines.slice(0, i).join('\n'), body: lines.slice(i).join('\n') };
+}
+
+/**
+ * One self-contained statement for `queries/<name>.sql`: its required
+ * queries become leading CTEs named after their files.
+ */
+export function loadQuery(name: string, dir: string = QUERIES_DIR): string {
+  const sql = readQueryFile(name, dir);
+  const deps = dependencyOrder(name, dir, [], 0);
+  if (deps.length === 0) return sql;
+  const { comments, body } = splitLeadingComments(sql);
+  const ctes = deps.map((dep) => `${dep} AS (\n${readQueryFile(dep, dir)}\n)`).join(',\n');
+  const startsWithWith = /^WITH\s/i.test(body);
+  const rest = startsWithWith ? `,\n${body.replace(/^WITH\s+/i, '')}` : `\n${body}`;
+  return `${comments}\nWITH ${ctes}${rest}`;
+}

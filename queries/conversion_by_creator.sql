@@ -1,0 +1,38 @@
+-- conversion_by_creator: per retailer and creator (SPEC section 4): viewers, clickers,
+-- buyers, orders, units, revenue, conversion_rate, revenue_per_viewer.
+-- One row per currency of its attributed order lines (viewers and clickers
+-- repeated); a creator with no attributed line gets one row, currency NULL.
+-- Viewers: distinct viewer_id with any event of the creator.
+-- requires: attributed_order_lines
+WITH audience AS (
+  SELECT retailer_id, creator_id,
+         count(DISTINCT viewer_id) AS viewers,
+         count(DISTINCT CASE WHEN type = 'click_to_buy' THEN viewer_id END) AS clickers
+  FROM events
+  WHERE event_time >= $from_ms AND event_time < $to_ms
+    AND ($retailer_id = '' OR retailer_id = $retailer_id)
+  GROUP BY retailer_id, creator_id
+),
+sales AS (
+  SELECT retailer_id, creator_id, currency,
+         count(DISTINCT viewer_id) AS buyers,
+         count(DISTINCT order_id) AS orders,
+         CAST(sum(quantity) AS BIGINT) AS units,
+         sum(revenue) AS revenue
+  FROM attributed_order_lines
+  WHERE attribution IS NOT NULL
+  GROUP BY retailer_id, creator_id, currency
+)
+SELECT
+  a.retailer_id, a.creator_id, s.currency,
+  a.viewers, a.clickers,
+  coalesce(s.buyers, 0) AS buyers,
+  coalesce(s.orders, 0) AS orders,
+  coalesce(s.units, 0) AS units,
+  coalesce(s.revenue, 0) AS revenue,
+  CAST(coalesce(s.buyers, 0) AS DOUBLE) / a.viewers AS conversion_rate,
+  coalesce(s.revenue, 0) / a.viewers AS revenue_per_viewer
+FROM audience a
+LEFT JOIN sales s
+  ON s.retailer_id = a.retailer_id AND s.creator_id = a.creator_id
+ORDER BY a.retailer_id, a.creator_id, s.currency NULLS FIRST

@@ -1,0 +1,15 @@
+-- orders: order lines once per (retailer_id, order_id, product_id), the
+-- latest import winning (SPEC section 3: importing a file twice changes no
+-- report). Reads lake_orders (DuckDB: read_parquet over lake/orders/dt=*/;
+-- Athena: the external table in queries/athena/).
+WITH numbered AS (
+  SELECT
+    lake_orders.*,
+    row_number() OVER (PARTITION BY retailer_id, order_id, product_id ORDER BY imported_at DESC) AS import_rank
+  FROM lake_orders
+)
+SELECT
+  retailer_id, order_id, ts, user_id, click_id, product_id, quantity, unit_price,
+  currency, imported_at
+FROM numbered
+WHERE import_rank = 1
