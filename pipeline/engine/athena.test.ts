@@ -1,0 +1,132 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { mockClient } from 'aws-sdk-client-mock';
+import {
+  AthenaClient, GetQueryExecutionCommand, GetQueryResultsCommand, StartQueryExecutionCommand, StopQueryExecutionCommand,
+} from '@aws-sdk/client-athena';
+import type { GetQueryResultsCommandOutput } from '@aws-sdk/client-athena';
+import { AthenaEngine, ATHENA_PAGE_ROWS, ATHENA_QUERY_TIMEOUT_MS, athenaColumnType, athenaValue } from './athena.ts';
+import { athenaConfigFromEnv } from './athena-config.ts';
+import { loadQuery } from './query-files.ts';
+
+const athena = mockClient(AthenaClient);
+afterEach(() => athena.reset());
+
+const config = { workgroup: 'analytics', database: 'livelens', catalog: 'AwsDataCatalog', outputLocation: 's3://results-bucket/livelens/' };
+const noSleep = async () => {};
+
+const cell = (v?: string) => (v === undefined ? {} : { VarCharValue: v });
+const columns = [
+  { Name: 'retailer_id', Type: 'varchar' }, { Name: 'creator_id', Type: 'varchar' }, { Name: 'currency', Type: 'varchar' },
+  { Name: 'viewers', Type: 'bigint' }, { Name: 'revenue', Type: 'double' }, { Name: 'big', Type: 'bigint' }, { Name: 'flag', Type: 'boolean' },
+];
+function page(rows: Array<Array<string | undefined>>, nextToken?: string, withHeader = false): Partial<GetQueryResultsCommandOutput> {
+  const header = { Data: columns.map((c) => cell(c.Name)) };
+  return {
+    ResultSet: { ResultSetMetadata: { ColumnInfo: columns }, Rows: [...(withHeader ? [header] : []), ...rows.map((r) => ({ Data: r.map(cell) }))] },
+    NextToken: nextToken,
+  };
+}
+
+describe('AthenaEngine', () => {
+  it('sends the query file with positional parameters, polls, pages and converts types', async () => {
+    athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'q-1' });
+    athena.on(GetQueryExecutionCommand)
+      .resolvesOnce({ QueryExecution: { Status: { State: 'QUEUED' } } })
+      .resolvesOnce({ QueryExecution: { Status: { State: 'RUNNING' } } })
+      .resolves({ QueryExecution: { Status: { State: 'SUCCEEDED' } } });
+    athena.on(GetQueryResultsCommand, { QueryExecutionId: 'q-1', NextToken: undefined })
+      .resolves(page([['r1', "c'1", 'USD', '12', '31.5', '9007199254740993', 'true']], 'token-2', true));
+    athena.on(GetQueryResultsCommand, { QueryExecutionId: 'q-1', NextToken: 'token-2' })
+      .resolves(page([['r1', 'c2', undefined, '3', '0', '1', 'false']]));
+
+    const engine = new AthenaEngine(new AthenaClient({ region: 'eu-west-1' }), config, noSleep);
+    const params = { from_ms: 1_793_491_200_000, to_ms: 1_793_577_600_000, retailer_id: "o'brien", window_ms: 86_400_000 };
+    const result = await engine.query('conversion_by_creator', params);
+
+    const start = athena.commandCalls(StartQueryExecutionCommand)[0]!.args[0].input;
+    const file = loadQuery('conversion_by_creator');
+    // Exactly the file, each $name outside comments replaced by ?, values in the order of the ?s.
+    const PARAM = /\$(from_ms|to_ms|retailer_id|window_ms)\b/g;
+    const isComment = (line: string) => line.trim().startsWith('--');
+    const lines = file.split('\n');
+    expect(start.QueryString).toBe(lines.map((l) => (isComment(l) ? l : l.replace(PARAM, '?'))).join('\n'));
+    const order = lines.filter((l) => !isComment(l)).flatMap((l) => [...l.matchAll(PARAM)].map((m) => m[1]!));
+    expect(order.length).toBeGreaterThan(10);
+    const literal: Record<string, string> = { from_ms: '1793491200000', to_ms: '1793577600000', retailer_id: "'o''brien'", window_ms: '86400000' };
+    expect(start.ExecutionParameters).toEqual(order.map((n) => literal[n]));
+    expect(start.WorkGroup).toBe('analytics');
+    expect(start.QueryExecutionContext).toEqual({ Database: 'livelens', Catalog: 'AwsDataCatalog' });
+    expect(start.ResultConfiguration).toEqual({ OutputLocation: 's3://results-bucket/livelens/' });
+
+    expect(athena.commandCalls(GetQueryExecutionCommand)).toHaveLength(3);
+    const pages = athena.commandCalls(GetQueryResultsCommand).map((c) => c.args[0].input);
+    expect(pages).toEqual([
+      { QueryExecutionId: 'q-1', MaxResults: ATHENA_PAGE_ROWS, NextToken: undefined },
+      { QueryExecutionId: 'q-1', MaxResults: ATHENA_PAGE_ROWS, NextToken: 'token-2' },
+    ]);
+    expect(result.columns).toEqual([
+      { name: 'retailer_id', type: 'VARCHAR' }, { name: 'creator_id', type: 'VARCHAR' }, { name: 'currency', type: 'VARCHAR' },
+      { name: 'viewers', type: 'BIGINT' }, { name: 'revenue', type: 'DOUBLE' }, { name: 'big', type: 'BIGINT' }, { name: 'flag', type: 'BOOLEAN' },
+    ]);
+    expect(result.rows).toEqual([
+      // The header row of the first page is dropped; an unsafe BIGINT stays text rather than lose digits.
+      { retailer_id: 'r1', creator_id: "c'1", currency: 'USD', viewers: 12, revenue: 31.5, big: '9007199254740993', flag: true },
+      { retailer_id: 'r1', creator_id: 'c2', currency: null, viewers: 3, revenue: 0, big: 1, flag: false },
+    ]);
+  });
+
+  it('reports a failed query with Athena\'s reason', async () => {
+    athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'q-2' });
+    athena.on(GetQueryExecutionCommand).resolves({ QueryExecution: { Status: { State: 'FAILED', StateChangeReason: 'TABLE_NOT_FOUND: events' } } });
+    const engine = new AthenaEngine(new AthenaClient({ region: 'eu-west-1' }), config, noSleep);
+    await expect(engine.run('qoe_by_region', { from_ms: 0, to_ms: 1, retailer_id: '' })).rejects.toThrow('Athena query q-2 failed: TABLE_NOT_FOUND: events');
+    expect(athena.commandCalls(GetQueryResultsCommand)).toHaveLength(0);
+  });
+
+  it('stops a query that outlives the timeout', async () => {
+    athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'q-3' });
+    athena.on(GetQueryExecutionCommand).resolves({ QueryExecution: { Status: { State: 'RUNNING' } } });
+    athena.on(StopQueryExecutionCommand).resolves({});
+    let clock = 0;
+    const engine = new AthenaEngine(new AthenaClient({ region: 'eu-west-1' }), config, async (ms) => { clock += ms; }, () => clock);
+    await expect(engine.run('qoe_by_region', { from_ms: 0, to_ms: 1, retailer_id: '' })).rejects.toThrow(/still RUNNING after 600000 ms/);
+    expect(clock).toBeGreaterThanOrEqual(ATHENA_QUERY_TIMEOUT_MS);
+    expect(athena.commandCalls(StopQueryExecutionCommand)[0]!.args[0].input).toEqual({ QueryExecutionId: 'q-3' });
+  });
+
+  it('runs the setup DDL: two external tables, then the dedupe views', async () => {
+    athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'ddl' });
+    athena.on(GetQueryExecutionCommand).resolves({ QueryExecution: { Status: { State: 'SUCCEEDED' } } });
+    athena.on(GetQueryResultsCommand).resolves({ ResultSet: { ResultSetMetadata: { ColumnInfo: [] }, Rows: [] } });
+    const engine = new AthenaEngine(new AthenaClient({ region: 'eu-west-1' }), { ...config, lakeS3: 's3://lake-bucket/livelens/lake' }, noSleep);
+    await engine.setup();
+    const sent = athena.commandCalls(StartQueryExecutionCommand).map((c) => c.args[0].input);
+    expect(sent.map((s) => s.QueryString!.split('\n')[0])).toEqual([
+      'CREATE EXTERNAL TABLE IF NOT EXISTS lake_events (',
+      'CREATE EXTERNAL TABLE IF NOT EXISTS lake_orders (',
+      'CREATE OR REPLACE VIEW events AS',
+      'CREATE OR REPLACE VIEW orders AS',
+    ]);
+    expect(sent[0]!.QueryString).toContain("LOCATION 's3://lake-bucket/livelens/lake/events/'");
+    expect(sent[0]!.QueryString).toContain("'storage.location.template' = 's3://lake-bucket/livelens/lake/events/dt=${dt}/'");
+    expect(sent[1]!.QueryString).toContain('`imported_at` bigint');
+    expect(sent.every((s) => s.ExecutionParameters === undefined)).toBe(true);
+  });
+});
+
+describe('Athena types and settings', () => {
+  it('maps Athena type names and cells', () => {
+    expect(['varchar', 'bigint', 'integer', 'double', 'decimal(10,2)', 'boolean', 'date', 'array(varchar)'].map(athenaColumnType))
+      .toEqual(['VARCHAR', 'BIGINT', 'INTEGER', 'DOUBLE', 'DOUBLE', 'BOOLEAN', 'DATE', 'OTHER']);
+    expect(athenaValue(undefined, 'DOUBLE')).toBeNull();
+    expect(athenaValue('NaN', 'DOUBLE')).toBeNaN();
+    expect(athenaValue('2026-11-01', 'DATE')).toBe('2026-11-01');
+  });
+
+  it('reads the environment and refuses a malformed S3 URL', () => {
+    expect(athenaConfigFromEnv({ LIVELENS_ATHENA_OUTPUT: 's3://out-bucket/x/', LIVELENS_LAKE_S3: 's3://lake-bucket/lake' })).toEqual({
+      workgroup: 'primary', database: 'livelens', catalog: 'AwsDataCatalog', outputLocation: 's3://out-bucket/x/', lakeS3: 's3://lake-bucket/lake',
+    });
+    expect(() => athenaConfigFromEnv({ LIVELENS_LAKE_S3: "s3://bucket/x' OR 1=1" })).toThrow(/LIVELENS_LAKE_S3=.* is not an s3:\/\/ URL/);
+  });
+});

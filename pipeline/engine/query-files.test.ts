@@ -1,0 +1,47 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadQuery, MAX_QUERY_DEPENDENCY_DEPTH, QUERIES_DIR, readQueryFile, requiredQueries } from './query-files.ts';
+
+function queriesDir(files: Record<string, string>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'livelens-sql-'));
+  for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, `${name}.sql`), text);
+  return dir;
+}
+
+describe('query files', () => {
+  it('prepends required queries as CTEs, deepest first and once', () => {
+    const dir = queriesDir({
+      base: 'SELECT 1 AS x',
+      middle: '-- requires: base\nSELECT x FROM base',
+      top: '-- top: the report\n-- requires: middle, base\nWITH t AS (SELECT x FROM middle)\nSELECT * FROM t, base',
+    });
+    expect(loadQuery('top', dir)).toBe(
+      '-- top: the report\n-- requires: middle, base\nWITH base AS (\nSELECT 1 AS x\n),\nmiddle AS (\n-- requires: base\nSELECT x FROM base\n),\nt AS (SELECT x FROM middle)\nSELECT * FROM t, base',
+    );
+    expect(loadQuery('middle', dir)).toBe('-- requires: base\nWITH base AS (\nSELECT 1 AS x\n)\nSELECT x FROM base');
+  });
+
+  it('stops a cycle', () => {
+    const dir = queriesDir({ a: '-- requires: b\nSELECT 1', b: '-- requires: a\nSELECT 2' });
+    expect(() => loadQuery('a', dir)).toThrow(`deeper than ${MAX_QUERY_DEPENDENCY_DEPTH}`);
+  });
+
+  it('allows only plain names of files in queries/', () => {
+    expect(() => readQueryFile('../package')).toThrow(/not allowed/);
+    expect(() => readQueryFile('no_such_report')).toThrow(/no query named "no_such_report"/);
+  });
+
+  it('keeps every shipped query one statement, CTEs first', () => {
+    const names = fs.readdirSync(QUERIES_DIR).filter((f) => f.endsWith('.sql')).map((f) => f.slice(0, -4));
+    expect(names.length).toBeGreaterThanOrEqual(9);
+    for (const name of names) {
+      const sql = loadQuery(name);
+      const body = sql.split('\n').filter((l) => !l.trim().startsWith('--')).join('\n').trim();
+      expect(body, name).toMatch(/^(WITH|SELECT)\s/);
+      expect(body.replace(/'[^']*'/g, ''), name).not.toContain(';');
+      for (const dep of requiredQueries(readQueryFile(name))) expect(names, `${name} requires ${dep}`).toContain(dep);
+    }
+  });
+});
