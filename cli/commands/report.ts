@@ -16,6 +16,7 @@ const reportModules: Array<{ register: RegisterReport }> = await Promise.all([
   // One line per report module, in SPEC order.
   import('./report/conversion.ts'),
   import('./report/qoe.ts'),
+  import('./report/experiment.ts'),
 ]);
 
 export function register(program: Command): void {

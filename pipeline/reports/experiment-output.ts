@@ -37,11 +37,13 @@ function summary(report: ExperimentReport): string {
   const lines = [
     `experiment ${report.experiment_id}: control ${report.control}, method ${report.method}, alpha ${report.alpha}, correction ${report.correction}` +
       (report.cap_percentile < 1 ? `, revenue capped at p${100 * report.cap_percentile}` : ''),
-    `viewers exposed ${report.exposed_viewers}, excluded for seeing several variants ${report.excluded_viewers}`,
+    report.exposed_viewers === 0
+      ? `no viewer was exposed to experiment ${report.experiment_id} in the period`
+      : `viewers exposed ${report.exposed_viewers}, excluded for seeing several variants ${report.excluded_viewers}`,
     ...report.assignments.map((a) => `  ${a.variant}: ${a.viewers} viewers (${share(a.observed_share)}; planned ${share(a.planned_share)})`),
     `sample ratio: p = ${report.srm_p_value.toPrecision(4)}` +
       (report.srm_flagged ? ` < ${report.srm_threshold}: SAMPLE RATIO MISMATCH, do not trust the results below` : ' (no mismatch)'),
-    'lifts are relative to control; intervals at the (corrected) level; CUPED uses the 14 days before exposure',
+    `lifts are relative to control; intervals at the (corrected) level; CUPED covariate: the ${report.cuped_lookback_ms / 86_400_000} days before exposure`,
     '',
   ];
   return lines.join('\n');

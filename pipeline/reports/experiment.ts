@@ -92,6 +92,7 @@ export interface ExperimentReport {
   alpha: number;
   correction: Correction;
   cap_percentile: number;
+  cuped_lookback_ms: number;
   exposed_viewers: number;
   excluded_viewers: number;
   assignments: ExperimentAssignment[];
@@ -167,13 +168,14 @@ export async function analyzeExperiment(engine: QueryEngine, experimentId: strin
   const alpha = options.alpha ?? DEFAULT_ALPHA;
   const correction = options.correction ?? 'none';
   const capPercentile = options.capPercentile ?? DEFAULT_CAP_PERCENTILE;
+  const lookbackMs = options.lookbackMs ?? DEFAULT_CUPED_LOOKBACK_MS;
   const base = reportParameters(options);
   const params = { from_ms: base.from_ms, to_ms: base.to_ms, retailer_id: base.retailer_id, experiment_id: experimentId };
   const [exclusions] = await engine.run('experiment_exclusions', params);
   const metricRows = await engine.run('experiment_metrics', {
     ...params,
     window_ms: base.window_ms,
-    lookback_ms: options.lookbackMs ?? DEFAULT_CUPED_LOOKBACK_MS,
+    lookback_ms: lookbackMs,
     cap_percentile: capPercentile,
   });
 
@@ -257,6 +259,7 @@ export async function analyzeExperiment(engine: QueryEngine, experimentId: strin
     alpha,
     correction,
     cap_percentile: capPercentile,
+    cuped_lookback_ms: lookbackMs,
     exposed_viewers: exclusions ? num(exclusions, 'exposed_viewers') : 0,
     excluded_viewers: exclusions ? num(exclusions, 'excluded_viewers') : 0,
     assignments: variants.map((variant, i) => ({

@@ -1,0 +1,62 @@
+/** `livelens report experiment` end to end: the real CLI on Parquet fixtures, each format. */
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixtureEvents, fixtureOrders } from './experiment-fixtures.ts';
+import { tempDataDir, writeLakeTable } from './queries-fixtures.ts';
+
+const BIN = path.resolve(import.meta.dirname, '../bin/livelens.js');
+let dataDir = '';
+
+function livelens(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [BIN, ...args], { env: { ...process.env, LIVELENS_ENGINE: 'duckdb', LIVELENS_DUCKDB_THREADS: '1' } }, (err, stdout, stderr) => {
+      resolve({ code: err ? 1 : 0, stdout, stderr });
+    });
+  });
+}
+
+beforeAll(async () => {
+  dataDir = tempDataDir();
+  await writeLakeTable(dataDir, 'events', fixtureEvents());
+  await writeLakeTable(dataDir, 'orders', fixtureOrders());
+});
+afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+describe('livelens report experiment', () => {
+  it('--format json: rows plus assignments, SRM and exclusions', async () => {
+    const { code, stdout } = await livelens(['report', 'experiment', 'exp1', '--data-dir', dataDir, '--format', 'json', '--weights', 'control=1,treatment=1']);
+    expect(code).toBe(0);
+    const out = JSON.parse(stdout) as Record<string, unknown> & { rows: Array<Record<string, unknown>> };
+    expect(out.excluded_viewers).toBe(1);
+    expect(out.srm_p_value).toBe(1);
+    expect(out.rows.map((r) => r.metric)).toEqual(['converted', 'revenue', 'revenue', 'watch_minutes', 'clicks']);
+    expect(out.rows[0]).toHaveProperty('cuped_relative_lift');
+    expect(out.rows[0]).toHaveProperty('relative_ci_low');
+  });
+
+  it('--format table: the SRM verdict and the CUPED columns beside the unadjusted ones', async () => {
+    const { code, stdout } = await livelens(['report', 'experiment', 'exp1', '--data-dir', dataDir]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/sample ratio: p = 1\.000 \(no mismatch\)/);
+    expect(stdout).toMatch(/excluded for seeing several variants 1/);
+    expect(stdout).toMatch(/relative_lift .* p_value .* cuped_relative_lift .* cuped_p_value/);
+  });
+
+  it('--format csv with --method bayesian: chance to win instead of p', async () => {
+    const { code, stdout } = await livelens(['report', 'experiment', 'exp1', '--data-dir', dataDir, '--format', 'csv', '--method', 'bayesian']);
+    expect(code).toBe(0);
+    const [header, first] = stdout.split('\r\n');
+    const cells = Object.fromEntries(header!.split(',').map((h, i) => [h, first!.split(',')[i]]));
+    expect(cells.metric).toBe('converted');
+    expect(cells.p_value).toBe('');
+    expect(Number(cells.chance_to_win)).toBeGreaterThan(0.5);
+  });
+
+  it('rejects bad flags saying what is allowed', async () => {
+    const { code, stderr } = await livelens(['report', 'experiment', 'exp1', '--data-dir', dataDir, '--weights', 'control:1']);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/--weights entry "control:1" is not variant=weight/);
+  });
+});
