@@ -15,6 +15,7 @@ const commandModules: Array<() => Promise<{ register: RegisterCommand }>> = [
   // One line per command module, in SPEC order.
   () => import('./commands/serve.ts'),
   () => import('./commands/ingest.ts'),
+  () => import('./commands/orders.ts'),
   () => import('./commands/report.ts'),
   () => import('./commands/stats.ts'),
 ];
