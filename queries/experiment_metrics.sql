@@ -26,8 +26,8 @@ WITH units AS (
 activity AS (
   SELECT
     u.retailer_id, u.viewer_id, u.variant, u.exposed_at,
-    coalesce(sum(e.watch_ms) FILTER (WHERE e.type = 'heartbeat' AND e.event_time >= u.exposed_at), 0) / 60000.0 AS watch_minutes,
-    coalesce(sum(e.watch_ms) FILTER (WHERE e.type = 'heartbeat' AND e.event_time < u.exposed_at), 0) / 60000.0 AS pre_watch_minutes,
+    coalesce(sum(e.watch_ms) FILTER (WHERE e.type = 'heartbeat' AND e.event_time >= u.exposed_at), 0) / CAST(60000 AS DOUBLE) AS watch_minutes,
+    coalesce(sum(e.watch_ms) FILTER (WHERE e.type = 'heartbeat' AND e.event_time < u.exposed_at), 0) / CAST(60000 AS DOUBLE) AS pre_watch_minutes,
     count(e.event_id) FILTER (WHERE e.type = 'click_to_buy' AND e.event_time >= u.exposed_at) AS clicks,
     count(e.event_id) FILTER (WHERE e.type = 'click_to_buy' AND e.event_time < u.exposed_at) AS pre_clicks,
     min(e.user_id) AS user_id
@@ -77,11 +77,19 @@ caps AS (
   FROM revenue_units
   GROUP BY currency
 ),
+buyers AS (
+  SELECT DISTINCT retailer_id, viewer_id FROM bought
+),
+prior_buyers AS (
+  SELECT DISTINCT retailer_id, viewer_id FROM pre_bought
+),
 unit_values AS (
   SELECT a.variant, 'converted' AS metric, CAST(NULL AS VARCHAR) AS currency,
-         CASE WHEN EXISTS (SELECT 1 FROM bought b WHERE b.retailer_id = a.retailer_id AND b.viewer_id = a.viewer_id) THEN 1.0 ELSE 0.0 END AS value,
-         CASE WHEN EXISTS (SELECT 1 FROM pre_bought p WHERE p.retailer_id = a.retailer_id AND p.viewer_id = a.viewer_id) THEN 1.0 ELSE 0.0 END AS covariate
+         CAST(CASE WHEN x.viewer_id IS NULL THEN 0 ELSE 1 END AS DOUBLE) AS value,
+         CAST(CASE WHEN y.viewer_id IS NULL THEN 0 ELSE 1 END AS DOUBLE) AS covariate
   FROM activity a
+  LEFT JOIN buyers x ON x.retailer_id = a.retailer_id AND x.viewer_id = a.viewer_id
+  LEFT JOIN prior_buyers y ON y.retailer_id = a.retailer_id AND y.viewer_id = a.viewer_id
   UNION ALL
   SELECT r.variant, 'revenue' AS metric, r.currency,
          CASE WHEN $cap_percentile < 1 THEN least(r.value, k.value_cap) ELSE r.value END AS value,

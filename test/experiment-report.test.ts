@@ -7,6 +7,8 @@ import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDuckDbEngine, type DuckDbEngine } from '../pipeline/engine/duckdb.ts';
 import { analyzeExperiment } from '../pipeline/reports/experiment.ts';
+import { toPositional } from '../pipeline/engine/parameters.ts';
+import { loadQuery } from '../pipeline/engine/query-files.ts';
 import { compareArms } from '../stats/analyze.ts';
 import { srmPValue } from '../stats/srm.ts';
 import { DAY_MS_FOR_TEST, fixtureEvents, fixtureOrders } from './experiment-fixtures.ts';
@@ -85,6 +87,20 @@ describe('experiment queries on DuckDB', () => {
     expect(late.has('watch_minutes/-/treatment')).toBe(false);
     const none = await metricSums({ ...PARAMS, experiment_id: 'no-such-experiment' });
     expect(none.size).toBe(0);
+  });
+});
+
+describe('experiment queries for Athena', () => {
+  it('are one self-contained Trino statement each, with only Trino functions and every parameter bound', () => {
+    for (const name of ['experiment_assignments', 'experiment_exclusions', 'experiment_metrics']) {
+      const sql = loadQuery(name);
+      // DuckDB spellings the compat macros stand in for must not appear in the shared text.
+      expect(sql).not.toMatch(/json_extract_string|quantile_cont|list_|struct_|::/);
+      const { sql: withMarks, values } = toPositional(sql, PARAMS);
+      const positional = withMarks.replace(/--.*$/gm, '');
+      expect(positional).not.toMatch(/\$[a-z_]+/);
+      expect(values.length).toBe((positional.match(/\?/g) ?? []).length);
+    }
   });
 });
 
