@@ -20,6 +20,7 @@ export type ConversionDimension = 'creator' | 'show' | 'offer' | 'region';
 const KEY_COLUMN = { creator: 'creator_id', show: 'show_id', offer: 'offer_id', region: 'region' } as const;
 
 export interface ConversionTruthRow {
+  retailer_id: string;
   /** The group key, under its SPEC name (`creator_id`, `show_id`, `offer_id`, `region`). */
   [key: string]: string | number | null;
   currency: string | null;
@@ -34,19 +35,20 @@ export interface ConversionTruthRow {
 }
 
 export interface QoeTruthRow {
+  retailer_id: string;
   region: string;
   sessions: number;
   startup_p50_ms: number | null;
   startup_p95_ms: number | null;
-  /** Σ buffer_ms / (Σ watch_ms + Σ buffer_ms), as a fraction. */
-  rebuffer_ratio: number;
+  /** 100 × Σ buffer_ms / (Σ watch_ms + Σ buffer_ms). */
+  rebuffer_pct: number;
   rebuffers_per_minute: number;
   /** From heartbeats expected every EXPECTED_HEARTBEAT_MS: compare within a tolerance. */
   latency_p50_ms: number | null;
   latency_p95_ms: number | null;
   latency_p99_ms: number | null;
-  /** Sessions with a fatal error / sessions, as a fraction. */
-  playback_failure_ratio: number;
+  /** 100 × sessions with a fatal error / sessions. */
+  playback_failure_pct: number;
   watch_ms: number;
   buffer_ms: number;
   rebuffers: number;
@@ -117,7 +119,11 @@ function conversionRows(
   clicks: readonly ClickFact[],
   attributed: ReadonlyMap<OrderLine, ClickFact>,
 ): ConversionTruthRow[] {
-  const keyOfClick = (c: ClickFact): string => (dim === 'creator' ? c.creatorId : dim === 'show' ? c.showId : dim === 'offer' ? c.offerId : c.region);
+  // Groups are per retailer, as the reports group them (a region is shared by retailers; the rest belong to one).
+  const groupOf = (x: { creatorId: string; showId: string; region: string }, offerId: string): string =>
+    (dim === 'creator' ? x.creatorId : dim === 'show' ? x.showId : dim === 'offer' ? offerId : x.region);
+  const keyOfClick = (c: ClickFact): string => `${c.retailerId}\u0000${groupOf(c, c.offerId)}`;
+  const keyOfSession = (s: PlannedSession, offerId = ''): string => `${s.retailerId}\u0000${groupOf(s, offerId)}`;
   const viewers = new Map<string, Set<string>>();
   const add = (k: string, v: string): void => {
     const set = viewers.get(k) ?? new Set<string>();
@@ -125,8 +131,8 @@ function conversionRows(
     viewers.set(k, set);
   };
   for (const s of sessions) {
-    if (dim === 'offer') for (const cue of s.cues) add(cue.offerId, s.viewerId);
-    else add(dim === 'creator' ? s.creatorId : dim === 'show' ? s.showId : s.region, s.viewerId);
+    if (dim === 'offer') for (const cue of s.cues) add(keyOfSession(s, cue.offerId), s.viewerId);
+    else add(keyOfSession(s), s.viewerId);
   }
   for (const c of clicks) add(keyOfClick(c), c.viewerId);
   const clickers = new Map<string, Set<string>>();
@@ -146,7 +152,8 @@ function conversionRows(
   }
   const rows: ConversionTruthRow[] = [];
   for (const [k, vs] of [...viewers].sort(([a], [b]) => a.localeCompare(b))) {
-    const base = { [KEY_COLUMN[dim]]: k, viewers: vs.size, clickers: clickers.get(k)?.size ?? 0 };
+    const [retailerId, group] = k.split('\u0000') as [string, string];
+    const base = { retailer_id: retailerId, [KEY_COLUMN[dim]]: group, viewers: vs.size, clickers: clickers.get(k)?.size ?? 0 };
     const currencies = [...(byCurrency.get(k) ?? new Map<string, Acc>())].sort(([a], [b]) => a.localeCompare(b));
     if (currencies.length === 0) {
       rows.push({ ...base, currency: null, viewers: vs.size, clickers: base.clickers, buyers: 0, orders: 0, units: 0, revenue: 0, conversion_rate: 0 });
@@ -177,9 +184,10 @@ function expectedHeartbeats(s: PlannedSession): number {
 }
 
 function qoeRows(sessions: readonly PlannedSession[]): QoeTruthRow[] {
-  const regions = [...new Set(sessions.map((s) => s.region))].sort();
-  return regions.map((region) => {
-    const mine = sessions.filter((s) => s.region === region);
+  const groups = [...new Set(sessions.map((s) => `${s.retailerId}\u0000${s.region}`))].sort();
+  return groups.map((g) => {
+    const [retailerId, region] = g.split('\u0000') as [string, string];
+    const mine = sessions.filter((s) => s.region === region && s.retailerId === retailerId);
     const playing = mine.filter((s) => !s.fatal);
     let bufferMs = 0;
     let watchMs = 0;
@@ -194,16 +202,17 @@ function qoeRows(sessions: readonly PlannedSession[]): QoeTruthRow[] {
     }
     const startups = playing.map((s) => s.startupMs);
     return {
+      retailer_id: retailerId,
       region,
       sessions: mine.length,
       startup_p50_ms: quantileCont(startups, 0.5),
       startup_p95_ms: quantileCont(startups, 0.95),
-      rebuffer_ratio: watchMs + bufferMs > 0 ? bufferMs / (watchMs + bufferMs) : 0,
+      rebuffer_pct: watchMs + bufferMs > 0 ? (100 * bufferMs) / (watchMs + bufferMs) : 0,
       rebuffers_per_minute: watchMs > 0 ? rebuffers / (watchMs / 60_000) : 0,
       latency_p50_ms: quantileCont(latencies, 0.5),
       latency_p95_ms: quantileCont(latencies, 0.95),
       latency_p99_ms: quantileCont(latencies, 0.99),
-      playback_failure_ratio: mine.filter((s) => s.fatal).length / mine.length,
+      playback_failure_pct: (100 * mine.filter((s) => s.fatal).length) / mine.length,
       watch_ms: watchMs,
       buffer_ms: bufferMs,
       rebuffers,

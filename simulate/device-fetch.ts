@@ -1,0 +1,76 @@
+/**
+ * The network of one simulated device: the SDK's injected `fetch`, sending
+ * over real HTTP to the collector with the device's user agent, its country
+ * in the trusted CDN header, and its own client address.
+ *
+ * The device recorded its events in simulated (past) time but sends them
+ * now, like a phone that was offline: `sent_at` is set to the real clock
+ * when the request leaves, so the collector's skew correction keeps each
+ * event's time (`event_time = ts + received_at − sent_at ≈ ts`).
+ *
+ * @example
+ * const net = createDeviceFetch({ userAgent, region: 'DE', regionHeader: 'cloudfront-viewer-country', clientAddress: '10.0.0.7' });
+ * createTracker({ ..., fetch: net.fetch });
+ * await net.idle(); // every request the tracker started has been answered
+ */
+import type { FetchLike, ResponseLike } from '../sdk/transport.ts';
+
+/** Longest real-time pause honoured for a 429/503 `Retry-After`, so a limited collector slows the simulation instead of spinning it. */
+export const MAX_REAL_RETRY_PAUSE_MS = 2_000;
+
+export interface DeviceNetworkOptions {
+  userAgent: string;
+  region: string;
+  /** Header the collector trusts for the viewer's country. */
+  regionHeader: string;
+  /** Sent in `x-forwarded-for`; the collector uses it only when told to trust that header. */
+  clientAddress: string;
+}
+
+export interface DeviceNetwork {
+  fetch: FetchLike;
+  /** Resolves once no request is in flight (including ones started while waiting). */
+  idle(): Promise<void>;
+  /** Requests sent and their HTTP statuses. */
+  readonly statuses: Map<number, number>;
+}
+
+/** Sets `sent_at` in a batch body (`{"sent_at":<ms>,"events":[...]}`, as the SDK writes it) to `nowMs`. */
+export function restampSentAt(body: string, nowMs: number): string {
+  return body.replace(/^\{"sent_at":\d+/, `{"sent_at":${nowMs}`);
+}
+
+export function createDeviceFetch(o: DeviceNetworkOptions): DeviceNetwork {
+  const inflight = new Set<Promise<unknown>>();
+  const statuses = new Map<number, number>();
+  const send = async (url: string, init: Parameters<FetchLike>[1]): Promise<ResponseLike> => {
+    const res = await fetch(url, {
+      method: init.method,
+      body: restampSentAt(init.body, Date.now()),
+      headers: { ...init.headers, 'user-agent': o.userAgent, [o.regionHeader]: o.region, 'x-forwarded-for': o.clientAddress },
+    });
+    const text = await res.text();
+    statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+    if (res.status === 429 || res.status === 503) {
+      const seconds = Number(res.headers.get('retry-after') ?? '1');
+      await new Promise((r) => setTimeout(r, Math.min(MAX_REAL_RETRY_PAUSE_MS, (Number.isFinite(seconds) ? seconds : 1) * 1000)));
+    }
+    return { status: res.status, headers: res.headers, text: async () => text };
+  };
+  return {
+    statuses,
+    fetch: (url, init) => {
+      const p = send(url, init);
+      inflight.add(p);
+      void p.catch(() => {}).finally(() => inflight.delete(p));
+      return p;
+    },
+    async idle() {
+      // The tracker may start the next batch right after one is answered, so look again after yielding.
+      do {
+        await Promise.allSettled([...inflight]);
+        await new Promise((r) => setImmediate(r));
+      } while (inflight.size > 0);
+    },
+  };
+}
