@@ -99,15 +99,15 @@ export function createCollectorApp(deps: CollectorDeps): Hono<CollectorEnv> {
     validateBatch(),
     enrichBatch(deps.regionHeader ?? DEFAULT_REGION_HEADER),
     async (c) => {
-      const rejected: Rejection[] = c.var.rejected;
-      const enriched = c.var.enriched;
-      const retailer = c.var.writeKey.retailer;
+      const rejected: Rejection[] = c.get('rejected');
+      const enriched = c.get('enriched');
+      const retailer = c.get('writeKey').retailer;
       if (rejected.length > 0) {
         counters.rejected += rejected.length;
-        const events = c.var.envelope.events;
+        const events = c.get('envelope').events;
         const letters: DeadLetter[] = rejected.map((r) => ({
           retailer_id: retailer,
-          received_at: c.var.receivedAt,
+          received_at: c.get('receivedAt'),
           index: r.index,
           error: r.error,
           raw: rawText(events[r.index]),

@@ -66,7 +66,7 @@ export interface RateLimits {
   addressBurstRequests: number;
 }
 
-/** Variables the middleware set on the context, in order. */
+/** Variables the middleware set on the context, in order. Read them with `c.get()`: `c.var` copies them all on every access. */
 export interface CollectorVariables {
   /** Server clock when the request arrived (epoch ms). */
   receivedAt: number;

@@ -6,7 +6,7 @@
  *
  * @example
  * app.post('/v1/events', writeKeyAuth(new Map([[k.key, k]])), handler);
- * // handler reads c.var.writeKey.retailer
+ * // handler reads c.get('writeKey').retailer
  */
 import type { MiddlewareHandler } from 'hono';
 import type { CollectorEnv, WriteKey } from '../../types.ts';

@@ -2,10 +2,10 @@
  * Decodes `POST /v1/events` (SPEC section 2): checks the content type and
  * encoding (415), reads at most MAX_BODY_BYTES after inflating (413), parses
  * JSON and the envelope (400) and the batch size (400 below
- * MIN_EVENTS_PER_BATCH, 413 above MAX_EVENTS_PER_BATCH). Sets `c.var.envelope`.
+ * MIN_EVENTS_PER_BATCH, 413 above MAX_EVENTS_PER_BATCH). Sets `c.get('envelope')`.
  *
  * @example
- * app.post('/v1/events', decodeBatch(), (c) => c.json({ n: c.var.envelope.events.length }));
+ * app.post('/v1/events', decodeBatch(), (c) => c.json({ n: c.get('envelope').events.length }));
  */
 import type { MiddlewareHandler } from 'hono';
 import { validateEnvelope } from '../../../contract/events.ts';

@@ -5,7 +5,7 @@
  * agent). The client's address is never read here, so it is never stored.
  *
  * @example
- * app.post('/v1/events', ..., enrichBatch('cloudfront-viewer-country'), (c) => c.json(c.var.enriched));
+ * app.post('/v1/events', ..., enrichBatch('cloudfront-viewer-country'), (c) => c.json(c.get('enriched')));
  */
 import type { MiddlewareHandler } from 'hono';
 import type { EnrichedEvent } from '../../../contract/enriched.ts';
@@ -25,13 +25,13 @@ export function regionFrom(header: string | undefined): string {
 export function enrichBatch(regionHeader = DEFAULT_REGION_HEADER): MiddlewareHandler<CollectorEnv> {
   const header = regionHeader.toLowerCase();
   return async (c, next) => {
-    const retailer_id = c.var.writeKey.retailer;
-    const received_at = c.var.receivedAt;
+    const retailer_id = c.get('writeKey').retailer;
+    const received_at = c.get('receivedAt');
     const region = regionFrom(c.req.header(header));
     const device = deviceClass(c.req.header('user-agent'));
-    const enriched: EnrichedEvent[] = new Array(c.var.valid.length);
+    const enriched: EnrichedEvent[] = new Array(c.get('valid').length);
     let i = 0;
-    for (const v of c.var.valid) {
+    for (const v of c.get('valid')) {
       // The validated event is already a fresh copy, so it is extended in place.
       enriched[i++] = Object.assign(v.event, { retailer_id, received_at, event_time: v.eventTime, region, device });
     }

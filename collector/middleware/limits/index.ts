@@ -33,7 +33,7 @@ export function keyRateLimit(limits: RateLimits, now: () => number): MiddlewareH
   if (limits.keyEventsPerSecond <= 0) return (_c, next) => next();
   const buckets = new TokenBuckets(limits.keyEventsPerSecond, limits.keyBurstEvents, now);
   return async (c, next) => {
-    const wait = buckets.take(c.var.writeKey.key, c.var.envelope.events.length);
+    const wait = buckets.take(c.get('writeKey').key, c.get('envelope').events.length);
     if (wait > 0) {
       return c.json(
         { error: `rate limited: more than ${limits.keyEventsPerSecond} events/s (burst ${limits.keyBurstEvents}) for this write key` },

@@ -2,11 +2,11 @@
  * Validates each event of the batch with the contract's validator and holds
  * its clock-skew-corrected `event_time` (`ts + received_at - sent_at`) to
  * the window of SPEC section 2: no older than MAX_EVENT_AGE_MS, no further
- * ahead than MAX_EVENT_FUTURE_MS. Good events go to `c.var.valid`, the
- * others to `c.var.rejected` with their index and reason (partial acceptance).
+ * ahead than MAX_EVENT_FUTURE_MS. Good events go to `c.get('valid')`, the
+ * others to `c.get('rejected')` with their index and reason (partial acceptance).
  *
  * @example
- * app.post('/v1/events', decodeBatch(), validateBatch(), (c) => c.json(c.var.rejected));
+ * app.post('/v1/events', decodeBatch(), validateBatch(), (c) => c.json(c.get('rejected')));
  */
 import type { MiddlewareHandler } from 'hono';
 import { validateEvent } from '../../../contract/events.ts';
@@ -26,8 +26,8 @@ export function eventTimeError(eventTime: number, receivedAt: number): string | 
 
 export function validateBatch(): MiddlewareHandler<CollectorEnv> {
   return async (c, next) => {
-    const { sent_at: sentAt, events } = c.var.envelope;
-    const receivedAt = c.var.receivedAt;
+    const { sent_at: sentAt, events } = c.get('envelope');
+    const receivedAt = c.get('receivedAt');
     const skew = receivedAt - sentAt;
     const valid: ValidEvent[] = [];
     const rejected: Rejection[] = [];

@@ -1,0 +1,148 @@
+/**
+ * Collector benchmark (issue 2), one run, three servers each in its own
+ * process, loaded over loopback by autocannon with batches of 50 realistic
+ * events: (a) bare Hono that only parses the same JSON, (b) the collector
+ * with a no-op sink, (c) the collector with embedded kinesalite. Prints
+ * events/s, p50/p99 latency, peak RSS, the ratios b/a and c/a, then an
+ * overload phase on (c) sampling RSS to show memory stays bounded.
+ *
+ * @example
+ * npm run bench:collector -- --duration 5 --rounds 3 --connections 32 --overload 60
+ */
+import autocannon from 'autocannon';
+import { fork, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { batchBody, DESKTOP_UA, realisticEvents } from '../collector/testing/fixtures.ts';
+
+/** Events per request, as the SDK batches them. */
+export const BENCH_BATCH_EVENTS = 50;
+
+const { values: args } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '5' },
+    rounds: { type: 'string', default: '3' },
+    connections: { type: 'string', default: '32' },
+    overload: { type: 'string', default: '10' },
+    'overload-connections': { type: 'string', default: '256' },
+  },
+});
+const DURATION_S = Number(args.duration);
+const CONNECTIONS = Number(args.connections);
+const ROUNDS = Number(args.rounds);
+const OVERLOAD_S = Number(args.overload);
+const OVERLOAD_CONNECTIONS = Number(args['overload-connections']);
+
+interface Server {
+  child: ChildProcess;
+  url: string;
+  key: string;
+}
+
+async function startServer(variant: string, dataDir: string): Promise<Server> {
+  const child = fork(join(import.meta.dirname, 'lib/collector-bench-server.ts'), [variant, dataDir], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+  });
+  const first = await new Promise<string>((resolve, reject) => {
+    let buf = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      buf += d.toString();
+      const nl = buf.indexOf('\n');
+      if (nl !== -1) resolve(buf.slice(0, nl));
+    });
+    child.once('exit', (code) => reject(new Error(`${variant} server exited with ${code}`)));
+  });
+  const { url, key } = JSON.parse(first) as { url: string; key: string };
+  return { child, url, key };
+}
+
+function memory(s: Server): Promise<{ peakRssBytes: number; rssBytes: number }> {
+  return new Promise((resolve) => {
+    s.child.once('message', (m) => resolve(m as { peakRssBytes: number; rssBytes: number }));
+    s.child.send('rss');
+  });
+}
+
+async function stopServer(s: Server): Promise<void> {
+  const exited = new Promise((r) => s.child.once('exit', r));
+  s.child.send('stop');
+  await exited;
+}
+
+function load(s: Server, seconds: number, connections: number): Promise<autocannon.Result> {
+  const now = Date.now();
+  return autocannon({
+    url: `${s.url}/v1/events`,
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-write-key': s.key, 'user-agent': DESKTOP_UA },
+    body: batchBody(realisticEvents(BENCH_BATCH_EVENTS, now), now),
+    connections,
+    duration: seconds,
+  });
+}
+
+interface Run {
+  eventsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  non2xx: number;
+}
+
+const VARIANTS = [
+  ['bare', '(a) bare Hono, JSON parse only'],
+  ['noop', '(b) collector, no-op sink'],
+  ['kinesis', '(c) collector + embedded kinesalite'],
+] as const;
+const MIB = 1024 * 1024;
+const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
+
+const dataDir = mkdtempSync(join(tmpdir(), 'livelens-bench-'));
+const servers: Server[] = [];
+try {
+  for (const [variant] of VARIANTS) servers.push(await startServer(variant, join(dataDir, variant)));
+  for (const s of servers) await load(s, 1, CONNECTIONS); // warm-up: JIT, sockets, first PutRecords
+  // Rounds interleave the variants so that load from other processes on the machine hits all of them alike.
+  const runs: Run[][] = VARIANTS.map(() => []);
+  for (let round = 0; round < ROUNDS; round++) {
+    for (let v = 0; v < servers.length; v++) {
+      const r = await load(servers[v]!, DURATION_S, CONNECTIONS);
+      runs[v]!.push({ eventsPerSecond: Math.round((r['2xx'] * BENCH_BATCH_EVENTS) / r.duration), p50Ms: r.latency.p50, p99Ms: r.latency.p99, non2xx: r.non2xx + r.errors });
+    }
+  }
+  const rows = [];
+  for (let v = 0; v < servers.length; v++) {
+    const mem = await memory(servers[v]!);
+    const rs = runs[v]!;
+    rows.push({
+      variant: VARIANTS[v]![1],
+      eventsPerSecond: median(rs.map((r) => r.eventsPerSecond)),
+      rounds: rs.map((r) => r.eventsPerSecond).join(' '),
+      p50Ms: median(rs.map((r) => r.p50Ms)),
+      p99Ms: median(rs.map((r) => r.p99Ms)),
+      peakRssMiB: Math.round(mem.peakRssBytes / MIB),
+      non2xx: rs.reduce((n, r) => n + r.non2xx, 0),
+    });
+  }
+  console.log(`\nbatches of ${BENCH_BATCH_EVENTS} events, ${CONNECTIONS} connections, ${ROUNDS} interleaved rounds of ${DURATION_S} s; medians`);
+  console.table(rows);
+  const [a, b, c] = rows.map((r) => r.eventsPerSecond);
+  console.log(`b/a = ${(b! / a!).toFixed(2)} (target >= 0.6)   c/a = ${(c! / a!).toFixed(2)}`);
+
+  if (OVERLOAD_S > 0) {
+    const s = servers[2]!;
+    const samples: number[] = [];
+    const sampler = setInterval(() => void memory(s).then((m) => samples.push(Math.round(m.rssBytes / MIB))), 2_000);
+    const o = await load(s, OVERLOAD_S, OVERLOAD_CONNECTIONS);
+    clearInterval(sampler);
+    const after = await memory(s);
+    console.log(`\noverload on (c): ${OVERLOAD_S} s, ${OVERLOAD_CONNECTIONS} connections: ${Math.round((o['2xx'] * BENCH_BATCH_EVENTS) / o.duration)} events/s, p99 ${o.latency.p99} ms, non-2xx ${o.non2xx}, errors ${o.errors}`);
+    console.log(`  RSS every 2 s (MiB): ${samples.join(' ')}; peak ${Math.round(after.peakRssBytes / MIB)} MiB`);
+  }
+} finally {
+  for (const s of servers) await stopServer(s);
+  rmSync(dataDir, { recursive: true, force: true });
+}

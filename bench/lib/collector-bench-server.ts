@@ -1,0 +1,58 @@
+/**
+ * One server under test for bench/collector.ts, run in its own process so
+ * that the load generator does not share its event loop. Variants:
+ * `bare` (Hono that only parses the JSON), `noop` (the collector with a
+ * sink that drops events), `kinesis` (the collector with embedded
+ * kinesalite, as `livelens serve` runs it). Prints `{"url","key"}` on its
+ * first stdout line and answers `rss` IPC messages with its peak RSS.
+ *
+ * @example
+ * node --import tsx bench/lib/collector-bench-server.ts noop <dataDir>
+ */
+import { serve } from '@hono/node-server';
+import { Hono } from 'hono';
+import { pino } from 'pino';
+import type { AddressInfo } from 'node:net';
+import { startCollector } from '../../collector/node.ts';
+import { startServe } from '../../cli/commands/serve.ts';
+import type { EventSink } from '../../collector/types.ts';
+
+const NO_LIMITS = { keyEventsPerSecond: 0, addressRequestsPerSecond: 0 };
+const KEY = 'bench_key_0001@bench';
+const log = pino({ level: 'warn' });
+
+const noopSink: EventSink = {
+  write: async () => undefined,
+  status: () => ({ healthy: true, streamUp: true, spool: { bytes: 0, events: 0, files: 0, maxBytes: 0 } }),
+  close: async () => undefined,
+};
+
+async function start(variant: string, dataDir: string): Promise<{ url: string; stop(): Promise<void> }> {
+  if (variant === 'bare') {
+    const app = new Hono();
+    app.post('/v1/events', async (c) => {
+      const body = (await c.req.json()) as { events: unknown[] };
+      return c.json({ accepted: body.events.length, rejected: [] });
+    });
+    return new Promise((resolve) => {
+      const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) =>
+        resolve({ url: `http://127.0.0.1:${info.port}`, stop: () => new Promise((r) => server.close(() => r())) }),
+      );
+    });
+  }
+  if (variant === 'noop') {
+    return startCollector({ dataDir, port: 0, writeKeys: KEY, rateLimits: NO_LIMITS, sink: noopSink, log });
+  }
+  if (variant === 'kinesis') {
+    return startServe({ dataDir, port: 0, writeKeys: KEY, rateLimits: { ...NO_LIMITS, keyBurstEvents: 500, addressBurstRequests: 1 }, log });
+  }
+  throw new Error(`unknown variant "${variant}": expected bare, noop or kinesis`);
+}
+
+const [variant = '', dataDir = ''] = process.argv.slice(2);
+const server = await start(variant, dataDir);
+process.stdout.write(JSON.stringify({ url: server.url, key: 'bench_key_0001' }) + '\n');
+process.on('message', (msg) => {
+  if (msg === 'rss') process.send?.({ peakRssBytes: process.resourceUsage().maxRSS * 1024, rssBytes: process.memoryUsage().rss });
+  if (msg === 'stop') void server.stop().then(() => process.exit(0));
+});
