@@ -10,6 +10,8 @@
  */
 import { Option, type Command } from 'commander';
 import { resolveSetting, settingOption } from '../../config/settings.ts';
+import { COLLECTOR_SETTINGS } from '../../collector/config.ts';
+import { EMBEDDED_DEAD_LETTER_STREAM_NAME } from '../../streams/embedded-kinesis.ts';
 import { resolveKinesisTarget } from '../../pipeline/ingest/kinesis-target.ts';
 import { runIngest } from '../../pipeline/ingest/run-ingest.ts';
 import { FLUSH_AGE_MS, FLUSH_ROWS } from '../../pipeline/ingest/stream-consumer.ts';
@@ -21,6 +23,9 @@ function positiveInteger(name: string) {
     return n;
   };
 }
+
+/** The collector's dead-letter stream setting: ingest lands that stream too. */
+const DEAD_LETTER_STREAM = COLLECTOR_SETTINGS.deadLetterStream;
 
 export function register(program: Command): void {
   program
@@ -34,12 +39,17 @@ export function register(program: Command): void {
     .addOption(settingOption('dataDir'))
     .addOption(settingOption('kinesisStream'))
     .addOption(settingOption('kinesisEndpoint'))
+    .addOption(
+      new Option(DEAD_LETTER_STREAM.flag, `dead-letter stream to land as well (env ${DEAD_LETTER_STREAM.env}, default ${EMBEDDED_DEAD_LETTER_STREAM_NAME} when it exists)`),
+    )
     .addHelpText(
       'after',
       `
 Without a configured stream or endpoint, ingest reads the embedded Kinesis of the
 data dir: it attaches to the endpoint that \`livelens serve\` advertises in
-<data-dir>/kinesis/endpoint, or starts kinesalite on <data-dir>/kinesis itself.`,
+<data-dir>/kinesis/endpoint, or starts kinesalite on <data-dir>/kinesis itself.
+Dead letters are landed from the dead-letter stream (when it exists) and from the
+collector's sealed segments in <data-dir>/dead-letters/.`,
     )
     .action(async (opts: Record<string, unknown>) => {
       const dataDir = resolveSetting('dataDir', opts)!;
@@ -59,6 +69,7 @@ data dir: it attaches to the endpoint that \`livelens serve\` advertises in
           kinesis: target.kinesis,
           once: opts.once === true,
           signal: stop.signal,
+          deadLetterStream: (opts.deadLetterStream as string | undefined) || process.env[DEAD_LETTER_STREAM.env] || undefined,
           flushRows: opts.flushRows as number | undefined,
           flushAgeMs: opts.flushSeconds === undefined ? undefined : (opts.flushSeconds as number) * 1000,
           onFlush: (f) =>
