@@ -5,6 +5,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureEvents, fixtureOrders } from './experiment-fixtures.ts';
 import { tempDataDir, writeLakeTable } from './queries-fixtures.ts';
+import { experimentOptionsFromFlags } from '../cli/commands/report/experiment.ts';
+import { createDuckDbEngine } from '../pipeline/engine/duckdb.ts';
+import { formatExperimentReport } from '../pipeline/reports/experiment-output.ts';
+import { runExperimentReport } from '../pipeline/reports/experiment-run.ts';
 
 const BIN = path.resolve(import.meta.dirname, '../bin/livelens.js');
 let dataDir = '';
@@ -44,19 +48,26 @@ describe('livelens report experiment', () => {
     expect(stdout).toMatch(/relative_lift .* p_value .* cuped_relative_lift .* cuped_p_value/);
   });
 
-  it('--format csv with --method bayesian: chance to win instead of p', async () => {
-    const { code, stdout } = await livelens(['report', 'experiment', 'exp1', '--data-dir', dataDir, '--format', 'csv', '--method', 'bayesian']);
-    expect(code).toBe(0);
-    const [header, first] = stdout.split('\r\n');
-    const cells = Object.fromEntries(header!.split(',').map((h, i) => [h, first!.split(',')[i]]));
-    expect(cells.metric).toBe('converted');
-    expect(cells.p_value).toBe('');
-    expect(Number(cells.chance_to_win)).toBeGreaterThan(0.5);
+  it('--format csv with --method bayesian: chance to win instead of p (in process)', async () => {
+    const engine = await createDuckDbEngine({ dataDir, threads: 1 });
+    try {
+      const report = await runExperimentReport('exp1', { ...experimentOptionsFromFlags({ method: 'bayesian', dataDir }), queryEngine: engine });
+      const [header, first] = formatExperimentReport(report, 'csv').split('\r\n');
+      const cells = Object.fromEntries(header!.split(',').map((h, i) => [h, first!.split(',')[i]]));
+      expect(cells.metric).toBe('converted');
+      expect(cells.p_value).toBe('');
+      expect(Number(cells.chance_to_win)).toBeGreaterThan(0.5);
+    } finally {
+      await engine.close();
+    }
   });
 
-  it('rejects bad flags saying what is allowed', async () => {
-    const { code, stderr } = await livelens(['report', 'experiment', 'exp1', '--data-dir', dataDir, '--weights', 'control:1']);
-    expect(code).toBe(1);
-    expect(stderr).toMatch(/--weights entry "control:1" is not variant=weight/);
+  it('rejects bad flags saying what is allowed', () => {
+    expect(() => experimentOptionsFromFlags({ weights: 'control:1' })).toThrow(/--weights entry "control:1" is not variant=weight/);
+    expect(() => experimentOptionsFromFlags({ cap: '2' })).toThrow(/--cap "2" is not allowed/);
+    expect(() => experimentOptionsFromFlags({ prior: 'wide' })).toThrow(/--prior "wide"/);
+    expect(experimentOptionsFromFlags({ weights: 'a=1,b=3', lookbackDays: '7', alpha: '0.1' })).toMatchObject({
+      weights: { a: 1, b: 3 }, lookbackMs: 7 * 86_400_000, alpha: 0.1,
+    });
   });
 });

@@ -4,6 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runStats } from '../cli/commands/stats.ts';
 
 const BIN = path.resolve(import.meta.dirname, '../bin/livelens.js');
 
@@ -48,17 +49,7 @@ describe('livelens stats', () => {
     expect(r.risk).toBeNull();
   });
 
-  it('reads stdin with --input - (Bayesian fills chance to win and risk, not p)', async () => {
-    const input = { ...SLEEP_INPUT, method: 'bayesian' };
-    const { code, stdout } = await livelens(['stats', '--input', '-'], JSON.stringify(input));
-    expect(code).toBe(0);
-    const r = (JSON.parse(stdout) as { results: Array<Record<string, unknown>> }).results[0]!;
-    expect(r.p_value).toBeNull();
-    expect(r.chance_to_win as number).toBeLessThan(0.1);
-    expect((r.risk as number[]).length).toBe(2);
-  });
-
-  it('rejects bad input with a message naming the field, exit code 1', async () => {
+  it('reads stdin with --input - and rejects bad input naming the field, exit code 1', async () => {
     const { code, stdout, stderr } = await livelens(['stats', '--input', '-'], '{"metric":"median","variants":[]}');
     expect(code).toBe(1);
     expect(stdout).toBe('');
@@ -66,11 +57,18 @@ describe('livelens stats', () => {
     expect(stderr).toMatch(/\/variants/);
   });
 
-  it('warns on stderr and prints nulls when a comparison cannot be made', async () => {
+  it('Bayesian fills chance to win and risk, not p (in process)', () => {
+    const r = runStats(JSON.stringify({ ...SLEEP_INPUT, method: 'bayesian' })).output.results[0]!;
+    expect(r.p_value).toBeNull();
+    expect(r.chance_to_win as number).toBeLessThan(0.1);
+    expect(r.risk?.length).toBe(2);
+  });
+
+  it('warns and prints nulls when a comparison cannot be made (in process)', () => {
     const input = { metric: 'mean', relative: true, variants: [{ n: 5, sum: 0, sum_squares: 4 }, { n: 5, sum: 2, sum_squares: 4 }] };
-    const { code, stdout, stderr } = await livelens(['stats', '--input', '-'], JSON.stringify(input));
-    expect(code).toBe(0);
-    expect((JSON.parse(stdout) as { results: Array<{ expected: unknown }> }).results[0]!.expected).toBeNull();
-    expect(stderr).toMatch(/control mean is 0/);
+    const { output, warnings } = runStats(JSON.stringify(input));
+    expect(output.results[0]!.expected).toBeNull();
+    expect(warnings.join()).toMatch(/control mean is 0/);
+    expect(() => runStats('{not json')).toThrow(/not JSON/);
   });
 });
