@@ -150,6 +150,17 @@ describe('analyzeExperiment', () => {
     expect(watch.risk_control! + watch.risk_variant!).toBeGreaterThan(0);
   });
 
+  it('lists a planned variant nobody saw, so the sample-ratio check catches it', async () => {
+    const report = await analyzeExperiment(engine, 'exp1', { weights: { control: 1, treatment: 1, ghost: 1 } });
+    expect(report.assignments.map((a) => [a.variant, a.viewers])).toEqual([['control', 3], ['ghost', 0], ['treatment', 3]]);
+    expect(report.srm_p_value).toBeCloseTo(srmPValue([3, 0, 3], [1, 1, 1]), 12);
+    expect(report.rows.filter((r) => r.variant === 'ghost').every((r) => r.note !== null && r.p_value === null)).toBe(true);
+  });
+
+  it('refuses an experiment id that would change the JSON path', async () => {
+    await expect(analyzeExperiment(engine, 'a"b')).rejects.toThrow(/may not contain/);
+  });
+
   it('says which control it could not find', async () => {
     await expect(analyzeExperiment(engine, 'exp1', { control: 'nope' })).rejects.toThrow(/control variant "nope" was not seen.*control, treatment/);
   });

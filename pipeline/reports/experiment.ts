@@ -163,6 +163,8 @@ const FAMILIES: readonly Family[] = [
  */
 export async function analyzeExperiment(engine: QueryEngine, experimentId: string, options: ExperimentOptions = {}): Promise<ExperimentReport> {
   if (experimentId.trim() === '') throw new Error('experiment id is empty: give the id the SDK sends in exposure events');
+  // The id is spliced into a JSON path ($["id"]) as a bound string; a quote or backslash would change the path.
+  if (/["\\]/.test(experimentId)) throw new Error(`experiment id ${JSON.stringify(experimentId)} is not allowed: it may not contain " or \\`);
   checkOptions(options);
   const method = options.method ?? 'frequentist';
   const alpha = options.alpha ?? DEFAULT_ALPHA;
