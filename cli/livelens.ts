@@ -18,6 +18,8 @@ const commandModules: Array<() => Promise<{ register: RegisterCommand }>> = [
   () => import('./commands/orders.ts'),
   () => import('./commands/report.ts'),
   () => import('./commands/stats.ts'),
+  () => import('./commands/simulate.ts'),
+  () => import('./commands/demo.ts'),
 ];
 
 export async function buildProgram(): Promise<Command> {

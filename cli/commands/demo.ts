@@ -1,0 +1,110 @@
+/**
+ * `livelens demo` (`npm start`, SPEC section 5): the whole product on
+ * embedded defaults. Starts embedded Kinesis, the collector and ingest;
+ * the simulator plays a small day of shows through the real SDK; orders are
+ * imported; the reports and experiments run and are checked against the
+ * planted truth; a summary is printed; then it keeps serving (and
+ * ingesting) until Ctrl-C, or exits at once with `--exit`.
+ *
+ * @example
+ * npm start
+ * livelens demo --viewers 300 --exit --data-dir /tmp/demo
+ */
+import type { Command } from 'commander';
+import { resolveSetting, settingOption } from '../../config/settings.ts';
+import { runIngest } from '../../pipeline/ingest/run-ingest.ts';
+import { RETAILERS } from '../../simulate/catalog.ts';
+import { prepareDemoDataDir, writeDemoMarker } from '../../simulate/data-dir.ts';
+import { createProgress } from '../../simulate/progress.ts';
+import { MAX_SIM_HOURS } from '../../simulate/run.ts';
+import { runSimulatedDay, type SimulatedDay } from '../../simulate/simulated-day.ts';
+import { formatDemoSummary } from '../../simulate/summary.ts';
+import { intFlag, retailerKeys } from './simulate.ts';
+
+/** The demo's day of shows: sized to finish in about a minute on 2 cores. */
+export const DEMO_SEED = 1;
+export const DEMO_SHOWS = 6;
+export const DEMO_VIEWERS = 800;
+export const DEMO_HOURS = 8;
+
+const STEP_TEXT: Record<string, string> = {
+  start: 'starting embedded Kinesis, collector and ingest',
+  simulate: 'simulating viewers through the SDK to the collector',
+  ingest: 'landing the stream in the lake',
+  orders: 'importing the retailers\' order exports',
+  reports: 'running conversion and QoE reports',
+  experiments: 'analysing the experiments',
+};
+
+export function register(program: Command): void {
+  const cmd = program
+    .command('demo')
+    .description('everything at once on embedded defaults: collector, Kinesis, ingest, a simulated day of shows, reports; stays up until Ctrl-C')
+    .option('--seed <n>', 'simulation seed', String(DEMO_SEED))
+    .option('--shows <n>', 'shows in the simulated day', String(DEMO_SHOWS))
+    .option('--viewers <n>', 'distinct simulated viewers', String(DEMO_VIEWERS))
+    .option('--hours <h>', 'hours the shows spread over', String(DEMO_HOURS))
+    .option('--reset', 'clear the data dir first (livelens data only); a previous demo\'s data is always replaced')
+    .option('--exit', 'exit after the summary instead of serving until Ctrl-C (exit code 1 if a report differs from the planted truth)');
+  for (const name of ['dataDir', 'port', 'writeKeys'] as const) cmd.addOption(settingOption(name));
+  cmd.action(async (opts: Record<string, unknown>) => {
+    const started = Date.now();
+    const out = process.stdout;
+    const dataDir = resolveSetting('dataDir', opts)!;
+    const hours = Number(opts.hours);
+    if (!(hours > 0 && hours <= MAX_SIM_HOURS)) throw new Error(`--hours is "${String(opts.hours)}": expected a number above 0 and at most ${MAX_SIM_HOURS}`);
+    const port = intFlag('port', resolveSetting('port', opts), 0, 65_535);
+    const keyList = resolveSetting('writeKeys', opts);
+    const prepared = prepareDemoDataDir(dataDir, { reset: opts.reset === true });
+    out.write(`livelens demo: data in ${dataDir} (${prepared})\n`);
+    const progress = createProgress('sessions');
+    let day: SimulatedDay;
+    try {
+      day = await runSimulatedDay({
+        dataDir,
+        port,
+        seed: intFlag('seed', opts.seed, 0, 2 ** 32 - 1),
+        shows: intFlag('shows', opts.shows, RETAILERS.length, 1000),
+        viewers: intFlag('viewers', opts.viewers, 1, 1_000_000),
+        hours,
+        ...(keyList ? { writeKeys: retailerKeys(keyList) } : {}),
+        onStep: (s) => {
+          if (s !== 'simulate') progress.stop();
+          out.write(`- ${STEP_TEXT[s] ?? s}\n`);
+        },
+        onProgress: (done, total) => progress.update(done, total),
+      });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+        throw new Error(`port ${port} is in use: pass --port <free port> (or --port 0 for any) or set LIVELENS_PORT`);
+      }
+      throw err;
+    }
+    progress.stop();
+    out.write(formatDemoSummary(day));
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    out.write(`\nDemo ready in ${seconds} s (${Object.entries(day.timings).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`).join(', ')}).\n`);
+    out.write(`Collector: ${day.serve.url}/v1/events\n`);
+    for (const [retailer, key] of Object.entries(day.writeKeys)) out.write(`Write key for retailer ${retailer}: ${key}\n`);
+    out.write(`Reports: livelens report conversion --by creator --data-dir ${dataDir}   (also: qoe --by region, experiment exp-show-format)\n`);
+    writeDemoMarker(dataDir, { started_at: new Date(started).toISOString(), collector: day.serve.url, write_keys: day.writeKeys, truth: day.simulation.truthFile });
+
+    if (opts.exit === true) {
+      await day.serve.stop();
+      process.exitCode = day.mismatches.length === 0 ? 0 : 1;
+      return;
+    }
+    // Keep serving: events sent to the collector from now on land in the lake as they arrive.
+    const live = new AbortController();
+    const ingest = runIngest({ dataDir, kinesis: { endpoint: day.serve.kinesisEndpoint, stream: day.serve.stream }, signal: live.signal });
+    out.write('Serving and ingesting; press Ctrl-C to stop.\n');
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', () => resolve());
+      process.once('SIGTERM', () => resolve());
+    });
+    out.write('stopping: landing what was read, draining the collector\n');
+    live.abort();
+    await ingest;
+    await day.serve.stop();
+  });
+}
