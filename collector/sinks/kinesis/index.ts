@@ -105,6 +105,7 @@ export class KinesisWriter {
           },
         });
       });
+      this.schedule();
     });
   }
 
@@ -129,7 +130,6 @@ export class KinesisWriter {
     if (front) this.queue.unshift(e);
     else this.queue.push(e);
     this.queuedBytes += e.data.length + e.partitionKey.length;
-    this.schedule();
   }
 
   private schedule(): void {
@@ -207,6 +207,7 @@ export class KinesisWriter {
     setTimeout(() => {
       this.retrying--;
       this.enqueue(e, true);
+      this.schedule();
     }, backoffMs(e.attempts));
   }
 

@@ -1,0 +1,27 @@
+import { Hono } from 'hono';
+import { describe, expect, it } from 'vitest';
+import { keysByValue, writeKeyAuth } from './index.ts';
+import type { CollectorEnv } from '../../types.ts';
+
+const keys = keysByValue([
+  { key: 'k_acme_001', retailer: 'acme', origins: ['https://shop.acme.com'] },
+  { key: 'k_open_002', retailer: 'open', origins: [] },
+]);
+const app = new Hono<CollectorEnv>().post('/', writeKeyAuth(keys), (c) => c.text(c.get('writeKey').retailer));
+const send = (path: string, headers: Record<string, string> = {}) => app.request(path, { method: 'POST', headers });
+
+describe('writeKeyAuth', () => {
+  it('finds the key in the header or the query string, the header winning', async () => {
+    expect(await (await send('/', { 'x-write-key': 'k_open_002' })).text()).toBe('open');
+    expect(await (await send('/?key=k_open_002')).text()).toBe('open');
+    expect(await (await send('/?key=k_open_002', { 'x-write-key': 'k_acme_001' })).text()).toBe('acme');
+  });
+
+  it('401 when missing or unknown, 403 for an origin the key does not allow', async () => {
+    expect((await send('/')).status).toBe(401);
+    expect((await send('/?key=nope_nope_nope')).status).toBe(401);
+    expect((await send('/?key=k_acme_001', { origin: 'https://other.example' })).status).toBe(403);
+    expect((await send('/?key=k_acme_001', { origin: 'https://shop.acme.com' })).status).toBe(200);
+    expect((await send('/?key=k_open_002', { origin: 'https://other.example' })).status).toBe(200);
+  });
+});
