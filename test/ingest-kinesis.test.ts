@@ -158,7 +158,7 @@ describe('runIngest against kinesalite', () => {
       await put(stream, range(i * 10, i * 10 + 10));
       await new Promise((r) => setTimeout(r, 30));
     }
-    await vi.waitFor(() => expect(flushes.reduce((n, f) => n + f.landed, 0)).toBeGreaterThanOrEqual(30), { timeout: 5000 });
+    await vi.waitFor(() => expect(flushes.reduce((n, f) => n + f.landed, 0)).toBeGreaterThanOrEqual(30), { timeout: 20_000 });
     ac.abort();
     const stats = await run;
     expect(stats.events.landed).toBe(60);

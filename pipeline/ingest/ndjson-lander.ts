@@ -19,6 +19,8 @@ import { countNdjsonLines } from './ndjson-lines.ts';
 
 /** Keys remembered across batches for dedupe; older ones are forgotten (the query layer dedupes globally). */
 export const RECENT_KEYS_MAX = 1_000_000;
+/** Longest NDJSON line read (bytes); Kinesis records are at most 1 MiB, spool lines far less. */
+export const MAX_NDJSON_LINE_BYTES = 16 * 1024 * 1024;
 /** Folder under the data dir for batches being landed. */
 export const STAGING_DIR = 'staging';
 
@@ -100,20 +102,16 @@ export class NdjsonLander {
     try {
       const required = spec.requiredColumns.map((c) => `"${c}" IS NOT NULL`).join(' AND ');
       const columns = `{${Object.entries(spec.readColumns).map(([k, v]) => `${sqlString(k)}: ${sqlString(v)}`).join(', ')}}`;
-      await con.run(
-        `CREATE OR REPLACE TEMP TABLE raw_batch AS SELECT * FROM read_ndjson(${sqlString(this.stagingPath)}, ` +
-          `columns = ${columns}, ignore_errors = true, maximum_object_size = 16777216)`,
-      );
       const key = spec.dedupeKey ? `"${spec.dedupeKey}"` : undefined;
-      const dedupe = key
-        ? ` AND ${key} NOT IN (SELECT k FROM recent_keys) QUALIFY row_number() OVER (PARTITION BY ${key} ORDER BY received_at) = 1`
-        : '';
+      // One pass: parse, flatten and mark the first copy of each key not landed recently.
+      const keep = key ? `row_number() OVER (PARTITION BY ${key} ORDER BY received_at) = 1 AND ${key} NOT IN (SELECT k FROM recent_keys)` : 'true';
       await con.run(
-        `CREATE OR REPLACE TEMP TABLE landing AS SELECT ${spec.selectList}, ${spec.dtExpression} AS dt FROM raw_batch WHERE ${required}${dedupe}`,
+        `CREATE OR REPLACE TEMP TABLE usable AS SELECT ${spec.selectList}, ${spec.dtExpression} AS dt, ${keep} AS keep ` +
+          `FROM read_ndjson(${sqlString(this.stagingPath)}, columns = ${columns}, ignore_errors = true, maximum_object_size = ${MAX_NDJSON_LINE_BYTES}) ` +
+          `WHERE ${required}`,
       );
-      const counts = (await con.runAndReadAll(
-        `SELECT (SELECT count(*) FROM raw_batch WHERE ${required}), (SELECT count(*) FROM landing)`,
-      )).getRowsJson()[0]!.map(Number);
+      await con.run('CREATE OR REPLACE TEMP VIEW landing AS SELECT * EXCLUDE (keep) FROM usable WHERE keep');
+      const counts = (await con.runAndReadAll('SELECT count(*), count(*) FILTER (WHERE keep) FROM usable')).getRowsJson()[0]!.map(Number);
       const [usable, landed] = counts as [number, number];
       const files = await writePartitions(con, { dataDir: this.opts.dataDir, table: spec.table, source: 'landing', columns: spec.outputColumns, fileName });
       if (key) await this.rememberBatch(key, batch);
