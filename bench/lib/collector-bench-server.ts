@@ -14,7 +14,7 @@ import { Hono } from 'hono';
 import { pino } from 'pino';
 import type { AddressInfo } from 'node:net';
 import { startCollector } from '../../collector/node.ts';
-import { startServe } from '../../cli/commands/serve.ts';
+import { serveSettingsFrom, startServe } from '../../cli/commands/serve.ts';
 import type { EventSink } from '../../collector/types.ts';
 
 const NO_LIMITS = { keyEventsPerSecond: 0, addressRequestsPerSecond: 0 };
@@ -44,7 +44,9 @@ async function start(variant: string, dataDir: string): Promise<{ url: string; s
     return startCollector({ dataDir, port: 0, writeKeys: KEY, rateLimits: NO_LIMITS, sink: noopSink, log });
   }
   if (variant === 'kinesis') {
-    return startServe({ dataDir, port: 0, writeKeys: KEY, rateLimits: { ...NO_LIMITS, keyBurstEvents: 500, addressBurstRequests: 1 }, log });
+    // LIVELENS_* tuning (e.g. LIVELENS_KINESIS_LINGER_MS) applies, as in `livelens serve`.
+    const settings = serveSettingsFrom({}, { ...process.env, LIVELENS_KINESIS_STREAM: '', LIVELENS_KINESIS_ENDPOINT: '' });
+    return startServe({ ...settings, dataDir, port: 0, writeKeys: KEY, rateLimits: { ...NO_LIMITS, keyBurstEvents: 500, addressBurstRequests: 1 }, log });
   }
   throw new Error(`unknown variant "${variant}": expected bare, noop or kinesis`);
 }
