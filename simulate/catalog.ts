@@ -29,7 +29,7 @@ export interface ProductSpec {
   price: number;
 }
 
-export type OfferFormat = 'flash_sale' | 'bundle' | 'limited_drop' | 'standard';
+export type OfferFormat = 'flash_sale' | 'bundle' | 'limited_drop' | 'standard' | 'teaser';
 
 export interface OfferFormatSpec {
   format: OfferFormat;
@@ -76,6 +76,20 @@ export const OFFER_FORMATS: readonly OfferFormatSpec[] = [
   { format: 'limited_drop', priceFactor: 1.2, clickRate: 0.25, buyRate: 0.4, quantity: [1, 1], extraLineRate: 0 },
   { format: 'standard', priceFactor: 1, clickRate: 0.12, buyRate: 0.3, quantity: [1, 3], extraLineRate: 0.1 },
 ];
+
+/**
+ * A product teased before its release: the card is shown and clicked but
+ * nothing can be bought yet. Every retailer's first show carries one, so
+ * the reports always have a group without sales (one row, currency null).
+ */
+export const TEASER_FORMAT: OfferFormatSpec = { format: 'teaser', priceFactor: 1, clickRate: 0.15, buyRate: 0, quantity: [1, 1], extraLineRate: 0 };
+
+/** The spec of a format, the teaser included. */
+export function offerFormatSpec(format: OfferFormat): OfferFormatSpec {
+  const spec = [...OFFER_FORMATS, TEASER_FORMAT].find((f) => f.format === format);
+  if (!spec) throw new Error(`unknown offer format "${format}"`);
+  return spec;
+}
 
 export const REGIONS: readonly RegionSpec[] = [
   { code: 'US', startupMedianMs: 900, startupSigma: 0.35, latencyMedianMs: 2600, latencySigma: 0.25, rebuffersPerMinute: 0.05, rebufferMedianMs: 900, fatalRate: 0.01 },

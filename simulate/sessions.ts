@@ -9,7 +9,7 @@
  * const sessions = planSessions(world); // every playback session, in time order
  */
 import { createRandom, type Random } from './random.ts';
-import { DEVICES, OFFER_FORMATS } from './catalog.ts';
+import { DEVICES, offerFormatSpec } from './catalog.ts';
 import { priceInCents, regionSpec, retailerSpec, type Cue, type Offer, type Show, type Viewer, type World } from './world.ts';
 
 /** Chance that a viewer leaves and rejoins the same show (a second session). */
@@ -122,7 +122,7 @@ function planClicks(s: PlannedSession, offers: Map<string, Offer>, viewer: Viewe
   const clicks: PlannedClick[] = [];
   for (const cue of seen.values()) {
     const offer = offers.get(cue.offerId)!;
-    const fmt = OFFER_FORMATS.find((f) => f.format === offer.format)!;
+    const fmt = offerFormatSpec(offer.format);
     const latest = Math.min(cue.untilMs, s.leaveMs - 2_000);
     const clicked = rng.chance(Math.min(0.9, fmt.clickRate * creator.salesMultiplier));
     if (!clicked || latest - cue.atMs < 2 * MIN_CLICK_DELAY_MS) continue;

@@ -13,6 +13,7 @@ import {
   DEVICES,
   OFFER_FORMATS,
   REGIONS,
+  TEASER_FORMAT,
   RETAILERS,
   type DeviceSpec,
   type OfferFormat,
@@ -152,6 +153,8 @@ function makeOffers(rng: Random): Offer[] {
         });
       }
     }
+    const home = r.currencies[0]!;
+    offers.push({ offerId: `${r.id}-next-drop-teaser`, retailerId: r.id, productId: `${r.id}-next-drop`, format: TEASER_FORMAT.format, priceCents: priceInCents(99, home), currency: home });
   }
   return offers;
 }
@@ -164,7 +167,10 @@ function makeShows(o: WorldOptions, offers: Offer[], rng: Random): Show[] {
     const creator = r.creators[Math.floor(i / RETAILERS.length) % r.creators.length]!;
     const startMs = Math.round(o.startMs + i * spacingMs + rng.next() * Math.min(spacingMs / 2, 600_000));
     const endMs = startMs + rng.int(MIN_SHOW_MS, MAX_SHOW_MS);
-    const mine = shuffled(offers.filter((x) => x.retailerId === r.id), rng).slice(0, rng.int(3, 4));
+    const sellable = offers.filter((x) => x.retailerId === r.id && x.format !== TEASER_FORMAT.format);
+    const mine = shuffled(sellable, rng).slice(0, rng.int(3, 4));
+    // The retailer's first show also teases the next drop (an offer nobody can buy yet).
+    if (i < RETAILERS.length) mine.push(offers.find((x) => x.retailerId === r.id && x.format === TEASER_FORMAT.format)!);
     const cues: Cue[] = [];
     // Cards go up one after another from minute 3, each visible CARD_VISIBLE_MS, re-cued every CARD_RECUE_MS.
     const gapMs = Math.floor((endMs - startMs - 180_000 - CARD_VISIBLE_MS) / mine.length);
