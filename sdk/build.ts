@@ -1,0 +1,58 @@
+/**
+ * Builds the SDK with esbuild: `sdk/dist/livelens.mjs` (ESM) and
+ * `sdk/dist/livelens.iife.js` (a `<script>` tag; global `livelens`), both
+ * minified. `amazon-ivs-player` is not marked external on purpose: the SDK
+ * only imports its types, and a value import by mistake would pull the whole
+ * player in and fail the size budget.
+ *
+ * @example
+ * npm run build:sdk            # writes sdk/dist and prints the gzipped size
+ * await buildSdk({ write: false }) // { esm, iife, gzipBytes }
+ */
+import { build, type BuildOptions } from 'esbuild';
+import { gzipSync } from 'node:zlib';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+
+/** Budget of tracker + IVS binding, minified and gzipped (bytes), checked by sdk/size.test.ts. */
+export const SDK_BUDGET_GZIP_BYTES = 6 * 1024;
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const SDK_ENTRY = join(here, 'index.ts');
+export const SDK_DIST_DIR = join(here, 'dist');
+
+export interface SdkBuild {
+  esm: string;
+  iife: string;
+  /** Gzipped size (level 9) of the minified ESM build. */
+  gzipBytes: number;
+}
+
+/** Builds both formats; with `write`, also writes them into SDK_DIST_DIR. */
+export async function buildSdk({ write = false } = {}): Promise<SdkBuild> {
+  const common: BuildOptions = {
+    entryPoints: [SDK_ENTRY],
+    bundle: true,
+    minify: true,
+    target: 'es2020',
+    platform: 'browser',
+    write: false,
+    legalComments: 'none',
+  };
+  const [esm, iife] = await Promise.all([
+    build({ ...common, format: 'esm', outfile: join(SDK_DIST_DIR, 'livelens.mjs') }),
+    build({ ...common, format: 'iife', globalName: 'livelens', outfile: join(SDK_DIST_DIR, 'livelens.iife.js') }),
+  ]);
+  const out = { esm: esm.outputFiles![0]!, iife: iife.outputFiles![0]! };
+  if (write) {
+    const { mkdir, writeFile } = await import('node:fs/promises');
+    await mkdir(SDK_DIST_DIR, { recursive: true });
+    await Promise.all([writeFile(out.esm.path, out.esm.contents), writeFile(out.iife.path, out.iife.contents)]);
+  }
+  return { esm: out.esm.text, iife: out.iife.text, gzipBytes: gzipSync(out.esm.contents, { level: 9 }).length };
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const b = await buildSdk({ write: true });
+  console.log(`sdk: ${SDK_DIST_DIR}/livelens.{mjs,iife.js}; ${b.esm.length} bytes minified, ${b.gzipBytes} bytes gzipped (budget ${SDK_BUDGET_GZIP_BYTES})`);
+}

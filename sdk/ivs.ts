@@ -1,0 +1,244 @@
+/**
+ * The Amazon IVS player binding: turns player states and events into
+ * livelens events (SPEC section 2).
+ *
+ * - `session_start` when attached; a playback after ENDED starts a new session.
+ * - `startup`: from the play intent (attaching, or the restart after ENDED) to the first PLAYING.
+ * - `heartbeat` every `heartbeatIntervalMs`: `watch_ms` counts PLAYING time only,
+ *   `latency_ms` from `getLiveLatency()` (seconds → ms, left out when 0, as for
+ *   non-IVS streams), `bitrate_kbps` and `quality` from `getQuality()`.
+ * - `buffer_start` on REBUFFERING (the player's own signal, which excludes
+ *   startup, seeks and quality switches), `buffer_end` when the state leaves BUFFERING.
+ * - `quality_change` on QUALITY_CHANGED once a first rendition is known (the initial pick is not a change).
+ * - `error` with `fatal: true` on ERROR (the player stops on every ERROR),
+ *   `fatal: false` on NETWORK_UNAVAILABLE.
+ * - `product_impression` from TEXT_METADATA_CUE carrying a product card (see parseProductCue).
+ * - `session_end` on ENDED, on pagehide and on untrack, after a last heartbeat.
+ *
+ * Event names are string literals checked against `amazon-ivs-player`'s types
+ * (`import type` only): importing its enums as values would bundle the whole player.
+ *
+ * @example
+ * const untrack = trackIvsPlayer(tracker, IVSPlayer.create({ ... }));
+ * // later: untrack(); // session_end, every listener removed
+ */
+import type { PlayerEventType, PlayerState } from 'amazon-ivs-player';
+import { MAX_ERROR_MESSAGE_CHARS, MAX_HEARTBEAT_WATCH_MS, MAX_ID_CHARS } from '../contract/limits.ts';
+import type { Tracker } from './tracker.ts';
+
+/** Default time between heartbeats (ms). */
+export const HEARTBEAT_INTERVAL_MS = 10_000;
+
+/** The player states, as the player spells them. */
+export const IVS_STATE = {
+  IDLE: 'Idle',
+  READY: 'Ready',
+  BUFFERING: 'Buffering',
+  PLAYING: 'Playing',
+  ENDED: 'Ended',
+} as const satisfies { [K in keyof typeof PlayerState]: `${(typeof PlayerState)[K]}` };
+
+/** The player events the binding listens to, as the player spells them. */
+export const IVS_EVENT = {
+  QUALITY_CHANGED: 'PlayerQualityChanged',
+  REBUFFERING: 'PlayerRebuffering',
+  ERROR: 'PlayerError',
+  NETWORK_UNAVAILABLE: 'PlayerNetworkUnavailable',
+  TEXT_METADATA_CUE: 'PlayerTextMetadataCue',
+} as const satisfies { [K in keyof typeof PlayerEventType]?: `${(typeof PlayerEventType)[K]}` };
+
+/** What the binding needs of a player: `amazon-ivs-player`'s MediaPlayer, or `createFakePlayer()`. */
+export interface IvsPlayerLike {
+  addEventListener(name: string, fn: (payload: unknown) => void): void;
+  removeEventListener(name: string, fn: (payload: unknown) => void): void;
+  getState(): string;
+  getQuality(): { name: string; bitrate: number };
+  /** Seconds. */
+  getLiveLatency(): number;
+  isAutoplay?(): boolean;
+}
+
+/** A product card announced by timed metadata. */
+export interface ProductCard {
+  productId: string;
+  offerId: string;
+  /** Tells apart two showings of the same offer. */
+  cardId?: string;
+}
+
+export interface IvsTrackingOptions {
+  /** Default HEARTBEAT_INTERVAL_MS; at most MAX_HEARTBEAT_WATCH_MS. */
+  heartbeatIntervalMs?: number;
+  /** Sent in `session_start.props.page` (for example location.pathname). */
+  page?: string;
+  /** Called when a product card appears (or, with null, is cleared), to render it. */
+  onProductCard?: (card: ProductCard | null) => void;
+}
+
+/**
+ * Reads a TEXT_METADATA_CUE text. A product card is the JSON
+ * `{"type":"product","product_id":"p1","offer_id":"o1","card_id":"c7"}`
+ * (`card_id` optional) and `{"type":"product_end"}` clears it: returns the
+ * card, null for product_end, undefined for any other cue.
+ *
+ * @example parseProductCue('{"type":"product","product_id":"p1","offer_id":"o1"}') // { productId: 'p1', offerId: 'o1' }
+ */
+export function parseProductCue(text: string): ProductCard | null | undefined {
+  let cue: { type?: unknown; product_id?: unknown; offer_id?: unknown; card_id?: unknown };
+  try {
+    cue = JSON.parse(text) as typeof cue;
+  } catch {
+    return undefined;
+  }
+  if (cue?.type === 'product_end') return null;
+  const ok = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= MAX_ID_CHARS;
+  if (cue?.type !== 'product' || !ok(cue.product_id) || !ok(cue.offer_id)) return undefined;
+  return { productId: cue.product_id, offerId: cue.offer_id, ...(ok(cue.card_id) ? { cardId: cue.card_id } : {}) };
+}
+
+/**
+ * Tracks one player with `tracker` and returns the function that stops it
+ * (sending session_end and removing every listener it added).
+ *
+ * Viewers who join mid-card: timed metadata reaches only players whose
+ * playhead passes the cue, so producers repeat the current card's cue every
+ * few seconds; repeats of the card on screen are not counted again, a
+ * different card (or the same one after product_end) is a new impression.
+ */
+export function trackIvsPlayer(tracker: Tracker, player: IvsPlayerLike, options: IvsTrackingOptions = {}): () => void {
+  const interval = options.heartbeatIntervalMs ?? HEARTBEAT_INTERVAL_MS;
+  if (!(interval > 0 && interval <= MAX_HEARTBEAT_WATCH_MS)) {
+    throw new Error(`heartbeatIntervalMs must be in (0, ${MAX_HEARTBEAT_WATCH_MS}] ms (a heartbeat carries at most that much watch time); got ${interval}`);
+  }
+  const { now, timers } = tracker;
+  const listeners = new Map<string, (payload: unknown) => void>();
+  // Each handler declares the payload the player documents for its event (PlayerEventMap).
+  const on = <P>(name: string, handler: (payload: P) => void) => {
+    const fn = handler as (payload: unknown) => void;
+    player.addEventListener(name, fn);
+    listeners.set(name, fn);
+  };
+
+  let intentAt = now();
+  let started = false;
+  let ended = false;
+  let playingSince: number | undefined;
+  let rebufferSince: number | undefined;
+  let watchMs = 0;
+  let quality = player.getQuality();
+  let cardKey: string | undefined;
+  let heartbeatTimer: unknown;
+
+  const accrue = (t: number) => {
+    if (playingSince !== undefined) watchMs += t - playingSince, (playingSince = t);
+  };
+  const heartbeat = (t: number) => {
+    accrue(t);
+    if (watchMs <= 0 && rebufferSince === undefined) return;
+    const watch = Math.min(Math.round(watchMs), MAX_HEARTBEAT_WATCH_MS);
+    watchMs -= watch; // a throttled timer may leave more than one heartbeat can carry: keep the rest
+    const q = player.getQuality();
+    const latencyS = player.getLiveLatency();
+    tracker.track('heartbeat', {
+      watch_ms: watch,
+      ...(latencyS > 0 && Number.isFinite(latencyS) ? { latency_ms: Math.round(latencyS * 1000) } : {}),
+      ...(q.bitrate > 0 ? { bitrate_kbps: Math.round(q.bitrate / 1000) } : {}),
+      ...(q.name ? { quality: q.name } : {}),
+    });
+  };
+  const endRebuffer = (t: number) => {
+    if (rebufferSince === undefined) return;
+    tracker.track('buffer_end', { buffer_ms: Math.max(0, t - rebufferSince) });
+    rebufferSince = undefined;
+  };
+  const startSession = () => {
+    tracker.track('session_start', {
+      ...(player.isAutoplay ? { autoplay: player.isAutoplay() } : {}),
+      ...(options.page === undefined ? {} : { page: options.page }),
+    });
+    ended = started = false;
+    cardKey = undefined;
+  };
+  const endSession = (reason: string) => {
+    if (ended) return;
+    const t = now();
+    heartbeat(t);
+    endRebuffer(t);
+    playingSince = undefined;
+    tracker.track('session_end', { reason });
+    ended = true;
+  };
+  const tick = () => {
+    if (!ended) heartbeat(now());
+    heartbeatTimer = timers.setTimeout(tick, interval);
+  };
+
+  const onState = (state: string) => {
+    const t = now();
+    if (ended && state !== IVS_STATE.IDLE && state !== IVS_STATE.ENDED) {
+      startSession();
+      intentAt = t;
+    }
+    accrue(t);
+    playingSince = undefined;
+    if (state === IVS_STATE.PLAYING) {
+      if (!started) tracker.track('startup', { startup_ms: Math.max(0, t - intentAt) });
+      started = true;
+      endRebuffer(t);
+      playingSince = t;
+    } else if (state !== IVS_STATE.BUFFERING) {
+      endRebuffer(t);
+    }
+    if (state === IVS_STATE.ENDED) endSession('ended');
+  };
+
+  startSession();
+  if (player.getState() === IVS_STATE.PLAYING) (started = true), (playingSince = intentAt);
+  for (const state of Object.values(IVS_STATE)) on(state, () => onState(state));
+  on(IVS_EVENT.REBUFFERING, () => {
+    const t = now();
+    if (!started || ended || rebufferSince !== undefined) return;
+    accrue(t);
+    playingSince = undefined;
+    rebufferSince = t;
+    tracker.track('buffer_start', {});
+  });
+  on(IVS_EVENT.QUALITY_CHANGED, (q: { name: string; bitrate: number }) => {
+    const from = quality;
+    quality = q;
+    if (from.bitrate > 0 && (from.bitrate !== q.bitrate || from.name !== q.name)) {
+      tracker.track('quality_change', {
+        from_kbps: Math.round(from.bitrate / 1000),
+        to_kbps: Math.round(q.bitrate / 1000),
+        ...(q.name ? { quality: q.name } : {}),
+      });
+    }
+  });
+  on(IVS_EVENT.ERROR, (e: { type?: string; code?: number; message?: string } | undefined) => {
+    tracker.track('error', {
+      code: `${e?.type ?? 'Error'}${e?.code ? `:${e.code}` : ''}`.slice(0, MAX_ID_CHARS),
+      ...(e?.message ? { message: e.message.slice(0, MAX_ERROR_MESSAGE_CHARS) } : {}),
+      fatal: true,
+    });
+  });
+  on(IVS_EVENT.NETWORK_UNAVAILABLE, () => tracker.track('error', { code: 'NetworkUnavailable', fatal: false }));
+  on(IVS_EVENT.TEXT_METADATA_CUE, (cue: { text?: string } | undefined) => {
+    const card = parseProductCue(cue?.text ?? '');
+    if (card === undefined) return;
+    const key = card && [card.productId, card.offerId, card.cardId].join('\n');
+    if (key === cardKey) return;
+    cardKey = key ?? undefined;
+    if (card) tracker.productImpression(card.productId, card.offerId);
+    options.onProductCard?.(card);
+  });
+  const removeHide = tracker.onHide((reason) => (reason === 'pagehide' ? endSession('pagehide') : heartbeat(now())));
+  heartbeatTimer = timers.setTimeout(tick, interval);
+
+  return () => {
+    endSession('untrack');
+    timers.clearTimeout(heartbeatTimer);
+    removeHide();
+    for (const [name, fn] of listeners) player.removeEventListener(name, fn);
+    listeners.clear();
+  };
+}
