@@ -4,7 +4,7 @@
  * SIGTERM draining then exiting 0 with the events kept in the stream.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -40,6 +40,7 @@ describe('livelens serve', () => {
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(out).toContain('SIGTERM: draining and stopping');
+    expect(existsSync(join(dataDir, 'kinesis', 'endpoint'))).toBe(false); // withdrawn with the kinesalite
 
     // The stream outlives the process: reopen its LevelDB folder and read the events back.
     const k = await startEmbeddedKinesis({ dir: join(dataDir, 'kinesis') });

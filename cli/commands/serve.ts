@@ -2,7 +2,7 @@
  * `livelens serve` (SPEC section 5): the collector (and, once mounted, the
  * dashboard) on one port. Without LIVELENS_KINESIS_STREAM it starts the
  * embedded kinesalite, persisted under `<data-dir>/kinesis`, and creates the
- * `livelens-events` stream; its endpoint is written to
+ * `livelens-events` stream; its endpoint is advertised in
  * `<data-dir>/kinesis/endpoint` for other local processes (ingest).
  * SIGTERM or SIGINT: stop accepting, drain, exit.
  *
@@ -10,8 +10,6 @@
  * livelens serve --data-dir .livelens --port 8787
  * const s = await startServe({ dataDir: '.livelens', port: 0 }); ...; await s.stop();
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { Hono } from 'hono';
 import { resolveSetting, settingOption } from '../../config/settings.ts';
@@ -19,11 +17,8 @@ import { collectorOptions, resolveCollectorTuning, type CollectorTuning } from '
 import { startCollector, type CollectorHandle } from '../../collector/node.ts';
 import { createLogger, type Logger } from '../../collector/log.ts';
 import type { CollectorEnv, WriteKey } from '../../collector/types.ts';
-import { createKinesisClient, EMBEDDED_STREAM_NAME, ensureStream, startEmbeddedKinesis, type EmbeddedKinesis } from '../../streams/embedded-kinesis.ts';
-
-/** Folder of the embedded kinesalite under the data dir, and the file naming its endpoint. */
-export const EMBEDDED_KINESIS_DIR = 'kinesis';
-export const EMBEDDED_ENDPOINT_FILE = 'endpoint';
+import { createKinesisClient, ensureStream } from '../../streams/embedded-kinesis.ts';
+import { resolveKinesisTarget, type KinesisTarget } from '../../pipeline/ingest/kinesis-target.ts';
 
 export interface ServeSettings extends Partial<CollectorTuning> {
   dataDir: string;
@@ -34,8 +29,6 @@ export interface ServeSettings extends Partial<CollectorTuning> {
   /** A real stream; unset starts embedded kinesalite (unless kinesisEndpoint is set). */
   kinesisStream?: string;
   kinesisEndpoint?: string;
-  /** Port of the embedded kinesalite (0: a free one). */
-  embeddedKinesisPort?: number;
   regionHeader?: string;
   extraRoutes?: (app: Hono<CollectorEnv>) => void;
   log?: Logger;
@@ -51,31 +44,31 @@ export interface ServeHandle {
   /** Endpoint of the Kinesis in use (undefined: AWS's default for the region). */
   kinesisEndpoint: string | undefined;
   stream: string;
-  /** Set when serve started kinesalite itself. */
-  embeddedKinesis?: EmbeddedKinesis;
-  /** Stops the collector (draining), then the embedded kinesalite. */
+  /** `configured` stream/endpoint, `attached` to another process's embedded kinesalite, or `started` here. */
+  kinesisSource: KinesisTarget['source'];
+  /** Stops the collector (draining), then the embedded kinesalite if serve started it. */
   stop(): Promise<void>;
 }
 
-/** Starts Kinesis (embedded unless configured) and the collector. */
+/**
+ * Starts Kinesis (embedded unless configured) and the collector. The
+ * embedded kinesalite is found or started the same way `livelens ingest`
+ * does (pipeline/ingest/kinesis-target.ts): attach to the endpoint another
+ * process advertises in `<data-dir>/kinesis/endpoint`, else start it there.
+ */
 export async function startServe(settings: ServeSettings): Promise<ServeHandle> {
   const log = settings.log ?? createLogger();
-  let embedded: EmbeddedKinesis | undefined;
-  let endpoint = settings.kinesisEndpoint;
-  const stream = settings.kinesisStream ?? EMBEDDED_STREAM_NAME;
-  if (settings.kinesisStream === undefined && endpoint === undefined) {
-    const dir = join(settings.dataDir, EMBEDDED_KINESIS_DIR);
-    embedded = await startEmbeddedKinesis({ dir, port: settings.embeddedKinesisPort ?? 0 });
-    endpoint = embedded.endpoint;
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, EMBEDDED_ENDPOINT_FILE), endpoint + '\n');
-  }
+  const target = await resolveKinesisTarget({ dataDir: settings.dataDir, stream: settings.kinesisStream, endpoint: settings.kinesisEndpoint });
+  const { endpoint, stream } = target.kinesis;
   if (endpoint?.startsWith('http://')) {
     // A local Kinesis: make sure the streams exist (a real stream is provisioned by its owner).
     const client = createKinesisClient({ endpoint });
     try {
       await ensureStream(client, stream);
       if (settings.deadLetterStream) await ensureStream(client, settings.deadLetterStream);
+    } catch (err) {
+      await target.release();
+      throw err;
     } finally {
       client.destroy();
     }
@@ -97,7 +90,7 @@ export async function startServe(settings: ServeSettings): Promise<ServeHandle> 
       log,
     });
   } catch (err) {
-    await embedded?.stop();
+    await target.release();
     throw err;
   }
   return {
@@ -107,10 +100,10 @@ export async function startServe(settings: ServeSettings): Promise<ServeHandle> 
     writeKeys: collector.writeKeys,
     kinesisEndpoint: endpoint,
     stream,
-    embeddedKinesis: embedded,
+    kinesisSource: target.source,
     stop: async () => {
       await collector.stop();
-      await embedded?.stop();
+      await target.release();
     },
   };
 }
@@ -144,7 +137,7 @@ export function register(program: Command): void {
   cmd.action(async (opts: Record<string, unknown>) => {
     const s = await startServe(serveSettingsFrom(opts));
     process.stdout.write(`livelens collector listening on ${s.url} (POST ${s.url}/v1/events)\n`);
-    process.stdout.write(`kinesis: ${s.embeddedKinesis ? `embedded at ${s.kinesisEndpoint}` : s.kinesisEndpoint ?? 'AWS'}, stream ${s.stream}\n`);
+    process.stdout.write(`kinesis: ${s.kinesisEndpoint ?? 'AWS'} (${s.kinesisSource}), stream ${s.stream}\n`);
     if (s.collector.generatedKey) process.stdout.write(`demo write key (retailer "default"): ${s.writeKey}\n`);
     let stopping = false;
     const shutdown = (signal: string) => {
