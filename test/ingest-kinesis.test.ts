@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { MergeShardsCommand, PutRecordsCommand, SplitShardCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
+import { GetRecordsCommand, MergeShardsCommand, PutRecordsCommand, SplitShardCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import type { EnrichedEvent, DeadLetter } from '../contract/enriched.ts';
 import { toLakeRow } from '../contract/lake.ts';
 import { packEvents, packLines } from '../contract/record-format.ts';
@@ -129,6 +129,16 @@ describe('runIngest against kinesalite', () => {
     expect(after.events.lines).toBe(0);
   });
 
+  it('a continuous run stops every part and rejects when one part fails (no part outlives the run)', async () => {
+    const stream = await newStream(1);
+    const dlStream = await newStream(1);
+    const dataDir = newDataDir();
+    await put(stream, range(0, 5));
+    mkdirSync(join(dataDir, 'checkpoints', stream, `shardId-000000000000.json.${process.pid}.tmp`), { recursive: true });
+    const run = runIngest(options(dataDir, stream, { once: false, deadLetterStream: dlStream, flushRows: 1, idlePollMs: 10 }));
+    await expect(run).rejects.toThrow(/EISDIR|illegal operation on a directory/);
+  });
+
   it('lands a packed record whose events straddle midnight in two partition files under one checkpoint', async () => {
     const stream = await newStream(1);
     const dataDir = newDataDir();
@@ -151,20 +161,37 @@ describe('runIngest against kinesalite', () => {
   it('buffers across GetRecords calls and lands files of flushRows, not one per call', async () => {
     const stream = await newStream(1);
     const dataDir = newDataDir();
+    // Watch GetRecords through the real client: which calls returned data, and when one found the shard drained.
+    const original = client.send.bind(client) as (cmd: unknown, o?: unknown) => Promise<{ Records?: unknown[] }>;
+    let callsWithData = 0;
+    const drainedAt: number[] = [];
+    const spy = vi.spyOn(client, 'send').mockImplementation((async (cmd: unknown, o?: unknown) => {
+      const startedAt = Date.now();
+      const out = await original(cmd, o);
+      if (cmd instanceof GetRecordsCommand) {
+        if (out.Records?.length) callsWithData++;
+        else drainedAt.push(startedAt);
+      }
+      return out;
+    }) as unknown as typeof client.send);
     const ac = new AbortController();
     const flushes: FlushInfo[] = [];
     const run = runIngest(options(dataDir, stream, { once: false, signal: ac.signal, flushRows: 30, flushAgeMs: 60_000, idlePollMs: 10, onFlush: (f) => flushes.push(f) }));
     for (let i = 0; i < 6; i++) {
       await put(stream, range(i * 10, i * 10 + 10));
-      await new Promise((r) => setTimeout(r, 30));
+      await new Promise((r) => setTimeout(r, 250)); // > MIN_GET_RECORDS_INTERVAL_MS: each put is read by its own call
     }
-    await vi.waitFor(() => expect(flushes.reduce((n, f) => n + f.landed, 0)).toBeGreaterThanOrEqual(30), { timeout: 20_000 });
+    const allPut = Date.now();
+    await vi.waitFor(() => expect(drainedAt.some((t) => t > allPut)).toBe(true), { timeout: 20_000 });
     ac.abort();
     const stats = await run;
+    spy.mockRestore();
     expect(stats.events.landed).toBe(60);
-    // Every landing but the last (on stop) held at least flushRows events.
+    expect(callsWithData).toBeGreaterThanOrEqual(3);
+    // Landings while running waited for flushRows events, gathered over several calls; the last one is the stop.
+    expect(flushes.length).toBeGreaterThanOrEqual(2);
     for (const f of flushes.slice(0, -1)) expect(f.lines).toBeGreaterThanOrEqual(30);
-    expect(stats.events.flushes).toBeLessThanOrEqual(3);
+    expect(flushes.length).toBeLessThan(callsWithData + 1);
     expect(await eventIds(dataDir)).toEqual(range(0, 60).map((e) => e.event_id));
   });
 

@@ -66,6 +66,11 @@ export async function runIngest(options: IngestOptions): Promise<IngestStats> {
   const started = Date.now();
   const client = options.client ?? createKinesisClient({ endpoint: options.kinesis.endpoint, region: options.kinesis.region });
   const landers: NdjsonLander[] = [];
+  // Stops every part when the caller aborts or when one part fails, so none outlives the landers closed below.
+  const stop = new AbortController();
+  const onAbort = () => stop.abort();
+  if (options.signal?.aborted) stop.abort();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
   try {
     const eventsLander = await NdjsonLander.open({ dataDir: options.dataDir, spec: EVENTS_TABLE });
     landers.push(eventsLander);
@@ -75,7 +80,7 @@ export async function runIngest(options: IngestOptions): Promise<IngestStats> {
       client,
       dataDir: options.dataDir,
       once: options.once,
-      signal: options.signal,
+      signal: stop.signal,
       flushRows: options.flushRows,
       flushAgeMs: options.flushAgeMs,
       idlePollMs: options.idlePollMs,
@@ -95,9 +100,14 @@ export async function runIngest(options: IngestOptions): Promise<IngestStats> {
     }
     const segments: SpoolLandStats = { segments: 0, landed: 0, malformed: 0 };
     if (options.deadLetterSegments !== false) {
-      runs.push(landSegmentsUntilDone(options, deadLetterLander, segments));
+      runs.push(landSegmentsUntilDone({ ...options, signal: stop.signal }, deadLetterLander, segments));
     }
-    await Promise.all(runs);
+    const settled = await Promise.allSettled(runs.map((run) => run.catch((err: unknown) => {
+      stop.abort();
+      throw err;
+    })));
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
     return {
       events: events.stats,
       ...(deadLetters ? { deadLetterStream: deadLetters.stats } : {}),
@@ -106,6 +116,7 @@ export async function runIngest(options: IngestOptions): Promise<IngestStats> {
       elapsedMs: Date.now() - started,
     };
   } finally {
+    options.signal?.removeEventListener('abort', onAbort);
     for (const l of landers) l.close();
     if (!options.client) client.destroy();
   }

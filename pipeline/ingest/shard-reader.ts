@@ -16,8 +16,14 @@ import {
 } from '@aws-sdk/client-kinesis';
 import { backoffMs, sleep } from './backoff.ts';
 
-/** Records asked for per GetRecords call (the Kinesis maximum). */
-export const GET_RECORDS_LIMIT = 10_000;
+/**
+ * Records asked for per GetRecords call. Kinesis allows 10,000 but caps a
+ * call at 10 MiB; packed records are up to 64 KiB, so 1,000 loses nothing
+ * there and bounds memory on kinesalite, which has no byte cap.
+ */
+export const GET_RECORDS_LIMIT = 1_000;
+/** Kinesis serves 5 GetRecords calls per second per shard: calls on one shard are spaced at least this far apart. */
+export const MIN_GET_RECORDS_INTERVAL_MS = 200;
 /** Transient failures retried in a row before the error is thrown. */
 export const MAX_TRANSIENT_RETRIES = 8;
 
@@ -50,6 +56,7 @@ export class ShardReader {
   private iterator: string | undefined;
   private position: string | undefined;
   private ended = false;
+  private lastCallAt = -Infinity;
 
   constructor(
     private readonly client: KinesisClient,
@@ -69,6 +76,8 @@ export class ShardReader {
     for (let attempt = 0; ; attempt++) {
       try {
         this.iterator ??= await this.newIterator();
+        await sleep(this.lastCallAt + MIN_GET_RECORDS_INTERVAL_MS - Date.now(), this.signal);
+        this.lastCallAt = Date.now();
         const out = await this.client.send(new GetRecordsCommand({ ShardIterator: this.iterator, Limit: GET_RECORDS_LIMIT }), {
           abortSignal: this.signal,
         });
