@@ -2,7 +2,7 @@
  * The Amazon IVS player binding: turns player states and events into
  * livelens events (SPEC section 2).
  *
- * - `session_start` when attached; a playback after ENDED starts a new session.
+ * - `session_start` when attached (attach after `setAutoplay`, whose value it reports); a playback after ENDED starts a new session.
  * - `startup`: from the play intent (attaching, or the restart after ENDED) to the first PLAYING.
  * - `heartbeat` every `heartbeatIntervalMs`: `watch_ms` counts PLAYING time only,
  *   `latency_ms` from `getLiveLatency()` (seconds → ms, left out when 0, as for
