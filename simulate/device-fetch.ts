@@ -4,9 +4,10 @@
  * in the trusted CDN header, and its own client address.
  *
  * The device recorded its events in simulated (past) time but sends them
- * now, like a phone that was offline: `sent_at` is set to the real clock
- * when the request leaves, so the collector's skew correction keeps each
- * event's time (`event_time = ts + received_at − sent_at ≈ ts`).
+ * now, like a phone that was offline: `sent_at` is set to the device's
+ * clock when the request leaves (the real clock plus the device's error),
+ * so the collector's skew correction recovers each event's true time
+ * (`event_time = ts + received_at − sent_at`, the error cancelling out).
  *
  * @example
  * const net = createDeviceFetch({ userAgent, region: 'DE', regionHeader: 'cloudfront-viewer-country', clientAddress: '10.0.0.7' });
@@ -15,6 +16,12 @@
  */
 import type { FetchLike, ResponseLike } from '../sdk/transport.ts';
 
+/**
+ * Share of answered requests whose answer the device never receives (a
+ * mobile network dropping the response): the SDK retries, so the collector
+ * gets those events twice and every count downstream must still be once.
+ */
+export const DEFAULT_LOST_ACK_RATE = 0.02;
 /** Longest real-time pause honoured for a 429/503 `Retry-After`, so a limited collector slows the simulation instead of spinning it. */
 export const MAX_REAL_RETRY_PAUSE_MS = 2_000;
 
@@ -25,6 +32,11 @@ export interface DeviceNetworkOptions {
   regionHeader: string;
   /** Sent in `x-forwarded-for`; the collector uses it only when told to trust that header. */
   clientAddress: string;
+  /** The device clock's error: `sent_at` is the real clock plus this. */
+  clockOffsetMs?: number;
+  /** Chance that a 200 is lost on the way back (default DEFAULT_LOST_ACK_RATE), drawn from `random`. */
+  lostAckRate?: number;
+  random?: () => number;
 }
 
 export interface DeviceNetwork {
@@ -33,6 +45,8 @@ export interface DeviceNetwork {
   idle(): Promise<void>;
   /** Requests sent and their HTTP statuses. */
   readonly statuses: Map<number, number>;
+  /** Answers dropped on purpose (each one makes the SDK send its batch again). */
+  lostAcks(): number;
 }
 
 /** Sets `sent_at` in a batch body (`{"sent_at":<ms>,"events":[...]}`, as the SDK writes it) to `nowMs`. */
@@ -43,14 +57,20 @@ export function restampSentAt(body: string, nowMs: number): string {
 export function createDeviceFetch(o: DeviceNetworkOptions): DeviceNetwork {
   const inflight = new Set<Promise<unknown>>();
   const statuses = new Map<number, number>();
+  const lostAckRate = o.lostAckRate ?? DEFAULT_LOST_ACK_RATE;
+  let lost = 0;
   const send = async (url: string, init: Parameters<FetchLike>[1]): Promise<ResponseLike> => {
     const res = await fetch(url, {
       method: init.method,
-      body: restampSentAt(init.body, Date.now()),
+      body: restampSentAt(init.body, Date.now() + (o.clockOffsetMs ?? 0)),
       headers: { ...init.headers, 'user-agent': o.userAgent, [o.regionHeader]: o.region, 'x-forwarded-for': o.clientAddress },
     });
     const text = await res.text();
     statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+    if (res.status === 200 && lostAckRate > 0 && (o.random ?? Math.random)() < lostAckRate) {
+      lost++;
+      throw new TypeError('fetch failed: connection reset before the response arrived');
+    }
     if (res.status === 429 || res.status === 503) {
       const seconds = Number(res.headers.get('retry-after') ?? '1');
       await new Promise((r) => setTimeout(r, Math.min(MAX_REAL_RETRY_PAUSE_MS, (Number.isFinite(seconds) ? seconds : 1) * 1000)));
@@ -59,6 +79,7 @@ export function createDeviceFetch(o: DeviceNetworkOptions): DeviceNetwork {
   };
   return {
     statuses,
+    lostAcks: () => lost,
     fetch: (url, init) => {
       const p = send(url, init);
       inflight.add(p);

@@ -46,6 +46,8 @@ export interface SessionResult {
   variants: Record<string, string>;
   stats: TrackerStats;
   statuses: Map<number, number>;
+  /** Answers the network dropped (the SDK then sent those batches again). */
+  lostAcks: number;
 }
 
 /** A stable private address per viewer, so per-address rate limits see many viewers, not one. */
@@ -64,8 +66,16 @@ export function viewerStorage(viewerId: string): KeyValueStorage {
 /** Runs one session from play intent to its end and returns what the SDK produced. */
 export async function driveSession(s: PlannedSession, target: DriveTarget, storage: KeyValueStorage, seed: number): Promise<SessionResult> {
   const clock = new VirtualClock(s.joinMs);
-  const net = createDeviceFetch({ userAgent: s.userAgent, region: s.region, regionHeader: target.regionHeader, clientAddress: viewerAddress(s.viewerId) });
   const rng = createRandom(seed).fork(`sdk:${s.sessionKey}`);
+  const network = createRandom(seed).fork(`network:${s.sessionKey}`);
+  const net = createDeviceFetch({
+    userAgent: s.userAgent,
+    region: s.region,
+    regionHeader: target.regionHeader,
+    clientAddress: viewerAddress(s.viewerId),
+    clockOffsetMs: s.clockOffsetMs,
+    random: network.next,
+  });
   const tracker = createTracker({
     endpoint: target.endpoint,
     writeKey: target.writeKey,
@@ -79,7 +89,8 @@ export async function driveSession(s: PlannedSession, target: DriveTarget, stora
     lifecycle: null,
     sendBeacon: null,
     fetch: net.fetch,
-    now: clock.now,
+    // The device's clock: the simulated true time plus its error.
+    now: () => clock.now() + s.clockOffsetMs,
     timers: clock,
     random: rng.next,
     flushIntervalMs: SIM_FLUSH_INTERVAL_MS,
@@ -125,5 +136,5 @@ export async function driveSession(s: PlannedSession, target: DriveTarget, stora
   untrack();
   await tracker.destroy();
   await net.idle();
-  return { clickIds, variants, stats: tracker.stats(), statuses: net.statuses };
+  return { clickIds, variants, stats: tracker.stats(), statuses: net.statuses, lostAcks: net.lostAcks() };
 }

@@ -59,6 +59,8 @@ export interface SimulationResult {
   events: { accepted: number; rejected: number; refused: number; dropped: number };
   /** HTTP status → requests. */
   statuses: Record<string, number>;
+  /** Answers the simulated network dropped, so the SDK re-sent those batches (duplicates the pipeline must absorb). */
+  lostAcks: number;
   /** Inclusive first and exclusive last epoch ms of the simulated events. */
   span: { fromMs: number; toMs: number };
   elapsedMs: number;
@@ -96,6 +98,7 @@ export async function runSimulation(o: SimulationOptions): Promise<SimulationRes
   const variants = new Map<string, Map<string, string>>([[SHOW_FORMAT_EXPERIMENT.id, new Map()], [AA_EXPERIMENT.id, new Map()]]);
   const events = { accepted: 0, rejected: 0, refused: 0, dropped: 0 };
   const statuses: Record<string, number> = {};
+  let lostAcks = 0;
   let done = 0;
   await pool([...byViewer.values()], o.concurrency ?? DEFAULT_CONCURRENCY, async (mine) => {
     const storage = viewerStorage(mine[0]!.viewerId);
@@ -107,6 +110,7 @@ export async function runSimulation(o: SimulationOptions): Promise<SimulationRes
       events.rejected += r.stats.rejected;
       events.refused += r.stats.refused;
       events.dropped += r.stats.dropped;
+      lostAcks += r.lostAcks;
       for (const [status, n] of r.statuses) statuses[status] = (statuses[status] ?? 0) + n;
       o.onProgress?.(++done, sessions.length);
     }
@@ -119,5 +123,5 @@ export async function runSimulation(o: SimulationOptions): Promise<SimulationRes
   const truthFile = join(o.outDir, TRUTH_FILE);
   const span = { fromMs: Math.min(...sessions.map((s) => s.joinMs)), toMs: Math.max(...sessions.map((s) => s.leaveMs)) + 1 };
   writeFileSync(truthFile, `${JSON.stringify({ ...truth, options: world.options, span, order_files: orderFiles }, null, 2)}\n`);
-  return { world, sessions, truth, truthFile, orderFiles, events, statuses, span, elapsedMs: Date.now() - started };
+  return { world, sessions, truth, truthFile, orderFiles, events, statuses, lostAcks, span, elapsedMs: Date.now() - started };
 }

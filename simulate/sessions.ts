@@ -74,6 +74,8 @@ export interface PlannedSession {
   region: string;
   device: Viewer['device'];
   userAgent: string;
+  /** The device clock's error (see Viewer.clockOffsetMs). */
+  clockOffsetMs: number;
   userId?: string;
   /** Play intent. */
   joinMs: number;
@@ -170,6 +172,7 @@ function planOne(viewer: Viewer, show: Show, joinMs: number, n: number, offers: 
     region: viewer.region,
     device: viewer.device,
     userAgent: viewer.userAgent,
+    clockOffsetMs: viewer.clockOffsetMs,
     ...(viewer.userId !== undefined ? { userId: viewer.userId } : {}),
     joinMs,
     leaveMs,

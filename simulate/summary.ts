@@ -27,7 +27,7 @@ const money = (v: unknown): string => num(v).toFixed(2);
 export function formatDemoSummary(day: SimulatedDay): string {
   const out: string[] = [];
   const sim = day.simulation;
-  out.push(`\nSimulated ${sim.world.shows.length} shows, ${sim.world.viewers.length} viewers, ${sim.sessions.length} sessions: ${sim.events.accepted} events accepted, ${day.imports.reduce((t, i) => t + i.loaded, 0)} order lines imported (${day.imports.reduce((t, i) => t + i.skipped, 0)} bad rows reported and skipped).\n`);
+  out.push(`\nSimulated ${sim.world.shows.length} shows, ${sim.world.viewers.length} viewers, ${sim.sessions.length} sessions: ${sim.events.accepted} events accepted (${sim.lostAcks} answers lost on the way back, so those batches came twice), ${day.imports.reduce((t, i) => t + i.loaded, 0)} order lines imported (${day.imports.reduce((t, i) => t + i.skipped, 0)} bad rows reported and skipped).\n`);
   out.push('\nConversion by creator\n');
   out.push(
     formatTable<Row>(day.conversion.creator, [

@@ -32,6 +32,9 @@ export const MAX_SHOW_MS = 40 * 60_000;
 export const LOGGED_IN_RATE = 0.6;
 /** Chance that a viewer also watches a show of the same retailer by another creator. */
 export const CROSS_SHOW_RATE = 0.1;
+/** Share of devices whose clock is wrong, and the largest error (either way): the collector's skew correction must undo it. */
+export const SKEWED_CLOCK_RATE = 0.15;
+export const MAX_CLOCK_SKEW_MS = 3 * 3_600_000;
 
 /** Exchange rates from a retailer's home currency, used to price offers in a second currency. */
 const FX_FROM_HOME: Readonly<Record<string, number>> = { USD: 1, CAD: 1.37, EUR: 1, GBP: 0.86 };
@@ -88,6 +91,8 @@ export interface Viewer {
   region: string;
   device: DeviceSpec['device'];
   userAgent: string;
+  /** How far the device's clock is ahead of the true time (negative: behind). */
+  clockOffsetMs: number;
   /** The logged-in customer id, when logged in. */
   userId?: string;
   /** Shows this viewer watches, in time order. */
@@ -206,6 +211,7 @@ function makeViewers(o: WorldOptions, shows: Show[], rng: Random): Viewer[] {
       region,
       device: device.device,
       userAgent: device.userAgent,
+      clockOffsetMs: rng.chance(SKEWED_CLOCK_RATE) ? Math.round((rng.next() * 2 - 1) * MAX_CLOCK_SKEW_MS) : 0,
       ...(rng.chance(LOGGED_IN_RATE) ? { userId: `u-${r.id}-${String(i + 1).padStart(5, '0')}` } : {}),
       showIds,
     });

@@ -78,7 +78,7 @@ export function register(program: Command): void {
     progress.stop();
     const out = process.stdout;
     out.write(`simulated ${sim.sessions.length} sessions of ${sim.world.viewers.length} viewers in ${sim.world.shows.length} shows in ${(sim.elapsedMs / 1000).toFixed(1)} s\n`);
-    out.write(`events: ${sim.events.accepted} accepted, ${sim.events.rejected} rejected, ${sim.events.refused} refused, ${sim.events.dropped} dropped; HTTP ${JSON.stringify(sim.statuses)}\n`);
+    out.write(`events: ${sim.events.accepted} accepted, ${sim.events.rejected} rejected, ${sim.events.refused} refused, ${sim.events.dropped} dropped; HTTP ${JSON.stringify(sim.statuses)}; ${sim.lostAcks} answers lost on purpose (those batches were sent twice)\n`);
     if (sim.statuses['429']) out.write(`note: the collector rate-limited the simulator; start it with --client-address-header ${SIM_CLIENT_ADDRESS_HEADER} so each simulated viewer counts as its own address\n`);
     out.write(`ground truth: ${sim.truthFile}\nnext:\n  livelens ingest --once --data-dir ${dataDir}\n`);
     for (const f of sim.orderFiles) out.write(`  livelens orders import ${f.file} --retailer ${f.retailerId} --data-dir ${dataDir}\n`);
