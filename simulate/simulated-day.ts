@@ -38,8 +38,10 @@ export interface SimulatedDayOptions {
   hours: number;
   /** Collector port; 0 picks a free one. */
   port?: number;
-  /** retailer id → write key; default: a fresh random key per retailer. */
+  /** retailer id → write key the simulator sends with; default: a fresh random key per retailer. */
   writeKeys?: Record<string, string>;
+  /** More `key@retailer[=origins]` entries the collector also accepts (the user's own keys). */
+  extraWriteKeys?: string;
   concurrency?: number;
   log?: Logger;
   /** Step names as they start ("simulate", "ingest", ...). */
@@ -84,7 +86,7 @@ export async function runSimulatedDay(o: SimulatedDayOptions): Promise<Simulated
     startServe({
       dataDir: o.dataDir,
       port: o.port ?? 0,
-      writeKeys: Object.entries(writeKeys).map(([retailer, key]) => `${key}@${retailer}`).join(','),
+      writeKeys: [...(o.extraWriteKeys ? [o.extraWriteKeys] : []), ...Object.entries(writeKeys).map(([retailer, key]) => `${key}@${retailer}`)].join(','),
       clientAddressHeader: SIM_CLIENT_ADDRESS_HEADER,
       log,
     }),

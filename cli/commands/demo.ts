@@ -19,7 +19,9 @@ import { createProgress } from '../../simulate/progress.ts';
 import { MAX_SIM_HOURS } from '../../simulate/run.ts';
 import { runSimulatedDay, type SimulatedDay } from '../../simulate/simulated-day.ts';
 import { formatDemoSummary } from '../../simulate/summary.ts';
-import { intFlag, retailerKeys } from './simulate.ts';
+import { parseWriteKeys } from '../../collector/write-keys.ts';
+import { generateRetailerKeys } from '../../simulate/simulated-day.ts';
+import { intFlag } from './simulate.ts';
 
 /** The demo's day of shows: sized to finish in about a minute on 2 cores. */
 export const DEMO_SEED = 1;
@@ -35,6 +37,17 @@ const STEP_TEXT: Record<string, string> = {
   reports: 'running conversion and QoE reports',
   experiments: 'analysing the experiments',
 };
+
+/**
+ * The key the simulator uses per retailer: a configured one for that
+ * retailer when LIVELENS_WRITE_KEYS has it, else a generated one (the
+ * configured keys keep working on the collector either way).
+ */
+export function demoKeys(list: string | undefined): Record<string, string> {
+  const generated = generateRetailerKeys();
+  const configured = list ? parseWriteKeys(list) : [];
+  return Object.fromEntries(RETAILERS.map((r) => [r.id, configured.find((k) => k.retailer === r.id)?.key ?? generated[r.id]!]));
+}
 
 export function register(program: Command): void {
   const cmd = program
@@ -67,7 +80,8 @@ export function register(program: Command): void {
         shows: intFlag('shows', opts.shows, RETAILERS.length, 1000),
         viewers: intFlag('viewers', opts.viewers, 1, 1_000_000),
         hours,
-        ...(keyList ? { writeKeys: retailerKeys(keyList) } : {}),
+        writeKeys: demoKeys(keyList),
+        ...(keyList ? { extraWriteKeys: keyList } : {}),
         onStep: (s) => {
           if (s !== 'simulate') progress.stop();
           out.write(`- ${STEP_TEXT[s] ?? s}\n`);
@@ -86,6 +100,7 @@ export function register(program: Command): void {
     out.write(`\nDemo ready in ${seconds} s (${Object.entries(day.timings).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`).join(', ')}).\n`);
     out.write(`Collector: ${day.serve.url}/v1/events\n`);
     for (const [retailer, key] of Object.entries(day.writeKeys)) out.write(`Write key for retailer ${retailer}: ${key}\n`);
+    if (keyList) out.write('The keys of --write-keys / LIVELENS_WRITE_KEYS are accepted too.\n');
     out.write(`Reports: livelens report conversion --by creator --data-dir ${dataDir}   (also: qoe --by region, experiment exp-show-format)\n`);
     writeDemoMarker(dataDir, { started_at: new Date(started).toISOString(), collector: day.serve.url, write_keys: day.writeKeys, truth: day.simulation.truthFile });
 
