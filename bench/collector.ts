@@ -2,8 +2,9 @@
  * Collector benchmark (issue 2), one run, three servers each in its own
  * process, loaded over loopback by autocannon with batches of 50 realistic
  * events: (a) bare Hono that only parses the same JSON, (b) the collector
- * with a no-op sink, (c) the collector with embedded kinesalite. Prints
- * events/s, p50/p99 latency, peak RSS, the ratios b/a and c/a, then an
+ * with a no-op sink, (c) the collector with embedded kinesalite, and (d)
+ * kinesalite's raw rate (one record per event, no collector). Prints
+ * events/s, p50/p99 latency, peak RSS, the ratios b/a, c/a and c/d, then an
  * overload phase on (c) sampling RSS to show memory stays bounded.
  *
  * @example
@@ -96,6 +97,7 @@ const VARIANTS = [
   ['bare', '(a) bare Hono, JSON parse only'],
   ['noop', '(b) collector, no-op sink'],
   ['kinesis', '(c) collector + embedded kinesalite'],
+  ['raw', '(d) kinesalite raw: 1 record per event'],
 ] as const;
 const MIB = 1024 * 1024;
 const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
@@ -129,8 +131,8 @@ try {
   }
   console.log(`\nbatches of ${BENCH_BATCH_EVENTS} events, ${CONNECTIONS} connections, ${ROUNDS} interleaved rounds of ${DURATION_S} s; medians`);
   console.table(rows);
-  const [a, b, c] = rows.map((r) => r.eventsPerSecond);
-  console.log(`b/a = ${(b! / a!).toFixed(2)} (target >= 0.6)   c/a = ${(c! / a!).toFixed(2)}`);
+  const [a, b, c, d] = rows.map((r) => r.eventsPerSecond);
+  console.log(`b/a = ${(b! / a!).toFixed(2)} (target >= 0.6)   c/a = ${(c! / a!).toFixed(2)}   c/d = ${(c! / d!).toFixed(2)} (packing vs one record per event)`);
 
   if (OVERLOAD_S > 0) {
     const s = servers[2]!;

@@ -33,6 +33,10 @@ export const DEFAULT_HOST = '127.0.0.1';
 export const SPOOL_DIR = 'spool';
 /** Longest wait for open requests to finish on stop before their connections are cut. */
 export const STOP_REQUESTS_TIMEOUT_MS = 5_000;
+/** Open connections at once; beyond, new ones are refused (bounds memory under overload: each may hold a 1 MiB body). */
+export const MAX_CONNECTIONS = 4_096;
+/** A request must arrive whole within this time (cuts slow uploads that would hold memory). */
+export const REQUEST_TIMEOUT_MS = 30_000;
 
 export interface CollectorOptions {
   /** Spool and dead letters live under it (`spool/`, `dead-letters/`). */
@@ -151,6 +155,8 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
   });
   options.extraRoutes?.(app);
   const server = createAdaptorServer({ fetch: app.fetch }) as Server;
+  server.maxConnections = MAX_CONNECTIONS;
+  server.requestTimeout = REQUEST_TIMEOUT_MS;
   const host = options.host ?? DEFAULT_HOST;
   const port = await listen(server, options.port ?? DEFAULT_PORT, host);
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;

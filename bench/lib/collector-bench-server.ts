@@ -3,7 +3,8 @@
  * that the load generator does not share its event loop. Variants:
  * `bare` (Hono that only parses the JSON), `noop` (the collector with a
  * sink that drops events), `kinesis` (the collector with embedded
- * kinesalite, as `livelens serve` runs it). Prints `{"url","key"}` on its
+ * kinesalite, as `livelens serve` runs it), `raw` (kinesalite's raw rate: one
+ * record per event, no collector). Prints `{"url","key"}` on its
  * first stdout line and answers `rss` IPC messages with its peak RSS.
  *
  * @example
@@ -13,6 +14,10 @@ import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { pino } from 'pino';
 import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
+import { createKinesisClient, EMBEDDED_STREAM_NAME, ensureStream, startEmbeddedKinesis } from '../../streams/embedded-kinesis.ts';
 import { startCollector } from '../../collector/node.ts';
 import { serveSettingsFrom, startServe } from '../../cli/commands/serve.ts';
 import type { EventSink } from '../../collector/types.ts';
@@ -27,6 +32,14 @@ const noopSink: EventSink = {
   close: async () => undefined,
 };
 
+function listenBare(app: Hono): Promise<{ url: string; stop(): Promise<void> }> {
+  return new Promise((resolve) => {
+    const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) =>
+      resolve({ url: `http://127.0.0.1:${info.port}`, stop: () => new Promise((r) => server.close(() => r())) }),
+    );
+  });
+}
+
 async function start(variant: string, dataDir: string): Promise<{ url: string; stop(): Promise<void> }> {
   if (variant === 'bare') {
     const app = new Hono();
@@ -34,11 +47,22 @@ async function start(variant: string, dataDir: string): Promise<{ url: string; s
       const body = (await c.req.json()) as { events: unknown[] };
       return c.json({ accepted: body.events.length, rejected: [] });
     });
-    return new Promise((resolve) => {
-      const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) =>
-        resolve({ url: `http://127.0.0.1:${info.port}`, stop: () => new Promise((r) => server.close(() => r())) }),
-      );
+    return listenBare(app);
+  }
+  if (variant === 'raw') {
+    // kinesalite's raw rate: each event its own record, one PutRecords per request, no collector.
+    const k = await startEmbeddedKinesis({ dir: join(dataDir, 'kinesis') });
+    const client = createKinesisClient({ endpoint: k.endpoint, maxAttempts: 1 });
+    await ensureStream(client, EMBEDDED_STREAM_NAME);
+    const app = new Hono();
+    app.post('/v1/events', async (c) => {
+      const body = (await c.req.json()) as { events: unknown[] };
+      const Records = body.events.map((e) => ({ Data: Buffer.from(JSON.stringify(e)), PartitionKey: randomUUID() }));
+      const res = await client.send(new PutRecordsCommand({ StreamName: EMBEDDED_STREAM_NAME, Records }));
+      return c.json({ accepted: body.events.length - (res.FailedRecordCount ?? 0), rejected: [] });
     });
+    const bare = await listenBare(app);
+    return { url: bare.url, stop: async () => { await bare.stop(); client.destroy(); await k.stop(); } };
   }
   if (variant === 'noop') {
     return startCollector({ dataDir, port: 0, writeKeys: KEY, rateLimits: NO_LIMITS, sink: noopSink, log });
@@ -48,7 +72,7 @@ async function start(variant: string, dataDir: string): Promise<{ url: string; s
     const settings = serveSettingsFrom({}, { ...process.env, LIVELENS_KINESIS_STREAM: '', LIVELENS_KINESIS_ENDPOINT: '' });
     return startServe({ ...settings, dataDir, port: 0, writeKeys: KEY, rateLimits: { ...NO_LIMITS, keyBurstEvents: 500, addressBurstRequests: 1 }, log });
   }
-  throw new Error(`unknown variant "${variant}": expected bare, noop or kinesis`);
+  throw new Error(`unknown variant "${variant}": expected bare, noop, kinesis or raw`);
 }
 
 const [variant = '', dataDir = ''] = process.argv.slice(2);

@@ -32,8 +32,14 @@ export function enrichBatch(regionHeader = DEFAULT_REGION_HEADER): MiddlewareHan
     const enriched: EnrichedEvent[] = new Array(c.get('valid').length);
     let i = 0;
     for (const v of c.get('valid')) {
-      // The validated event is already a fresh copy, so it is extended in place.
-      enriched[i++] = Object.assign(v.event, { retailer_id, received_at, event_time: v.eventTime, region, device });
+      // The validated event is already a fresh copy, so it is extended in place (no per-event allocation).
+      const e = v.event as EnrichedEvent;
+      e.retailer_id = retailer_id;
+      e.received_at = received_at;
+      e.event_time = v.eventTime;
+      e.region = region;
+      e.device = device;
+      enriched[i++] = e;
     }
     c.set('enriched', enriched);
     await next();
