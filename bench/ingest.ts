@@ -6,7 +6,8 @@
  *   baseline   the rows already in a DuckDB table, `COPY ... TO` Parquet (zstd): the floor
  *   lander     NdjsonLander.land(packed records): parse, flatten, dedupe, partition, fsync
  *   appender   the alternative it replaced: JSON.parse + toLakeRow + DuckDB appender + COPY
- *   ingest     runIngest --once from an in-memory kinesalite (records put beforehand)
+ *   read       reading the same records back from kinesalite only (GetRecords, no landing)
+ *   ingest     runIngest --once from an in-memory kinesalite (records put beforehand): read + lander
  *
  * @example
  * node --import tsx bench/ingest.ts --events 100000 --rounds 3
@@ -23,6 +24,8 @@ import { packEvents, unpackRecord } from '../contract/record-format.ts';
 import { EVENTS_TABLE } from '../pipeline/ingest/lake-tables.ts';
 import { NdjsonLander } from '../pipeline/ingest/ndjson-lander.ts';
 import { runIngest } from '../pipeline/ingest/run-ingest.ts';
+import { listShardsAll } from '../pipeline/ingest/shard-lineage.ts';
+import { ShardReader } from '../pipeline/ingest/shard-reader.ts';
 import { createKinesisClient, ensureStream, startEmbeddedKinesis } from '../streams/embedded-kinesis.ts';
 
 const { values: args } = parseArgs({ options: { events: { type: 'string', default: '100000' }, rounds: { type: 'string', default: '3' } } });
@@ -120,6 +123,17 @@ const client = createKinesisClient({ endpoint: kinesis.endpoint });
 const ingest = async (stream: string) => {
   await runIngest({ dataDir: fresh('ingest'), kinesis: { stream }, client, once: true, deadLetterStream: null });
 };
+const readOnly = async (stream: string) => {
+  let n = 0;
+  for (const shard of await listShardsAll(client, stream)) {
+    const reader = new ShardReader(client, stream, shard.ShardId!, undefined);
+    for (let b = await reader.next(); ; b = await reader.next()) {
+      n += b.records.length;
+      if (b.atTip) break;
+    }
+  }
+  if (n !== records.length) throw new Error(`read ${n} of ${records.length} records`);
+};
 async function prepareStream(round: number): Promise<string> {
   const stream = `bench-${round}`;
   await ensureStream(client, stream, 2);
@@ -130,12 +144,13 @@ async function prepareStream(round: number): Promise<string> {
   return stream;
 }
 
-const times: Record<string, number[]> = { baseline: [], lander: [], appender: [], ingest: [] };
+const times: Record<string, number[]> = { baseline: [], lander: [], appender: [], read: [], ingest: [] };
 for (let round = 0; round < ROUNDS; round++) {
   times.baseline!.push(await timed(baseline));
   times.lander!.push(await timed(lander));
   times.appender!.push(await timed(appender));
   const stream = await prepareStream(round);
+  times.read!.push(await timed(() => readOnly(stream)));
   times.ingest!.push(await timed(() => ingest(stream)));
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

@@ -19,6 +19,12 @@ import { countNdjsonLines } from './ndjson-lines.ts';
 
 /** Keys remembered across batches for dedupe; older ones are forgotten (the query layer dedupes globally). */
 export const RECENT_KEYS_MAX = 1_000_000;
+/**
+ * Remembered keys live in generations of this many (a tenth of the maximum):
+ * forgetting drops the oldest generation whole, which is cheap, instead of
+ * deleting rows one by one from a large table.
+ */
+export const RECENT_KEYS_GENERATIONS = 10;
 /** Longest NDJSON line read (bytes); Kinesis records are at most 1 MiB, spool lines far less. */
 export const MAX_NDJSON_LINE_BYTES = 16 * 1024 * 1024;
 /** Folder under the data dir for batches being landed. */
@@ -43,7 +49,8 @@ export interface NdjsonLanderOptions {
 }
 
 export class NdjsonLander {
-  private batchNo = 0;
+  private readonly generations: Array<{ table: string; keys: number }> = [];
+  private generationNo = 0;
   private queue: Promise<unknown> = Promise.resolve();
 
   private constructor(
@@ -55,7 +62,7 @@ export class NdjsonLander {
   static async open(opts: NdjsonLanderOptions): Promise<NdjsonLander> {
     const db = await openWriterSession();
     const full = { recentKeysMax: RECENT_KEYS_MAX, ...opts };
-    if (full.spec.dedupeKey) await db.con.run(`CREATE TABLE recent_keys (k VARCHAR, batch BIGINT)`);
+    if (full.spec.dedupeKey) await db.con.run('CREATE OR REPLACE VIEW recent_keys AS SELECT NULL::VARCHAR AS k WHERE false');
     const dir = join(opts.dataDir, STAGING_DIR);
     await mkdir(dir, { recursive: true });
     const stagingPath = join(dir, `${opts.spec.table}-${process.pid}-${randomBytes(4).toString('hex')}.ndjson`);
@@ -70,8 +77,8 @@ export class NdjsonLander {
     const key = this.opts.spec.dedupeKey;
     if (!key || files.length === 0) return 0;
     const list = `[${files.map(sqlString).join(', ')}]`;
-    await this.db.con.run(`INSERT INTO recent_keys SELECT "${key}", 0 FROM read_parquet(${list}) LIMIT ${this.opts.recentKeysMax}`);
-    return Number((await this.db.con.runAndReadAll('SELECT count(*) FROM recent_keys')).getRowsJson()[0]![0]);
+    await this.rememberKeys(`SELECT "${key}" FROM read_parquet(${list}) LIMIT ${this.opts.recentKeysMax}`);
+    return this.generations.reduce((n, g) => n + g.keys, 0);
   }
 
   /**
@@ -90,7 +97,6 @@ export class NdjsonLander {
   private async landNow(chunks: readonly Uint8Array[], fileName: string | undefined): Promise<LandResult> {
     const { spec } = this.opts;
     const con = this.db.con;
-    const batch = ++this.batchNo;
     const parts: Uint8Array[] = [];
     for (const c of chunks) {
       if (c.byteLength === 0) continue;
@@ -114,7 +120,7 @@ export class NdjsonLander {
       const counts = (await con.runAndReadAll('SELECT count(*), count(*) FILTER (WHERE keep) FROM usable')).getRowsJson()[0]!.map(Number);
       const [usable, landed] = counts as [number, number];
       const files = await writePartitions(con, { dataDir: this.opts.dataDir, table: spec.table, source: 'landing', columns: spec.outputColumns, fileName });
-      if (key) await this.rememberBatch(key, batch);
+      if (key) await this.rememberKeys(`SELECT ${key} FROM landing`);
       const lines = countNdjsonLines(parts);
       return { lines, landed, duplicates: usable - landed, malformed: lines - usable, files };
     } finally {
@@ -126,15 +132,30 @@ export class NdjsonLander {
     this.db.close();
   }
 
-  private async rememberBatch(key: string, batch: number): Promise<void> {
+  /** Adds the keys `select` yields to the newest generation, then forgets the oldest generations beyond the bound. */
+  private async rememberKeys(select: string): Promise<void> {
     const con = this.db.con;
-    await con.run(`INSERT INTO recent_keys SELECT ${key}, ${batch} FROM landing`);
-    const total = Number((await con.runAndReadAll('SELECT count(*) FROM recent_keys')).getRowsJson()[0]![0]);
-    if (total <= this.opts.recentKeysMax) return;
-    // Forget whole batches, oldest first, until the memory is within bounds again.
-    await con.run(
-      `DELETE FROM recent_keys WHERE batch <= (SELECT batch FROM recent_keys ORDER BY batch DESC LIMIT 1 OFFSET ${this.opts.recentKeysMax})`,
-    );
+    const perGeneration = Math.max(1, Math.ceil(this.opts.recentKeysMax / RECENT_KEYS_GENERATIONS));
+    let current = this.generations.at(-1);
+    let changed = false;
+    if (!current || current.keys >= perGeneration) {
+      current = { table: `recent_keys_${++this.generationNo}`, keys: 0 };
+      await con.run(`CREATE TABLE ${current.table} (k VARCHAR)`);
+      this.generations.push(current);
+      changed = true;
+    }
+    const inserted = await con.runAndReadAll(`INSERT INTO ${current.table} ${select}`);
+    current.keys += Number(inserted.getRowsJson()[0]?.[0] ?? 0);
+    let total = this.generations.reduce((n, g) => n + g.keys, 0);
+    while (total > this.opts.recentKeysMax && this.generations.length > 1) {
+      const oldest = this.generations.shift()!;
+      await con.run(`DROP TABLE ${oldest.table}`);
+      total -= oldest.keys;
+      changed = true;
+    }
+    if (changed) {
+      await con.run(`CREATE OR REPLACE VIEW recent_keys AS ${this.generations.map((g) => `SELECT k FROM ${g.table}`).join(' UNION ALL ')}`);
+    }
   }
 }
 
