@@ -1,6 +1,6 @@
 /**
  * Plays one planned session through the real SDK: a tracker and the IVS
- * binding on a scripted player, on the device's own simulated clock, sending
+ * binding on the SDK's fake player (sdk/testing/fake-player.ts), on the device's own simulated clock, sending
  * over HTTP to the collector. Returns what the SDK decided (click ids,
  * experiment variants) so orders and the ground truth can use them.
  *
@@ -8,13 +8,14 @@
  * const result = await driveSession(session, { endpoint, writeKey: 'k1', regionHeader: 'cloudfront-viewer-country' }, storage, seed);
  */
 import { createTracker, type TrackerStats } from '../sdk/tracker.ts';
-import { trackIvsPlayer, IVS_STATE } from '../sdk/ivs.ts';
+import type { Quality } from 'amazon-ivs-player';
+import { trackIvsPlayer } from '../sdk/ivs.ts';
+import { createFakePlayer } from '../sdk/testing/fake-player.ts';
 import { VIEWER_ID_KEY } from '../sdk/identity.ts';
 import { createMemoryStore, type KeyValueStorage } from '../sdk/queue.ts';
 import { AA_EXPERIMENT, SHOW_FORMAT_EXPERIMENT } from './catalog.ts';
 import { createDeviceFetch } from './device-fetch.ts';
 import { createRandom } from './random.ts';
-import { ScriptedPlayer, type Rendition } from './scripted-player.ts';
 import type { PlannedSession } from './sessions.ts';
 import { VirtualClock } from './virtual-clock.ts';
 
@@ -26,12 +27,14 @@ import { VirtualClock } from './virtual-clock.ts';
 export const SIM_FLUSH_INTERVAL_MS = 300_000;
 export const SIM_BATCH_SIZE_EVENTS = 100;
 
-const RENDITIONS: Record<PlannedSession['device'], Rendition> = {
-  desktop: { name: '1080p', bitrate: 6_000_000 },
-  tablet: { name: '720p', bitrate: 3_000_000 },
-  mobile: { name: '480p', bitrate: 1_500_000 },
+const rendition = (name: string, bitrate: number, width: number, height: number): Quality => ({ name, codecs: 'avc1.4D401F,mp4a.40.2', bitrate, width, height });
+/** The rendition each device class starts on, and the one ABR steps down to after repeated stalls. */
+const RENDITIONS: Record<PlannedSession['device'], Quality> = {
+  desktop: rendition('1080p', 6_000_000, 1920, 1080),
+  tablet: rendition('720p', 3_000_000, 1280, 720),
+  mobile: rendition('480p', 1_500_000, 854, 480),
 };
-const FALLBACK_RENDITION: Rendition = { name: '360p', bitrate: 800_000 };
+const FALLBACK_RENDITION = rendition('360p', 800_000, 640, 360);
 
 export interface DriveTarget {
   /** Collector base URL. */
@@ -66,6 +69,8 @@ export function viewerStorage(viewerId: string): KeyValueStorage {
 /** Runs one session from play intent to its end and returns what the SDK produced. */
 export async function driveSession(s: PlannedSession, target: DriveTarget, storage: KeyValueStorage, seed: number): Promise<SessionResult> {
   const clock = new VirtualClock(s.joinMs);
+  // The device's clock: the simulated true time plus its error.
+  const deviceNow = () => clock.now() + s.clockOffsetMs;
   const rng = createRandom(seed).fork(`sdk:${s.sessionKey}`);
   const network = createRandom(seed).fork(`network:${s.sessionKey}`);
   const net = createDeviceFetch({
@@ -89,8 +94,7 @@ export async function driveSession(s: PlannedSession, target: DriveTarget, stora
     lifecycle: null,
     sendBeacon: null,
     fetch: net.fetch,
-    // The device's clock: the simulated true time plus its error.
-    now: () => clock.now() + s.clockOffsetMs,
+    now: deviceNow,
     timers: clock,
     random: rng.next,
     flushIntervalMs: SIM_FLUSH_INTERVAL_MS,
@@ -101,27 +105,27 @@ export async function driveSession(s: PlannedSession, target: DriveTarget, stora
     [SHOW_FORMAT_EXPERIMENT.id]: tracker.variant(SHOW_FORMAT_EXPERIMENT.id, SHOW_FORMAT_EXPERIMENT.variants, SHOW_FORMAT_EXPERIMENT.weights),
     [AA_EXPERIMENT.id]: tracker.variant(AA_EXPERIMENT.id, AA_EXPERIMENT.variants, AA_EXPERIMENT.weights),
   };
-  const player = new ScriptedPlayer(RENDITIONS[s.device], s.latencyMs / 1000);
+  // The SDK's own fake of amazon-ivs-player: the player's real state and event names, in the player's order.
+  const player = createFakePlayer({ now: deviceNow, qualities: [RENDITIONS[s.device], FALLBACK_RENDITION], liveLatencySeconds: s.latencyMs / 1000 });
   const untrack = trackIvsPlayer(tracker, player);
   const clickIds: Array<[string, string]> = [];
   const at = (t: number, fn: () => void) => clock.setTimeout(fn, t - s.joinMs);
 
-  player.setState(IVS_STATE.READY);
-  player.setState(IVS_STATE.BUFFERING);
+  player.load();
   if (s.fatal) {
-    at(s.leaveMs, () => player.fail(-2, 'segment request failed: 404'));
+    at(s.leaveMs, () => player.error(true, { message: 'segment request failed: 404' }));
   } else {
-    at(s.joinMs + s.startupMs, () => player.setState(IVS_STATE.PLAYING));
+    at(s.joinMs + s.startupMs, () => player.play());
     s.rebuffers.forEach((r, i) => {
       at(r.atMs, () => player.rebuffer());
       at(r.atMs + r.durationMs, () => {
         // After a second rebuffer the player steps down a rendition, as ABR does.
-        if (i === 1) player.switchQuality(FALLBACK_RENDITION);
-        player.setState(IVS_STATE.PLAYING);
+        if (i === 1) player.setQuality(FALLBACK_RENDITION.name);
+        player.play();
       });
     });
     for (const cue of s.cues) {
-      at(cue.atMs, () => player.cue(JSON.stringify({ type: 'product', product_id: cue.productId, offer_id: cue.offerId, card_id: `${s.showId}-${cue.offerId}` })));
+      at(cue.atMs, () => player.cue({ type: 'product', product_id: cue.productId, offer_id: cue.offerId, card_id: `${s.showId}-${cue.offerId}` }));
     }
     for (const c of s.chats) at(c.atMs, () => void tracker.chat(c.length));
     for (const c of s.clicks) {
@@ -131,7 +135,7 @@ export async function driveSession(s: PlannedSession, target: DriveTarget, stora
     }
   }
   // The show ends under the viewer (ENDED), or the viewer closes the page.
-  at(s.leaveMs, () => (s.endedByShow ? player.setState(IVS_STATE.ENDED) : untrack()));
+  at(s.leaveMs, () => (s.endedByShow ? player.end() : untrack()));
   await clock.advanceTo(s.leaveMs, net.idle);
   untrack();
   await tracker.destroy();
