@@ -25,6 +25,10 @@ describe('decodeBatch', () => {
     expect((await send(gzipSync(body(10)), { 'content-encoding': 'GZIP' })).status).toBe(200);
   });
 
+  it('skips a UTF-8 byte order mark', async () => {
+    expect((await send('\uFEFF' + body(0), { 'content-type': 'text/plain' })).status).toBe(200);
+  });
+
   it('accepts the media types of SPEC section 2 with parameters', async () => {
     expect((await send(body(0), { 'content-type': 'text/plain;charset=UTF-8' })).status).toBe(200);
     expect((await send(body(0), { 'content-type': 'Application/JSON' })).status).toBe(200);

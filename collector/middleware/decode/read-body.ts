@@ -60,5 +60,7 @@ export async function readBody(req: Request, encoding: 'gzip' | 'identity', maxB
     raw = await inflate(raw, maxBytes);
     if (raw === null) return TOO_LARGE;
   }
-  return { ok: true, text: raw.toString('utf8') };
+  // A UTF-8 byte order mark (some text/plain senders add one) is not JSON.
+  const bom = raw.length >= 3 && raw[0] === 0xef && raw[1] === 0xbb && raw[2] === 0xbf ? 3 : 0;
+  return { ok: true, text: raw.toString('utf8', bom) };
 }
