@@ -6,7 +6,7 @@
  *
  * @example
  * const lander = await NdjsonLander.open({ dataDir, spec: EVENTS_TABLE });
- * const r = await lander.land([recordData1, recordData2]); // { rows, landed, duplicates, malformed, files }
+ * const r = await lander.land([recordData1, recordData2]); // { lines, landed, duplicates, malformed, files }
  * lander.close();
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
