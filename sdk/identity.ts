@@ -12,6 +12,8 @@ import type { KeyValueStorage } from './queue.ts';
 export const VIEWER_ID_KEY = 'livelens:viewer_id';
 /** Characters in a generated id: 22 × 6 bits = 132 random bits, inside the contract's 8–64 of [A-Za-z0-9_-]. */
 export const ID_CHARS = 22;
+/** Ids whose random bytes are drawn in one call. */
+export const RANDOM_POOL_IDS = 64;
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
 /**
@@ -20,12 +22,17 @@ const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789
  * makes a simulation reproducible).
  */
 export function createIdFactory(random?: () => number): () => string {
-  const bytes = new Uint8Array(ID_CHARS);
+  // Random bytes are drawn RANDOM_POOL_IDS ids at a time: one getRandomValues call costs microseconds.
+  const pool = new Uint8Array(ID_CHARS * RANDOM_POOL_IDS);
+  let used = pool.length;
   return () => {
-    if (random) for (let i = 0; i < ID_CHARS; i++) bytes[i] = Math.floor(random() * 64);
-    else globalThis.crypto.getRandomValues(bytes);
+    if (used === pool.length) {
+      if (random) for (let i = 0; i < pool.length; i++) pool[i] = Math.floor(random() * 64);
+      else globalThis.crypto.getRandomValues(pool);
+      used = 0;
+    }
     let id = '';
-    for (let i = 0; i < ID_CHARS; i++) id += ALPHABET[bytes[i]! & 63];
+    for (let i = 0; i < ID_CHARS; i++) id += ALPHABET[pool[used++]! & 63];
     return id;
   };
 }

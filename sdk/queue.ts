@@ -55,7 +55,11 @@ export function createMemoryStore(maxEvents = MAX_QUEUED_EVENTS, initial: LiveEv
     },
     head: (n) => events.slice(0, n),
     remove(ids) {
-      if (ids.size) events = events.filter((e) => !ids.has(e.event_id));
+      // Acknowledged batches are usually the head: drop it without scanning the rest.
+      let k = 0;
+      while (k < events.length && ids.has(events[k]!.event_id)) k++;
+      events = events.slice(k);
+      if (ids.size > k) events = events.filter((e) => !ids.has(e.event_id));
     },
     dropped: () => dropped,
   };

@@ -200,9 +200,14 @@ export function createTracker(options: TrackerOptions): Tracker {
       if (acked.size > MAX_REMEMBERED_ACKS) acked.delete(acked.values().next().value!);
     }
   };
-  /** Events to send: queued, never acknowledged, not already handed to a beacon on this page. */
-  const sendable = (): LiveEvent[] =>
-    store.head(store.count()).filter((e) => !acked.has(e.event_id) && !beaconed.has(e.event_id));
+  /** Up to `limit` events to send: queued, never acknowledged, not already handed to a beacon on this page. */
+  const sendable = (limit: number): LiveEvent[] => {
+    for (let n = limit + beaconed.size; ; n *= 2) {
+      const head = store.head(n);
+      const out = head.filter((e) => !acked.has(e.event_id) && !beaconed.has(e.event_id));
+      if (out.length >= limit || head.length < n) return out.slice(0, limit);
+    }
+  };
   /** Consecutive events whose JSON fits in `maxChars`, at most MAX_EVENTS_PER_BATCH. */
   const nextBatch = (events: LiveEvent[], maxChars: number): { events: LiveEvent[]; body: string } => {
     const parts: string[] = [];
@@ -218,7 +223,8 @@ export function createTracker(options: TrackerOptions): Tracker {
 
   /** Sends batches until the queue is below `minEvents` or a send fails. */
   const drain = async (minEvents: number): Promise<void> => {
-    for (let pending = sendable(); pending.length >= Math.max(minEvents, 1); pending = sendable()) {
+    const min = Math.min(Math.max(minEvents, 1), MAX_EVENTS_PER_BATCH);
+    for (let pending = sendable(MAX_EVENTS_PER_BATCH); pending.length >= min; pending = sendable(MAX_EVENTS_PER_BATCH)) {
       const batch = nextBatch(pending, MAX_BATCH_CHARS);
       const ids = new Set(batch.events.map((e) => e.event_id));
       const outcome = await transport.send(batch.body);
@@ -264,7 +270,7 @@ export function createTracker(options: TrackerOptions): Tracker {
   /** Page hiding: let listeners add their last events, then beacon what waits in chunks the browser accepts. */
   const onPageHide = (reason: HideReason) => {
     for (const l of hideListeners) l(reason);
-    let pending = sendable();
+    let pending = sendable(store.count());
     while (pending.length) {
       const batch = nextBatch(pending, KEEPALIVE_MAX_BYTES / 3);
       if (!transport.beacon(batch.body)) {

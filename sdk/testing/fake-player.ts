@@ -12,10 +12,14 @@
  * player.rebuffer(); clock.advance(1500); player.play(); // buffer_ms 1500
  * player.cue({ type: 'product', product_id: 'p1', offer_id: 'o1' });
  */
-import { PlayerEventType, PlayerState, type PlayerError, type Quality, type TextMetadataCue } from 'amazon-ivs-player';
+import ivsPlayer, { type PlayerError, type Quality, type TextMetadataCue } from 'amazon-ivs-player';
 import type { IvsPlayerLike } from '../ivs.ts';
 
 /** Renditions of the fake stream unless others are given. */
+// A default import: the package is CommonJS, whose named exports Node's ESM loader cannot see (tsx, the simulator).
+const { PlayerEventType, PlayerState } = ivsPlayer;
+type PlayerState = (typeof PlayerState)[keyof typeof PlayerState];
+
 export const FAKE_QUALITIES: readonly Quality[] = [
   { name: '720p', codecs: 'avc1.4D401F,mp4a.40.2', bitrate: 2_500_000, width: 1280, height: 720 },
   { name: '360p', codecs: 'avc1.4D401E,mp4a.40.2', bitrate: 800_000, width: 640, height: 360 },
