@@ -7,7 +7,7 @@
  * const diffs = compareConversion('creator', truth.conversion.creator, report.rows);
  * if (diffs.length) console.table(diffs);
  */
-import type { ConversionDimension, ConversionTruthRow, ExperimentTruth, QoeTruthRow } from './truth.ts';
+import type { ConversionDimension, ConversionTruthRow, ExperimentTruth, QoeDimension, QoeTruthRow } from './truth.ts';
 
 /**
  * Percentiles (ms) may differ by this much. The simulator plants integer
@@ -76,18 +76,20 @@ export function compareConversion(dim: ConversionDimension, truth: readonly Conv
   return out;
 }
 
-/** QoE-by-region rows versus truth: sessions and rebuffers exact, percentiles and ratios within tolerance. */
-export function compareQoe(truth: readonly QoeTruthRow[], rows: readonly ReportRow[]): Mismatch[] {
-  const report = 'qoe by region';
-  const { pairs, missing } = pair(report, truth, rows, (r) => `${String(r.retailer_id)}/${String(r.region)}`);
+const QOE_KEY_COLUMN: Record<QoeDimension, string> = { region: 'region', show: 'show_id', device: 'device' };
+
+/** QoE rows versus truth: sessions exact, percentiles and ratios within tolerance. */
+export function compareQoe(dim: QoeDimension, truth: readonly QoeTruthRow[], rows: readonly ReportRow[]): Mismatch[] {
+  const report = `qoe by ${dim}`;
+  const { pairs, missing } = pair(report, truth, rows, (r) => `${String(r.retailer_id)}/${String(r[QOE_KEY_COLUMN[dim]])}`);
   const out = [...missing];
   for (const [key, t, r] of pairs) {
     if (asNumber(r.sessions) !== t.sessions) out.push({ report, key, field: 'sessions', expected: t.sessions, actual: r.sessions });
     for (const field of ['startup_p50_ms', 'startup_p95_ms', 'latency_p50_ms', 'latency_p95_ms', 'latency_p99_ms'] as const) {
-      if (!closeEnough(t[field], asNumber(r[field]), PERCENTILE_TOLERANCE_MS, 0)) out.push({ report, key, field, expected: t[field], actual: r[field] });
+      if (!closeEnough(t[field] as number | null, asNumber(r[field]), PERCENTILE_TOLERANCE_MS, 0)) out.push({ report, key, field, expected: t[field], actual: r[field] });
     }
     for (const field of ['rebuffer_pct', 'rebuffers_per_minute', 'playback_failure_pct'] as const) {
-      if (!closeEnough(t[field], asNumber(r[field]) ?? 0, 1e-12, RATIO_TOLERANCE)) out.push({ report, key, field, expected: t[field], actual: r[field] });
+      if (!closeEnough(t[field] as number, asNumber(r[field]) ?? 0, 1e-12, RATIO_TOLERANCE)) out.push({ report, key, field, expected: t[field], actual: r[field] });
     }
   }
   return out;

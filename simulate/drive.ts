@@ -1,7 +1,7 @@
 /**
  * Plays one planned session through the real SDK: a tracker and the IVS
- * binding on the SDK's fake player (sdk/testing/fake-player.ts), on the device's own simulated clock, sending
- * over HTTP to the collector. Returns what the SDK decided (click ids,
+ * binding on the SDK's fake player (sdk/testing/fake-player.ts), on the
+ * device's own simulated clock, sending over HTTP to the collector. Returns what the SDK decided (click ids,
  * experiment variants) so orders and the ground truth can use them.
  *
  * @example

@@ -23,7 +23,7 @@ import type { Row } from '../pipeline/engine/engine.ts';
 import { AA_EXPERIMENT, RETAILERS, SHOW_FORMAT_EXPERIMENT } from './catalog.ts';
 import { compareConversion, compareExperiment, compareQoe, type Mismatch } from './compare.ts';
 import { runSimulation, type SimulationResult } from './run.ts';
-import type { ConversionDimension } from './truth.ts';
+import type { ConversionDimension, QoeDimension } from './truth.ts';
 
 /** Folder under the data dir for the order exports and truth.json. */
 export const SIMULATION_DIR = 'simulation';
@@ -57,6 +57,7 @@ export interface SimulatedDay {
   imports: Array<ImportOrdersResult & { retailer: string; file: string }>;
   conversion: Record<ConversionDimension, Row[]>;
   qoeByRegion: Row[];
+  qoe: Record<QoeDimension, Row[]>;
   experiments: Record<string, ExperimentReport>;
   mismatches: Mismatch[];
   /** Milliseconds per step. */
@@ -120,7 +121,9 @@ export async function runSimulatedDay(o: SimulatedDayOptions): Promise<Simulated
         for (const by of ['creator', 'show', 'offer', 'region'] as const) out[by] = (await runReport('conversion', { by, dataDir: o.dataDir, queryEngine: engine })).rows;
         return out;
       });
-      const qoeByRegion = (await runReport('qoe', { by: 'region', dataDir: o.dataDir, queryEngine: engine })).rows;
+      const qoe = {} as Record<QoeDimension, Row[]>;
+      for (const by of ['region', 'show', 'device'] as const) qoe[by] = (await runReport('qoe', { by, dataDir: o.dataDir, queryEngine: engine })).rows;
+      const qoeByRegion = qoe.region;
       const experiments = await step('experiments', async () => {
         const out: Record<string, ExperimentReport> = {};
         for (const id of [SHOW_FORMAT_EXPERIMENT.id, AA_EXPERIMENT.id]) out[id] = await analyzeExperiment(engine, id);
@@ -129,10 +132,10 @@ export async function runSimulatedDay(o: SimulatedDayOptions): Promise<Simulated
       const truth = simulation.truth;
       const mismatches = [
         ...(['creator', 'show', 'offer', 'region'] as const).flatMap((by) => compareConversion(by, truth.conversion[by], conversion[by])),
-        ...compareQoe(truth.qoe.region, qoeByRegion),
+        ...(['region', 'show', 'device'] as const).flatMap((by) => compareQoe(by, truth.qoe[by], qoe[by])),
         ...Object.values(experiments).flatMap((e) => compareExperiment(truth.experiments[e.experiment_id]!, e)),
       ];
-      return { serve, writeKeys, simulation, ingest, imports, conversion, qoeByRegion, experiments, mismatches, timings };
+      return { serve, writeKeys, simulation, ingest, imports, conversion, qoeByRegion, qoe, experiments, mismatches, timings };
     } finally {
       await engine.close();
     }

@@ -70,7 +70,9 @@ export function formatDemoSummary(day: SimulatedDay): string {
       ['planted lift', ({ truth }) => pct(truth.true_relative_lift)],
     ]),
   );
-  const groups = (['creator', 'show', 'offer', 'region'] as const).reduce((t, by) => t + sim.truth.conversion[by].length, 0) + sim.truth.qoe.region.length;
+  const groups =
+    (['creator', 'show', 'offer', 'region'] as const).reduce((t, by) => t + sim.truth.conversion[by].length, 0) +
+    (['region', 'show', 'device'] as const).reduce((t, by) => t + sim.truth.qoe[by].length, 0);
   out.push(
     day.mismatches.length === 0
       ? `\nGround truth check: all ${groups} report groups and both experiments' counts equal what the simulator planted (${sim.truthFile}).\n`

@@ -34,9 +34,13 @@ export interface ConversionTruthRow {
   conversion_rate: number;
 }
 
+export type QoeDimension = 'region' | 'show' | 'device';
+const QOE_KEY_COLUMN = { region: 'region', show: 'show_id', device: 'device' } as const;
+
 export interface QoeTruthRow {
   retailer_id: string;
-  region: string;
+  /** The group key under its SPEC name: `region`, `show_id` or `device`. */
+  [key: string]: string | number | null;
   sessions: number;
   startup_p50_ms: number | null;
   startup_p95_ms: number | null;
@@ -73,7 +77,7 @@ export interface GroundTruth {
   window_ms: number;
   totals: { viewers: number; sessions: number; clicks: number; order_lines: number; attributed_lines: number; revenue_by_currency: Record<string, number> };
   conversion: Record<ConversionDimension, ConversionTruthRow[]>;
-  qoe: { region: QoeTruthRow[] };
+  qoe: Record<QoeDimension, QoeTruthRow[]>;
   experiments: Record<string, ExperimentTruth>;
 }
 
@@ -183,11 +187,12 @@ function expectedHeartbeats(s: PlannedSession): number {
   return n;
 }
 
-function qoeRows(sessions: readonly PlannedSession[]): QoeTruthRow[] {
-  const groups = [...new Set(sessions.map((s) => `${s.retailerId}\u0000${s.region}`))].sort();
+function qoeRows(dim: QoeDimension, sessions: readonly PlannedSession[]): QoeTruthRow[] {
+  const groupOf = (s: PlannedSession): string => (dim === 'region' ? s.region : dim === 'show' ? s.showId : s.device);
+  const groups = [...new Set(sessions.map((s) => `${s.retailerId}\u0000${groupOf(s)}`))].sort();
   return groups.map((g) => {
-    const [retailerId, region] = g.split('\u0000') as [string, string];
-    const mine = sessions.filter((s) => s.region === region && s.retailerId === retailerId);
+    const [retailerId, group] = g.split('\u0000') as [string, string];
+    const mine = sessions.filter((s) => groupOf(s) === group && s.retailerId === retailerId);
     const playing = mine.filter((s) => !s.fatal);
     let bufferMs = 0;
     let watchMs = 0;
@@ -203,7 +208,7 @@ function qoeRows(sessions: readonly PlannedSession[]): QoeTruthRow[] {
     const startups = playing.map((s) => s.startupMs);
     return {
       retailer_id: retailerId,
-      region,
+      [QOE_KEY_COLUMN[dim]]: group,
       sessions: mine.length,
       startup_p50_ms: quantileCont(startups, 0.5),
       startup_p95_ms: quantileCont(startups, 0.95),
@@ -283,7 +288,7 @@ export function computeTruth(inputs: TruthInputs): GroundTruth {
       offer: conversionRows('offer', inputs.sessions, clicks, attributed),
       region: conversionRows('region', inputs.sessions, clicks, attributed),
     },
-    qoe: { region: qoeRows(inputs.sessions) },
+    qoe: { region: qoeRows('region', inputs.sessions), show: qoeRows('show', inputs.sessions), device: qoeRows('device', inputs.sessions) },
     experiments: {
       [SHOW_FORMAT_EXPERIMENT.id]: experimentTruth(
         SHOW_FORMAT_EXPERIMENT.id, SHOW_FORMAT_EXPERIMENT.variants, SHOW_FORMAT_EXPERIMENT.weights,

@@ -66,7 +66,8 @@ describe('a simulated day through the real stack', () => {
     expect(truth.conversion.offer.filter((r) => r.currency === null).length).toBeGreaterThan(0);
     expect(truth.totals.attributed_lines).toBeLessThan(truth.totals.order_lines); // late, organic and trap orders stay out
     for (const by of ['creator', 'show', 'offer', 'region'] as const) expect(day.conversion[by]).toHaveLength(truth.conversion[by].length);
-    expect(day.qoeByRegion).toHaveLength(truth.qoe.region.length);
+    for (const by of ['region', 'show', 'device'] as const) expect(day.qoe[by]).toHaveLength(truth.qoe[by].length);
+    expect(new Set(truth.qoe.device.map((r) => r.device))).toEqual(new Set(['desktop', 'mobile', 'tablet']));
     expect(day.mismatches).toEqual([]);
   });
 
