@@ -10,6 +10,8 @@ import { embeddedEndpointPath, resolveKinesisTarget } from '../pipeline/ingest/k
 import { enriched, readLake, tempDataDir } from './ingest-fixtures.ts';
 
 const run = promisify(execFile);
+/** Each CLI start loads TypeScript through tsx: seconds each on a busy 2-core machine. */
+const CLI_TEST_TIMEOUT_MS = 90_000;
 const dirs: string[] = [];
 afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
@@ -74,7 +76,7 @@ describe('livelens ingest --once (CLI)', () => {
     // Again: nothing new.
     const again = await run('node', ['bin/livelens.js', 'ingest', '--once', '--data-dir', dataDir], { env: cliEnv() });
     expect(JSON.parse(again.stdout).events).toMatchObject({ records: 0, landed: 0 });
-  });
+  }, CLI_TEST_TIMEOUT_MS);
 });
 
 describe('livelens orders import (CLI)', () => {
@@ -91,5 +93,5 @@ describe('livelens orders import (CLI)', () => {
     expect(err!.stderr).toBe(`${file}:3: ts "soon" is neither ISO 8601 (e.g. 2026-11-28T10:15:00Z) nor epoch milliseconds\n`);
     const ok = await run('node', ['bin/livelens.js', 'orders', 'import', file.replace('o.csv', 'o2.csv'), '--data-dir', dataDir], { env: cliEnv() }).catch((e: { code: number; stderr: string }) => e);
     expect(ok).toMatchObject({ code: 1, stderr: expect.stringContaining('cannot read orders file') });
-  });
+  }, CLI_TEST_TIMEOUT_MS);
 });
