@@ -116,6 +116,13 @@ describe('delivery', () => {
     expect(net.requests).toHaveLength(2);
   });
 
+  it('flush() sends everything, even while a batch-size send is under way', async () => {
+    const { net, tracker } = setup();
+    for (let i = 0; i < BATCH_SIZE_EVENTS + 5; i++) tracker.chat(i); // a send of the first batch starts
+    await tracker.flush();
+    expect(net.events()).toHaveLength(BATCH_SIZE_EVENTS + 5);
+  });
+
   it('splits a backlog into batches of at most MAX_EVENTS_PER_BATCH', async () => {
     const { net, tracker } = setup(undefined, { batchSize: 10_000, maxQueuedEvents: 1200 });
     for (let i = 0; i < 1100; i++) tracker.chat(i);

@@ -258,7 +258,11 @@ export function createTracker(options: TrackerOptions): Tracker {
     draining = drain(minEvents).finally(() => (draining = undefined));
     return draining;
   };
-  const flush = (): Promise<void> => run(1);
+  /** A drain already running may stop at batchSize: wait for it, then send the rest. */
+  const flush = async (): Promise<void> => {
+    await draining;
+    return run(1);
+  };
 
   const tick = () => {
     if (destroyed) return;
