@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import type { EnrichedEvent } from '../contract/enriched.ts';
 import { LAKE_EVENT_COLUMNS, toLakeRow } from '../contract/lake.ts';
 import { packEvents, packLines } from '../contract/record-format.ts';
 import { EVENTS_TABLE } from '../pipeline/ingest/lake-tables.ts';
@@ -26,6 +27,16 @@ describe('NdjsonLander (events)', () => {
     const expected = events.map((e) => ({ ...toLakeRow(e), dt: new Date(e.event_time).toISOString().slice(0, 10) }));
     expect(rows).toEqual(expected);
     expect(await lakeSchema(dataDir, 'events')).toEqual(LAKE_EVENT_COLUMNS);
+  });
+
+  it('ignores fields the lake has no column for (top level and in props), as toLakeRow does', async () => {
+    dataDir = tempDataDir();
+    lander = await NdjsonLander.open({ dataDir, spec: EVENTS_TABLE });
+    const e = enriched(7, { props: { watch_ms: 100, future_prop: 'x' } } as Partial<EnrichedEvent>);
+    const line = JSON.stringify({ ...e, sent_at: 123, extra: { nested: true } });
+    expect(await lander.land([Buffer.from(line + '\n')])).toMatchObject({ landed: 1, malformed: 0 });
+    const rows = await readLake(dataDir, 'events', 'event_id');
+    expect(rows).toEqual([{ ...toLakeRow(e), dt: '2026-11-27' }]);
   });
 
   it('partitions by the UTC date of event_time, one file per partition per batch', async () => {
