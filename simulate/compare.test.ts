@@ -34,16 +34,24 @@ describe('compareQoe', () => {
 describe('compareExperiment', () => {
   const truth: ExperimentTruth = {
     experiment_id: 'e', weights: [0.5, 0.5], planted_buy_rate_lift: 0, true_relative_lift: 0,
-    variants: [{ variant: 'a', viewers: 10, converters: 2, conversion_rate: 0.2, clicks: 0 }, { variant: 'b', viewers: 20, converters: 5, conversion_rate: 0.25, clicks: 0 }],
+    variants: [
+      { variant: 'a', viewers: 10, converters: 2, conversion_rate: 0.2, clicks: 4, watch_ms: 600_000, revenue_by_currency: { USD: 30 } },
+      { variant: 'b', viewers: 20, converters: 5, conversion_rate: 0.25, clicks: 9, watch_ms: 900_000, revenue_by_currency: { USD: 50.5 } },
+    ],
   };
   it('checks assignments, exclusions and converters per arm', () => {
     const report = {
       experiment_id: 'e', excluded_viewers: 0, srm_flagged: false,
       assignments: [{ variant: 'a', viewers: 10 }, { variant: 'b', viewers: 20 }],
-      rows: [{ metric: 'converted', variant: 'b', viewers: 20, mean: 0.25, control_mean: 0.2 }],
+      rows: [
+        { metric: 'converted', currency: null, variant: 'b', viewers: 20, mean: 0.25, control_mean: 0.2 },
+        { metric: 'clicks', currency: null, variant: 'b', viewers: 20, mean: 0.45, control_mean: 0.4 },
+        { metric: 'watch_minutes', currency: null, variant: 'b', viewers: 20, mean: 0.75, control_mean: 1 },
+        { metric: 'revenue', currency: 'USD', variant: 'b', viewers: 20, mean: 2.525, control_mean: 3 },
+      ],
     };
     expect(compareExperiment(truth, report)).toEqual([]);
-    const off = compareExperiment(truth, { ...report, excluded_viewers: 1, rows: [{ ...report.rows[0]!, mean: 0.3 }] });
-    expect(off.map((d) => `${d.key} ${d.field}`)).toEqual(['- excluded_viewers', 'b converters']);
+    const off = compareExperiment(truth, { ...report, excluded_viewers: 1, rows: [{ ...report.rows[0]!, mean: 0.3 }, { ...report.rows[3]!, control_mean: 3.01 }] });
+    expect(off.map((d) => `${d.key} ${d.field}`)).toEqual(['- excluded_viewers', 'b converters', 'a/USD revenue']);
   });
 });

@@ -101,10 +101,14 @@ export interface ExperimentReportLike {
   assignments: ReadonlyArray<{ variant: string; viewers: number }>;
   excluded_viewers: number;
   srm_flagged: boolean;
-  rows: ReadonlyArray<{ metric: string; variant: string; viewers: number; mean: number; control_mean: number }>;
+  rows: ReadonlyArray<{ metric: string; currency: string | null; variant: string; viewers: number; mean: number; control_mean: number }>;
 }
 
-/** Assignment counts and per-variant converters exactly as planted (the statistics are checked by the caller). */
+/**
+ * Assignment counts and each arm's totals as planted: converters and clicks
+ * exactly, revenue per currency to the cent, watch time within
+ * RATIO_TOLERANCE (the statistics themselves are checked by the caller).
+ */
 export function compareExperiment(truth: ExperimentTruth, report: ExperimentReportLike): Mismatch[] {
   const name = `experiment ${truth.experiment_id}`;
   const out: Mismatch[] = [];
@@ -114,13 +118,24 @@ export function compareExperiment(truth: ExperimentTruth, report: ExperimentRepo
   }
   if (report.excluded_viewers !== 0) out.push({ report: name, key: '-', field: 'excluded_viewers', expected: 0, actual: report.excluded_viewers });
   const control = truth.variants[0]!;
-  for (const row of report.rows.filter((r) => r.metric === 'converted')) {
-    const t = truth.variants.find((v) => v.variant === row.variant);
-    if (!t) continue;
-    const converters = Math.round(row.mean * row.viewers);
-    if (converters !== t.converters) out.push({ report: name, key: row.variant, field: 'converters', expected: t.converters, actual: converters });
-    const controlConverters = Math.round(row.control_mean * control.viewers);
-    if (controlConverters !== control.converters) out.push({ report: name, key: control.variant, field: 'converters', expected: control.converters, actual: controlConverters });
+  type Arm = ExperimentTruth['variants'][number];
+  const expectedTotal = (arm: Arm, metric: string, currency: string | null): number | undefined => {
+    if (metric === 'converted') return arm.converters;
+    if (metric === 'clicks') return arm.clicks;
+    if (metric === 'watch_minutes') return arm.watch_ms / 60_000;
+    if (metric === 'revenue') return currency === null ? 0 : (arm.revenue_by_currency[currency] ?? 0);
+    return undefined;
+  };
+  const check = (arm: Arm, metric: string, currency: string | null, total: number) => {
+    const expected = expectedTotal(arm, metric, currency);
+    if (expected === undefined) return;
+    const ok = metric === 'watch_minutes' ? closeEnough(expected, total, 1e-9, RATIO_TOLERANCE) : Math.round(total * 100) === Math.round(expected * 100);
+    if (!ok) out.push({ report: name, key: `${arm.variant}${currency ? `/${currency}` : ''}`, field: metric === 'converted' ? 'converters' : metric, expected, actual: total });
+  };
+  for (const row of report.rows) {
+    const arm = truth.variants.find((v) => v.variant === row.variant);
+    if (arm) check(arm, row.metric, row.currency, row.mean * row.viewers);
+    check(control, row.metric, row.currency, row.control_mean * control.viewers);
   }
   return out;
 }

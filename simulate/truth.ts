@@ -61,7 +61,17 @@ export interface QoeTruthRow {
 export interface ExperimentTruth {
   experiment_id: string;
   weights: number[];
-  variants: { variant: string; viewers: number; converters: number; conversion_rate: number; clicks: number }[];
+  variants: {
+    variant: string;
+    viewers: number;
+    converters: number;
+    conversion_rate: number;
+    clicks: number;
+    /** Σ playing time of the arm's viewers (what their heartbeats carry). */
+    watch_ms: number;
+    /** Attributed revenue of the arm's viewers per currency, rounded to cents. */
+    revenue_by_currency: Record<string, number>;
+  }[];
   /** The lift planted on each click's chance to become an order. */
   planted_buy_rate_lift: number;
   /**
@@ -199,9 +209,8 @@ function qoeRows(dim: QoeDimension, sessions: readonly PlannedSession[]): QoeTru
     let rebuffers = 0;
     const latencies: number[] = [];
     for (const s of playing) {
-      const buffered = s.rebuffers.reduce((t, r) => t + r.durationMs, 0);
-      bufferMs += buffered;
-      watchMs += s.leaveMs - (s.joinMs + s.startupMs) - buffered;
+      bufferMs += s.rebuffers.reduce((t, r) => t + r.durationMs, 0);
+      watchMs += watchMsOf(s);
       rebuffers += s.rebuffers.length;
       for (let i = expectedHeartbeats(s); i > 0; i--) latencies.push(s.latencyMs);
     }
@@ -225,6 +234,12 @@ function qoeRows(dim: QoeDimension, sessions: readonly PlannedSession[]): QoeTru
   });
 }
 
+/** Playing time of a session: first frame to the end, less its rebuffers (0 for a failed start). */
+function watchMsOf(s: PlannedSession): number {
+  if (s.fatal) return 0;
+  return s.leaveMs - (s.joinMs + s.startupMs) - s.rebuffers.reduce((t, r) => t + r.durationMs, 0);
+}
+
 function converters(attributed: ReadonlyMap<OrderLine, ClickFact>): Set<string> {
   return new Set([...attributed.values()].map((c) => c.viewerId));
 }
@@ -236,18 +251,33 @@ function experimentTruth(
   assigned: ReadonlyMap<string, string>,
   sessions: readonly PlannedSession[],
   converted: Set<string>,
+  revenueCents: ReadonlyMap<string, ReadonlyMap<string, number>>,
   plantedLift: number,
   trueLift: number,
 ): ExperimentTruth {
   const clicksByViewer = new Map<string, number>();
-  for (const s of sessions) clicksByViewer.set(s.viewerId, (clicksByViewer.get(s.viewerId) ?? 0) + s.clicks.length);
+  const watchByViewer = new Map<string, number>();
+  for (const s of sessions) {
+    clicksByViewer.set(s.viewerId, (clicksByViewer.get(s.viewerId) ?? 0) + s.clicks.length);
+    watchByViewer.set(s.viewerId, (watchByViewer.get(s.viewerId) ?? 0) + watchMsOf(s));
+  }
   return {
     experiment_id: id,
     weights: [...weights],
     variants: variants.map((variant) => {
       const vs = [...assigned].filter(([, v]) => v === variant).map(([viewer]) => viewer);
       const conv = vs.filter((v) => converted.has(v)).length;
-      return { variant, viewers: vs.length, converters: conv, conversion_rate: vs.length ? conv / vs.length : 0, clicks: vs.reduce((t, v) => t + (clicksByViewer.get(v) ?? 0), 0) };
+      const revenue: Record<string, number> = {};
+      for (const v of vs) for (const [currency, c] of revenueCents.get(v) ?? []) revenue[currency] = (revenue[currency] ?? 0) + c;
+      return {
+        variant,
+        viewers: vs.length,
+        converters: conv,
+        conversion_rate: vs.length ? conv / vs.length : 0,
+        clicks: vs.reduce((t, v) => t + (clicksByViewer.get(v) ?? 0), 0),
+        watch_ms: vs.reduce((t, v) => t + (watchByViewer.get(v) ?? 0), 0),
+        revenue_by_currency: Object.fromEntries(Object.entries(revenue).sort().map(([c, v]) => [c, cents(v)])),
+      };
     }),
     planted_buy_rate_lift: plantedLift,
     true_relative_lift: trueLift,
@@ -270,6 +300,12 @@ export function computeTruth(inputs: TruthInputs): GroundTruth {
   const [control, treatment] = SHOW_FORMAT_EXPERIMENT.variants;
   const trueLift = convertedIfAll(treatment) / convertedIfAll(control) - 1;
   const converted = converters(attributed);
+  const revenueCents = new Map<string, Map<string, number>>();
+  for (const [line, c] of attributed) {
+    const m = revenueCents.get(c.viewerId) ?? new Map<string, number>();
+    m.set(line.currency, (m.get(line.currency) ?? 0) + line.quantity * line.unitPriceCents);
+    revenueCents.set(c.viewerId, m);
+  }
   const none = new Map<string, string>();
   return {
     seed: inputs.world.options.seed,
@@ -292,11 +328,11 @@ export function computeTruth(inputs: TruthInputs): GroundTruth {
     experiments: {
       [SHOW_FORMAT_EXPERIMENT.id]: experimentTruth(
         SHOW_FORMAT_EXPERIMENT.id, SHOW_FORMAT_EXPERIMENT.variants, SHOW_FORMAT_EXPERIMENT.weights,
-        inputs.variants.get(SHOW_FORMAT_EXPERIMENT.id) ?? none, inputs.sessions, converted, SHOW_FORMAT_EXPERIMENT.buyRateLift, trueLift,
+        inputs.variants.get(SHOW_FORMAT_EXPERIMENT.id) ?? none, inputs.sessions, converted, revenueCents, SHOW_FORMAT_EXPERIMENT.buyRateLift, trueLift,
       ),
       [AA_EXPERIMENT.id]: experimentTruth(
         AA_EXPERIMENT.id, AA_EXPERIMENT.variants, AA_EXPERIMENT.weights,
-        inputs.variants.get(AA_EXPERIMENT.id) ?? none, inputs.sessions, converted, 0, 0,
+        inputs.variants.get(AA_EXPERIMENT.id) ?? none, inputs.sessions, converted, revenueCents, 0, 0,
       ),
     },
   };
