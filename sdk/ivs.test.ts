@@ -11,7 +11,7 @@ import { createTracker } from './tracker.ts';
 // The real player must fit the binding's structural type (compile-time check).
 export const realPlayerFits = (p: MediaPlayer): IvsPlayerLike => p;
 
-function setup(options: Parameters<typeof trackIvsPlayer>[2] = {}) {
+function setup(options: Parameters<typeof trackIvsPlayer>[2] = {}, autoplay = true) {
   const net = createFakeFetch();
   const hideListeners = new Set<(r: HideReason) => void>();
   const lifecycle: PageLifecycle = { onHide: (l) => (hideListeners.add(l), () => hideListeners.delete(l)) };
@@ -28,7 +28,7 @@ function setup(options: Parameters<typeof trackIvsPlayer>[2] = {}) {
     batchSize: 1000,
     flushIntervalMs: 3_600_000,
   });
-  const player = createFakePlayer();
+  const player = createFakePlayer({ autoplay });
   const untrack = trackIvsPlayer(tracker, player, options);
   const events = async () => {
     await tracker.flush();
@@ -70,6 +70,26 @@ describe('trackIvsPlayer', () => {
     expect(got[2]!.props).toEqual({ watch_ms: HEARTBEAT_INTERVAL_MS - 800, latency_ms: 3000, bitrate_kbps: 2500, quality: '720p' });
     expect(got[3]!.props).toMatchObject({ watch_ms: HEARTBEAT_INTERVAL_MS, latency_ms: 2500 });
     for (const e of got) expect(validateEvent(e)).toMatchObject({ ok: true });
+  });
+
+  it('without autoplay, or when autoplay is blocked, startup counts from the press of play', async () => {
+    const manual = setup({}, false);
+    manual.player.load();
+    advance(30_000); // the viewer reads the page
+    manual.player.requestPlay();
+    advance(700);
+    manual.player.play();
+    const blocked = setup();
+    blocked.player.load();
+    blocked.player.blockAutoplay();
+    advance(20_000);
+    blocked.player.requestPlay();
+    advance(400);
+    blocked.player.play();
+    const startupOf = async (s: ReturnType<typeof setup>) => (await s.events()).find((e) => e.type === 'startup')?.props;
+    expect(await startupOf(manual)).toEqual({ startup_ms: 700 });
+    expect(await startupOf(blocked)).toEqual({ startup_ms: 400 });
+    expect((await manual.events())[0]!.props).toEqual({ autoplay: false });
   });
 
   it('rebuffering: buffer_start/buffer_end with its length, and no watch time while buffering', async () => {

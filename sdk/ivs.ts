@@ -3,7 +3,11 @@
  * livelens events (SPEC section 2).
  *
  * - `session_start` when attached (attach after `setAutoplay`, whose value it reports); a playback after ENDED starts a new session.
- * - `startup`: from the play intent (attaching, or the restart after ENDED) to the first PLAYING.
+ * - `startup`: from the play intent to the first PLAYING. The intent is the
+ *   attach (or the restart after ENDED) when the player autoplays; without
+ *   autoplay, or after PLAYBACK_BLOCKED, it is the moment the player leaves
+ *   READY/IDLE for BUFFERING (the viewer pressed play), so time the viewer
+ *   spent deciding is not counted as startup.
  * - `heartbeat` every `heartbeatIntervalMs`: `watch_ms` counts PLAYING time only,
  *   `latency_ms` from `getLiveLatency()` (seconds → ms, left out when 0, as for
  *   non-IVS streams), `bitrate_kbps` and `quality` from `getQuality()`.
@@ -44,6 +48,7 @@ export const IVS_EVENT = {
   REBUFFERING: 'PlayerRebuffering',
   ERROR: 'PlayerError',
   NETWORK_UNAVAILABLE: 'PlayerNetworkUnavailable',
+  PLAYBACK_BLOCKED: 'PlayerPlaybackBlocked',
   TEXT_METADATA_CUE: 'PlayerTextMetadataCue',
 } as const satisfies { [K in keyof typeof PlayerEventType]?: `${(typeof PlayerEventType)[K]}` };
 
@@ -120,6 +125,8 @@ export function trackIvsPlayer(tracker: Tracker, player: IvsPlayerLike, options:
   };
 
   let intentAt = now();
+  /** True while startup waits for the viewer to press play (no autoplay, or autoplay blocked). */
+  let awaitingIntent = player.isAutoplay ? !player.isAutoplay() : false;
   let started = false;
   let ended = false;
   let playingSince: number | undefined;
@@ -179,6 +186,10 @@ export function trackIvsPlayer(tracker: Tracker, player: IvsPlayerLike, options:
       startSession();
       intentAt = t;
     }
+    if (!started && awaitingIntent && (state === IVS_STATE.BUFFERING || state === IVS_STATE.PLAYING)) {
+      intentAt = t;
+      awaitingIntent = false;
+    }
     accrue(t);
     playingSince = undefined;
     if (state === IVS_STATE.PLAYING) {
@@ -195,6 +206,7 @@ export function trackIvsPlayer(tracker: Tracker, player: IvsPlayerLike, options:
   startSession();
   if (player.getState() === IVS_STATE.PLAYING) (started = true), (playingSince = intentAt);
   for (const state of Object.values(IVS_STATE)) on(state, () => onState(state));
+  on(IVS_EVENT.PLAYBACK_BLOCKED, () => void (awaitingIntent = !started));
   on(IVS_EVENT.REBUFFERING, () => {
     const t = now();
     if (!started || ended || rebufferSince !== undefined) return;

@@ -2,7 +2,7 @@
  * A scripted stand-in for `amazon-ivs-player`'s MediaPlayer, for unit tests
  * and the Node simulator. It emits the player's real PlayerState and
  * PlayerEventType values (imported from the package) in the order the real
- * player does: load() → READY, BUFFERING, QUALITY_CHANGED; play() → PLAYING;
+ * player does: load() → READY, BUFFERING (autoplay), QUALITY_CHANGED; play() → PLAYING;
  * rebuffer() → REBUFFERING, BUFFERING; end() → ENDED.
  *
  * @example
@@ -41,8 +41,12 @@ export interface FakePlayer extends IvsPlayerLike {
   /** Seconds of media played. */
   getPosition(): number;
   isAutoplay(): boolean;
-  /** Emits READY, BUFFERING and the initial QUALITY_CHANGED. */
+  /** Emits READY, BUFFERING (only when autoplaying) and the initial QUALITY_CHANGED. */
   load(): void;
+  /** The viewer pressed play (no autoplay): emits BUFFERING. */
+  requestPlay(): void;
+  /** The browser refused autoplay: emits PLAYBACK_BLOCKED and IDLE. */
+  blockAutoplay(): void;
   /** Emits PLAYING (first frame, or the end of a rebuffer). */
   play(): void;
   /** Emits IDLE (paused). */
@@ -102,8 +106,13 @@ export function createFakePlayer(options: FakePlayerOptions = {}): FakePlayer {
     isAutoplay: () => options.autoplay ?? true,
     load() {
       setState(PlayerState.READY);
-      setState(PlayerState.BUFFERING);
+      if (options.autoplay ?? true) setState(PlayerState.BUFFERING);
       changeQuality(qualities[0]!);
+    },
+    requestPlay: () => setState(PlayerState.BUFFERING),
+    blockAutoplay() {
+      emit(PlayerEventType.PLAYBACK_BLOCKED);
+      setState(PlayerState.IDLE);
     },
     play: () => setState(PlayerState.PLAYING),
     pause: () => setState(PlayerState.IDLE),
