@@ -7,6 +7,7 @@ import { toLakeRow } from '../contract/lake.ts';
 import { packEvents, packLines } from '../contract/record-format.ts';
 import { createKinesisClient, ensureStream, startEmbeddedKinesis, type EmbeddedKinesis } from '../streams/embedded-kinesis.ts';
 import { runIngest, type IngestOptions } from '../pipeline/ingest/run-ingest.ts';
+import { consumerLockPath } from '../pipeline/ingest/consumer-lock.ts';
 import { ShardReader } from '../pipeline/ingest/shard-reader.ts';
 import { listShardsAll } from '../pipeline/ingest/shard-lineage.ts';
 import type { FlushInfo } from '../pipeline/ingest/stream-consumer.ts';
@@ -137,6 +138,22 @@ describe('runIngest against kinesalite', () => {
     mkdirSync(join(dataDir, 'checkpoints', stream, `shardId-000000000000.json.${process.pid}.tmp`), { recursive: true });
     const run = runIngest(options(dataDir, stream, { once: false, deadLetterStream: dlStream, flushRows: 1, idlePollMs: 10 }));
     await expect(run).rejects.toThrow(/EISDIR|illegal operation on a directory/);
+  });
+
+  it('refuses a second consumer of the same stream and data dir while one runs; a stale lock is taken over', async () => {
+    const stream = await newStream(1);
+    const dataDir = newDataDir();
+    const ac = new AbortController();
+    const first = runIngest(options(dataDir, stream, { once: false, signal: ac.signal, idlePollMs: 10 }));
+    await vi.waitFor(() => expect(existsSync(consumerLockPath(dataDir, stream))).toBe(true));
+    await expect(runIngest(options(dataDir, stream))).rejects.toThrow(`stream ${stream} is already being ingested into ${dataDir} by process ${process.pid}`);
+    ac.abort();
+    await first;
+    expect(existsSync(consumerLockPath(dataDir, stream))).toBe(false);
+    // A lock left by a crashed process (no such pid) does not block.
+    writeFileSync(consumerLockPath(dataDir, stream), '2147483646\n');
+    await put(stream, range(0, 3));
+    expect((await runIngest(options(dataDir, stream))).events.landed).toBe(3);
   });
 
   it('lands a packed record whose events straddle midnight in two partition files under one checkpoint', async () => {

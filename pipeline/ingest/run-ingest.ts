@@ -9,7 +9,8 @@
  * landing and across the last RECENT_KEYS_MAX ids) and after a crash
  * between a Parquet write and its checkpoint (the keys of the uncheckpointed
  * files are remembered before reading again); the query layer also counts
- * each event_id once, whatever reaches the lake.
+ * each event_id once, whatever reaches the lake. One run per stream and data
+ * dir at a time (a lock file beside the checkpoints).
  *
  * @example
  * const stats = await runIngest({ dataDir: '.livelens', kinesis: { endpoint: 'http://127.0.0.1:4567', stream: 'livelens-events' }, once: true });
@@ -20,6 +21,7 @@ import { createKinesisClient } from '../../streams/kinesis-client.ts';
 import { EMBEDDED_DEAD_LETTER_STREAM_NAME } from '../../streams/embedded-kinesis.ts';
 import { sleep } from './backoff.ts';
 import { CheckpointStore } from './checkpoints.ts';
+import { lockConsumer } from './consumer-lock.ts';
 import { DEAD_LETTERS_TABLE, EVENTS_TABLE } from './lake-tables.ts';
 import { NdjsonLander } from './ndjson-lander.ts';
 import { landDeadLetterSegments, type SpoolLandStats } from './spool-dead-letters.ts';
@@ -64,6 +66,7 @@ export interface IngestStats {
 
 export async function runIngest(options: IngestOptions): Promise<IngestStats> {
   const started = Date.now();
+  const unlock = await lockConsumer(options.dataDir, options.kinesis.stream);
   const client = options.client ?? createKinesisClient({ endpoint: options.kinesis.endpoint, region: options.kinesis.region });
   const landers: NdjsonLander[] = [];
   // Stops every part when the caller aborts or when one part fails, so none outlives the landers closed below.
@@ -119,6 +122,7 @@ export async function runIngest(options: IngestOptions): Promise<IngestStats> {
     options.signal?.removeEventListener('abort', onAbort);
     for (const l of landers) l.close();
     if (!options.client) client.destroy();
+    await unlock();
   }
 }
 
