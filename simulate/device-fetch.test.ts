@@ -1,7 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDeviceFetch, restampSentAt } from './device-fetch.ts';
+import { createDeviceFetch, MAX_REAL_RETRY_PAUSE_MS, restampSentAt } from './device-fetch.ts';
 
 let server: Server;
 let url: string;
@@ -13,6 +13,7 @@ beforeAll(async () => {
     req.on('data', (c: Buffer) => (body += c.toString()));
     req.on('end', () => {
       seen.push({ headers: req.headers, body });
+      if (req.url?.includes('limited')) return void res.writeHead(429, { 'retry-after': '60' }).end('slow down');
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"accepted":1,"rejected":[]}');
     });
   });
@@ -51,5 +52,17 @@ describe('the simulated device network', () => {
     expect(seen.length).toBe(count + 2);
     expect(net.lostAcks()).toBe(1);
     expect(net.statuses.get(200)).toBe(2);
+  });
+
+  it('pauses in real time on 429, for Retry-After but never longer than the cap, then hands the answer to the SDK', async () => {
+    const net = createDeviceFetch({ userAgent: 'UA', region: 'US', regionHeader: 'x-country', clientAddress: '10.0.0.1', lostAckRate: 0, maxRetryPauseMs: 120 });
+    const t0 = Date.now();
+    const res = await net.fetch(url.replace('/v1/events', '/limited'), init('{"sent_at":1,"events":[]}'));
+    const waited = Date.now() - t0;
+    expect(res.status).toBe(429);
+    expect(res.headers.get('retry-after')).toBe('60');
+    expect(waited).toBeGreaterThanOrEqual(110);
+    expect(waited).toBeLessThan(5_000);
+    expect(MAX_REAL_RETRY_PAUSE_MS).toBeLessThanOrEqual(5_000); // a limited collector slows the simulation, it never stalls it
   });
 });

@@ -37,6 +37,8 @@ export interface DeviceNetworkOptions {
   /** Chance that a 200 is lost on the way back (default DEFAULT_LOST_ACK_RATE), drawn from `random`. */
   lostAckRate?: number;
   random?: () => number;
+  /** Longest real pause on 429/503 (default MAX_REAL_RETRY_PAUSE_MS). */
+  maxRetryPauseMs?: number;
 }
 
 export interface DeviceNetwork {
@@ -73,7 +75,8 @@ export function createDeviceFetch(o: DeviceNetworkOptions): DeviceNetwork {
     }
     if (res.status === 429 || res.status === 503) {
       const seconds = Number(res.headers.get('retry-after') ?? '1');
-      await new Promise((r) => setTimeout(r, Math.min(MAX_REAL_RETRY_PAUSE_MS, (Number.isFinite(seconds) ? seconds : 1) * 1000)));
+      const pauseMs = Math.min(o.maxRetryPauseMs ?? MAX_REAL_RETRY_PAUSE_MS, (Number.isFinite(seconds) ? seconds : 1) * 1000);
+      await new Promise((r) => setTimeout(r, pauseMs));
     }
     return { status: res.status, headers: res.headers, text: async () => text };
   };
