@@ -4,13 +4,20 @@
 -- repeated); a region with no attributed line gets one row, currency NULL.
 -- Viewers: distinct viewer_id with any event in the region (the viewer's country).
 -- requires: attributed_order_lines
-WITH audience AS (
-  SELECT retailer_id, region,
-         count(DISTINCT viewer_id) AS viewers,
-         count(DISTINCT CASE WHEN type = 'click_to_buy' THEN viewer_id END) AS clickers
+WITH viewer_groups AS (
+  -- One row per viewer of a group (cheaper than count(DISTINCT) twice over every event).
+  SELECT retailer_id, region, viewer_id,
+         max(CASE WHEN type = 'click_to_buy' THEN 1 ELSE 0 END) AS clicked
   FROM events
   WHERE event_time >= $from_ms AND event_time < $to_ms
     AND ($retailer_id = '' OR retailer_id = $retailer_id)
+  GROUP BY retailer_id, region, viewer_id
+),
+audience AS (
+  SELECT retailer_id, region,
+         count(*) AS viewers,
+         CAST(sum(clicked) AS BIGINT) AS clickers
+  FROM viewer_groups
   GROUP BY retailer_id, region
 ),
 sales AS (

@@ -9,9 +9,9 @@
  * await engine.close();
  */
 import { BIGINT, BOOLEAN, DOUBLE, DuckDBInstance, VARCHAR, DuckDBTypeId } from '@duckdb/node-api';
-import type { DuckDBConnection, DuckDBType, DuckDBValue } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBResultReader, DuckDBType, DuckDBValue } from '@duckdb/node-api';
 import type { ColumnInfo, ColumnType, QueryEngine, QueryResult, Row, SqlValue } from './engine.ts';
-import { DUCKDB_COMPAT_MACROS, lakeViews } from './duckdb-dialect.ts';
+import { dedupedEventsStatements, DUCKDB_COMPAT_MACROS, lakeFingerprint, lakeViews } from './duckdb-dialect.ts';
 import { loadQuery, readQueryFile } from './query-files.ts';
 import { checkParameters, parameterNames } from './parameters.ts';
 
@@ -29,8 +29,6 @@ export interface DuckDbEngineOptions {
   queriesDir?: string;
 }
 
-/** The dedupe views every query reads, defined once in queries/views/. */
-const DEDUPED_VIEWS = ['events', 'orders'] as const;
 
 function columnType(type: DuckDBType): ColumnType {
   switch (type.typeId) {
@@ -66,8 +64,23 @@ function bindingValue(value: SqlValue): DuckDBValue {
   return typeof value === 'number' && Number.isInteger(value) ? BigInt(value) : value;
 }
 
+/** Rows and column types of a finished DuckDB result. */
+function collect(result: DuckDBResultReader): QueryResult {
+  const names = result.columnNames();
+  const columns: ColumnInfo[] = result.columnTypes().map((t, i) => ({ name: names[i]!, type: columnType(t) }));
+  const rows = result.getRowsJS().map((values) => {
+    const row: Row = {};
+    columns.forEach((c, i) => { row[c.name] = plainValue(values[i]); });
+    return row;
+  });
+  return { columns, rows };
+}
+
 export class DuckDbEngine implements QueryEngine {
   readonly name = 'duckdb' as const;
+
+  /** The lake state the views were built for; rebuilt when files land. */
+  private viewsFingerprint: string | undefined;
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -93,12 +106,18 @@ export class DuckDbEngine implements QueryEngine {
     return engine;
   }
 
-  /** (Re)creates the lake views: files that landed since the last query are seen. */
+  /**
+   * (Re)creates the lake views when files have landed since the last query:
+   * `lake_events`/`lake_orders` over the Parquet files, `orders` from
+   * queries/views/orders.sql, and `events` (see dedupedEventsStatements).
+   */
   private async refreshViews(): Promise<void> {
+    const fingerprint = lakeFingerprint(this.options.dataDir);
+    if (fingerprint === this.viewsFingerprint) return;
     for (const sql of lakeViews(this.options.dataDir)) await this.connection.run(sql);
-    for (const view of DEDUPED_VIEWS) {
-      await this.connection.run(`CREATE OR REPLACE VIEW ${view} AS\n${readQueryFile(`views/${view}`, this.options.queriesDir)}`);
-    }
+    await this.connection.run(`CREATE OR REPLACE VIEW orders AS\n${readQueryFile('views/orders', this.options.queriesDir)}`);
+    for (const sql of dedupedEventsStatements()) await this.connection.run(sql);
+    this.viewsFingerprint = fingerprint;
   }
 
   async query(queryName: string, params: Record<string, SqlValue> = {}): Promise<QueryResult> {
@@ -116,15 +135,7 @@ export class DuckDbEngine implements QueryEngine {
       }
       statement.bind(values, types);
     }
-    const result = await statement.runAndReadAll();
-    const names = result.columnNames();
-    const columns: ColumnInfo[] = result.columnTypes().map((t, i) => ({ name: names[i]!, type: columnType(t) }));
-    const rows = result.getRowsJS().map((values) => {
-      const row: Row = {};
-      columns.forEach((c, i) => { row[c.name] = plainValue(values[i]); });
-      return row;
-    });
-    return { columns, rows };
+    return collect(await statement.runAndReadAll());
   }
 
   async run(queryName: string, params: Record<string, SqlValue> = {}): Promise<Row[]> {
@@ -133,7 +144,14 @@ export class DuckDbEngine implements QueryEngine {
 
   /** Runs raw SQL (benchmarks, fixtures); reports always go through `query`. */
   async exec(sql: string): Promise<void> {
+    await this.refreshViews();
     await this.connection.run(sql);
+  }
+
+  /** Raw SQL returning rows (tests, benchmarks), over the same views as `query`. */
+  async select(sql: string): Promise<QueryResult> {
+    await this.refreshViews();
+    return collect(await this.connection.runAndReadAll(sql));
   }
 
   async close(): Promise<void> {

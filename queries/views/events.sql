@@ -5,7 +5,7 @@
 WITH numbered AS (
   SELECT
     lake_events.*,
-    row_number() OVER (PARTITION BY event_id ORDER BY received_at, ts) AS copy_number
+    row_number() OVER (PARTITION BY event_id ORDER BY received_at) AS copy_number
   FROM lake_events
 )
 SELECT
