@@ -8,6 +8,8 @@
  * const rows = await engine.run('qoe_by_region', { from_ms: 0, to_ms: Date.now(), retailer_id: '' });
  * await engine.close();
  */
+import os from 'node:os';
+import path from 'node:path';
 import { BIGINT, BOOLEAN, DOUBLE, DuckDBInstance, VARCHAR, DuckDBTypeId } from '@duckdb/node-api';
 import type { DuckDBConnection, DuckDBResultReader, DuckDBType, DuckDBValue } from '@duckdb/node-api';
 import type { ColumnInfo, ColumnType, QueryEngine, QueryResult, Row, SqlValue } from './engine.ts';
@@ -27,6 +29,8 @@ export interface DuckDbEngineOptions {
   threads?: number;
   /** Where `queries/` lives (tests may point elsewhere). */
   queriesDir?: string;
+  /** Where DuckDB spills beyond `memoryLimit`; default `<os tmp>/livelens-duckdb`. */
+  tempDirectory?: string;
 }
 
 
@@ -93,6 +97,8 @@ export class DuckDbEngine implements QueryEngine {
     const config: Record<string, string> = {
       memory_limit: options.memoryLimit ?? DEFAULT_DUCKDB_MEMORY_LIMIT,
       autoinstall_known_extensions: 'false',
+      // Beyond memory_limit DuckDB spills here (its in-memory default is ./.tmp in the working directory).
+      temp_directory: options.tempDirectory ?? path.join(os.tmpdir(), 'livelens-duckdb'),
     };
     if (options.threads !== undefined) config.threads = String(options.threads);
     const instance = await DuckDBInstance.create(':memory:', config);
