@@ -26,22 +26,11 @@ import { startCollector, type CollectorHandle } from '../../collector/node.ts';
 import { createLogger } from '../../collector/log.ts';
 import { readStream } from '../../collector/testing/read-stream.ts';
 import { createKinesisClient, ensureStream, startEmbeddedKinesis, type EmbeddedKinesis } from '../../streams/embedded-kinesis.ts';
+import { CHROMIUM_FLAGS, CHROMIUM_PATH } from './chromium.ts';
 import { startHlsStream, HLS_RENDITIONS, type HlsStream } from './hls-stream.ts';
 import { startStaticServer, type StaticServer } from './static-server.ts';
 import type { PageHooks } from './fixtures/sdk-page.ts';
 
-/** Debian's Chromium, and exactly the flags the issue prescribes. */
-export const CHROMIUM_PATH = '/usr/lib/chromium/chromium';
-export const CHROMIUM_FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--autoplay-policy=no-user-gesture-required',
-];
 /** Longest wait for one expected outcome (ms). */
 const WAIT_MS = 20_000;
 const STREAM = 'livelens-events';
