@@ -92,11 +92,11 @@ export async function runSimulatedDay(o: SimulatedDayOptions): Promise<Simulated
       log,
     }),
   );
+  const kinesis = { endpoint: serve.kinesisEndpoint, stream: serve.stream };
+  // Ingest runs while the viewers watch, as in production; it is stopped (landing what it read) once they are done.
+  const live = new AbortController();
+  const liveIngest = runIngest({ dataDir: o.dataDir, kinesis, signal: live.signal });
   try {
-    const kinesis = { endpoint: serve.kinesisEndpoint, stream: serve.stream };
-    // Ingest runs while the viewers watch, as in production; it is stopped (landing what it read) once they are done.
-    const live = new AbortController();
-    const liveIngest = runIngest({ dataDir: o.dataDir, kinesis, signal: live.signal });
     const simulation = await step('simulate', () =>
       runSimulation({
         seed: o.seed, shows: o.shows, viewers: o.viewers, hours: o.hours,
@@ -140,6 +140,8 @@ export async function runSimulatedDay(o: SimulatedDayOptions): Promise<Simulated
       await engine.close();
     }
   } catch (err) {
+    live.abort();
+    await liveIngest.catch(() => undefined);
     await serve.stop();
     throw err;
   }

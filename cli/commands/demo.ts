@@ -61,65 +61,75 @@ export function register(program: Command): void {
     .option('--exit', 'exit after the summary instead of serving until Ctrl-C (exit code 1 if a report differs from the planted truth)');
   for (const name of ['dataDir', 'port', 'writeKeys'] as const) cmd.addOption(settingOption(name));
   cmd.action(async (opts: Record<string, unknown>) => {
-    const started = Date.now();
-    const out = process.stdout;
-    const dataDir = resolveSetting('dataDir', opts)!;
-    const hours = Number(opts.hours);
-    if (!(hours > 0 && hours <= MAX_SIM_HOURS)) throw new Error(`--hours is "${String(opts.hours)}": expected a number above 0 and at most ${MAX_SIM_HOURS}`);
-    const port = intFlag('port', resolveSetting('port', opts), 0, 65_535);
-    const keyList = resolveSetting('writeKeys', opts);
-    const prepared = prepareDemoDataDir(dataDir, { reset: opts.reset === true });
-    out.write(`livelens demo: data in ${dataDir} (${prepared})\n`);
-    const progress = createProgress('sessions');
-    let day: SimulatedDay;
     try {
-      day = await runSimulatedDay({
-        dataDir,
-        port,
-        seed: intFlag('seed', opts.seed, 0, 2 ** 32 - 1),
-        shows: intFlag('shows', opts.shows, RETAILERS.length, 1000),
-        viewers: intFlag('viewers', opts.viewers, 1, 1_000_000),
-        hours,
-        writeKeys: demoKeys(keyList),
-        ...(keyList ? { extraWriteKeys: keyList } : {}),
-        onStep: (s) => {
-          if (s !== 'simulate') progress.stop();
-          out.write(`- ${STEP_TEXT[s] ?? s}\n`);
-        },
-        onProgress: (done, total) => progress.update(done, total),
-      });
+      await runDemo(opts);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-        throw new Error(`port ${port} is in use: pass --port <free port> (or --port 0 for any) or set LIVELENS_PORT`);
-      }
-      throw err;
+      process.stderr.write(`livelens demo: ${(err as Error).message}\n`);
+      process.exitCode = 1;
     }
-    progress.stop();
-    out.write(formatDemoSummary(day));
-    const seconds = ((Date.now() - started) / 1000).toFixed(1);
-    out.write(`\nDemo ready in ${seconds} s (${Object.entries(day.timings).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`).join(', ')}).\n`);
-    out.write(`Collector: ${day.serve.url}/v1/events\n`);
-    for (const [retailer, key] of Object.entries(day.writeKeys)) out.write(`Write key for retailer ${retailer}: ${key}\n`);
-    if (keyList) out.write('The keys of --write-keys / LIVELENS_WRITE_KEYS are accepted too.\n');
-    out.write(`Reports: livelens report conversion --by creator --data-dir ${dataDir}   (also: qoe --by region, experiment exp-show-format)\n`);
-    writeDemoMarker(dataDir, { started_at: new Date(started).toISOString(), collector: day.serve.url, write_keys: day.writeKeys, truth: day.simulation.truthFile });
-
-    if (opts.exit === true) {
-      await day.serve.stop();
-      process.exitCode = day.mismatches.length === 0 ? 0 : 1;
-      return;
-    }
-    // Keep serving: events sent to the collector from now on land in the lake as they arrive.
-    const live = new AbortController();
-    const ingest = runIngest({ dataDir, kinesis: { endpoint: day.serve.kinesisEndpoint, stream: day.serve.stream }, signal: live.signal });
-    out.write('Serving and ingesting; press Ctrl-C to stop.\n');
-    await new Promise<void>((resolve) => {
-      process.once('SIGINT', () => resolve());
-      process.once('SIGTERM', () => resolve());
-    });
-    out.write('stopping: landing what was read, draining the collector\n');
-    live.abort();
-    await ingest;
-    await day.serve.stop();
   });
+}
+
+/** The demo from flags to Ctrl-C. */
+async function runDemo(opts: Record<string, unknown>): Promise<void> {
+  const started = Date.now();
+  const out = process.stdout;
+  const dataDir = resolveSetting('dataDir', opts)!;
+  const hours = Number(opts.hours);
+  if (!(hours > 0 && hours <= MAX_SIM_HOURS)) throw new Error(`--hours is "${String(opts.hours)}": expected a number above 0 and at most ${MAX_SIM_HOURS}`);
+  const port = intFlag('port', resolveSetting('port', opts), 0, 65_535);
+  const keyList = resolveSetting('writeKeys', opts);
+  const prepared = prepareDemoDataDir(dataDir, { reset: opts.reset === true });
+  out.write(`livelens demo: data in ${dataDir} (${prepared})\n`);
+  const progress = createProgress('sessions');
+  let day: SimulatedDay;
+  try {
+    day = await runSimulatedDay({
+      dataDir,
+      port,
+      seed: intFlag('seed', opts.seed, 0, 2 ** 32 - 1),
+      shows: intFlag('shows', opts.shows, RETAILERS.length, 1000),
+      viewers: intFlag('viewers', opts.viewers, 1, 1_000_000),
+      hours,
+      writeKeys: demoKeys(keyList),
+      ...(keyList ? { extraWriteKeys: keyList } : {}),
+      onStep: (s) => {
+        if (s !== 'simulate') progress.stop();
+        out.write(`- ${STEP_TEXT[s] ?? s}\n`);
+      },
+      onProgress: (done, total) => progress.update(done, total),
+    });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new Error(`port ${port} is in use: pass --port <free port> (or --port 0 for any) or set LIVELENS_PORT`);
+    }
+    throw err;
+  }
+  progress.stop();
+  out.write(formatDemoSummary(day));
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  out.write(`\nDemo ready in ${seconds} s (${Object.entries(day.timings).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`).join(', ')}).\n`);
+  out.write(`Collector: ${day.serve.url}/v1/events\n`);
+  for (const [retailer, key] of Object.entries(day.writeKeys)) out.write(`Write key for retailer ${retailer}: ${key}\n`);
+  if (keyList) out.write('The keys of --write-keys / LIVELENS_WRITE_KEYS are accepted too.\n');
+  out.write(`Reports: livelens report conversion --by creator --data-dir ${dataDir}   (also: qoe --by region, experiment exp-show-format)\n`);
+  writeDemoMarker(dataDir, { started_at: new Date(started).toISOString(), collector: day.serve.url, write_keys: day.writeKeys, truth: day.simulation.truthFile });
+
+  if (opts.exit === true) {
+    await day.serve.stop();
+    process.exitCode = day.mismatches.length === 0 ? 0 : 1;
+    return;
+  }
+  // Keep serving: events sent to the collector from now on land in the lake as they arrive.
+  const live = new AbortController();
+  const ingest = runIngest({ dataDir, kinesis: { endpoint: day.serve.kinesisEndpoint, stream: day.serve.stream }, signal: live.signal });
+  out.write('Serving and ingesting; press Ctrl-C to stop.\n');
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+  out.write('stopping: landing what was read, draining the collector\n');
+  live.abort();
+  await ingest;
+  await day.serve.stop();
 }

@@ -58,29 +58,38 @@ export function register(program: Command): void {
     .option('--concurrency <n>', 'viewers simulated at once', String(DEFAULT_CONCURRENCY));
   for (const name of ['dataDir', 'port', 'writeKeys', 'regionHeader'] as const) cmd.addOption(settingOption(name));
   cmd.action(async (opts: Record<string, unknown>) => {
-    const dataDir = resolveSetting('dataDir', opts)!;
-    const hours = Number(opts.hours);
-    if (!(hours > 0 && hours <= MAX_SIM_HOURS)) throw new Error(`--hours is "${String(opts.hours)}": expected a number above 0 and at most ${MAX_SIM_HOURS}`);
-    const endpoint = typeof opts.endpoint === 'string' ? opts.endpoint : `http://127.0.0.1:${resolveSetting('port', opts)}`;
-    const progress = createProgress('sessions');
-    const sim = await runSimulation({
-      seed: intFlag('seed', opts.seed, 0, 2 ** 32 - 1),
-      shows: intFlag('shows', opts.shows, RETAILERS.length, 1000),
-      viewers: intFlag('viewers', opts.viewers, 1, 1_000_000),
-      hours,
-      endpoint,
-      writeKeys: retailerKeys(resolveSetting('writeKeys', opts)),
-      regionHeader: resolveSetting('regionHeader', opts),
-      outDir: typeof opts.out === 'string' ? opts.out : join(dataDir, SIMULATION_DIR),
-      concurrency: intFlag('concurrency', opts.concurrency, 1, 10_000),
-      onProgress: (done, total) => progress.update(done, total),
-    });
-    progress.stop();
-    const out = process.stdout;
-    out.write(`simulated ${sim.sessions.length} sessions of ${sim.world.viewers.length} viewers in ${sim.world.shows.length} shows in ${(sim.elapsedMs / 1000).toFixed(1)} s\n`);
-    out.write(`events: ${sim.events.accepted} accepted, ${sim.events.rejected} rejected, ${sim.events.refused} refused, ${sim.events.dropped} dropped; HTTP ${JSON.stringify(sim.statuses)}; ${sim.lostAcks} answers lost on purpose (those batches were sent twice)\n`);
-    if (sim.statuses['429']) out.write(`note: the collector rate-limited the simulator; start it with --client-address-header ${SIM_CLIENT_ADDRESS_HEADER} so each simulated viewer counts as its own address\n`);
-    out.write(`ground truth: ${sim.truthFile}\nnext:\n  livelens ingest --once --data-dir ${dataDir}\n`);
-    for (const f of sim.orderFiles) out.write(`  livelens orders import ${f.file} --retailer ${f.retailerId} --data-dir ${dataDir}\n`);
+    try {
+      await runSimulateCommand(opts);
+    } catch (err) {
+      process.stderr.write(`livelens simulate: ${(err as Error).message}\n`);
+      process.exitCode = 1;
+    }
   });
+}
+
+async function runSimulateCommand(opts: Record<string, unknown>): Promise<void> {
+  const dataDir = resolveSetting('dataDir', opts)!;
+  const hours = Number(opts.hours);
+  if (!(hours > 0 && hours <= MAX_SIM_HOURS)) throw new Error(`--hours is "${String(opts.hours)}": expected a number above 0 and at most ${MAX_SIM_HOURS}`);
+  const endpoint = typeof opts.endpoint === 'string' ? opts.endpoint : `http://127.0.0.1:${resolveSetting('port', opts)}`;
+  const progress = createProgress('sessions');
+  const sim = await runSimulation({
+    seed: intFlag('seed', opts.seed, 0, 2 ** 32 - 1),
+    shows: intFlag('shows', opts.shows, RETAILERS.length, 1000),
+    viewers: intFlag('viewers', opts.viewers, 1, 1_000_000),
+    hours,
+    endpoint,
+    writeKeys: retailerKeys(resolveSetting('writeKeys', opts)),
+    regionHeader: resolveSetting('regionHeader', opts),
+    outDir: typeof opts.out === 'string' ? opts.out : join(dataDir, SIMULATION_DIR),
+    concurrency: intFlag('concurrency', opts.concurrency, 1, 10_000),
+    onProgress: (done, total) => progress.update(done, total),
+  });
+  progress.stop();
+  const out = process.stdout;
+  out.write(`simulated ${sim.sessions.length} sessions of ${sim.world.viewers.length} viewers in ${sim.world.shows.length} shows in ${(sim.elapsedMs / 1000).toFixed(1)} s\n`);
+  out.write(`events: ${sim.events.accepted} accepted, ${sim.events.rejected} rejected, ${sim.events.refused} refused, ${sim.events.dropped} dropped; HTTP ${JSON.stringify(sim.statuses)}; ${sim.lostAcks} answers lost on purpose (those batches were sent twice)\n`);
+  if (sim.statuses['429']) out.write(`note: the collector rate-limited the simulator; start it with --client-address-header ${SIM_CLIENT_ADDRESS_HEADER} so each simulated viewer counts as its own address\n`);
+  out.write(`ground truth: ${sim.truthFile}\nnext:\n  livelens ingest --once --data-dir ${dataDir}\n`);
+  for (const f of sim.orderFiles) out.write(`  livelens orders import ${f.file} --retailer ${f.retailerId} --data-dir ${dataDir}\n`);
 }
