@@ -41,6 +41,8 @@ describe('query files', () => {
       const body = sql.split('\n').filter((l) => !l.trim().startsWith('--')).join('\n').trim();
       expect(body, name).toMatch(/^(WITH|SELECT)\s/);
       expect(body.replace(/'[^']*'/g, ''), name).not.toContain(';');
+      // Athena takes every ? for a positional parameter.
+      expect(sql, name).not.toContain('?');
       for (const dep of requiredQueries(readQueryFile(name))) expect(names, `${name} requires ${dep}`).toContain(dep);
     }
   });
