@@ -240,6 +240,19 @@ describe('trackIvsPlayer', () => {
     expect(all.reduce((a, b) => a + b, 0)).toBe(150_000 + 2 * HEARTBEAT_INTERVAL_MS);
   });
 
+  it('session_end carries all remaining watch time first, even after a throttled gap', async () => {
+    const { player, hide, beacons } = setup();
+    player.load();
+    player.play();
+    vi.setSystemTime(Date.now() + 130_000);
+    player.end();
+    hide('hidden'); // after the end: no further heartbeat; the queue goes by beacon
+    const got = beacons.flat();
+    const beats = got.filter((e) => e.type === 'heartbeat').map((e) => (e.props as { watch_ms: number }).watch_ms);
+    expect(beats).toEqual([60_000, 60_000, 10_000]);
+    expect(got.at(-1)!.type).toBe('session_end');
+  });
+
   it('refuses a heartbeat interval a heartbeat cannot carry', () => {
     expect(() => setup({ heartbeatIntervalMs: 61_000 })).toThrow(/heartbeatIntervalMs must be in \(0, 60000\]/);
   });

@@ -169,7 +169,8 @@ export function trackIvsPlayer(tracker: Tracker, player: IvsPlayerLike, options:
   const endSession = (reason: string) => {
     if (ended) return;
     const t = now();
-    heartbeat(t);
+    do heartbeat(t);
+    while (watchMs > 0); // all watch time goes out before session_end, 60 s per heartbeat
     endRebuffer(t);
     playingSince = undefined;
     tracker.track('session_end', { reason });
@@ -243,7 +244,7 @@ export function trackIvsPlayer(tracker: Tracker, player: IvsPlayerLike, options:
     if (card) tracker.productImpression(card.productId, card.offerId);
     options.onProductCard?.(card);
   });
-  const removeHide = tracker.onHide((reason) => (reason === 'pagehide' ? endSession('pagehide') : heartbeat(now())));
+  const removeHide = tracker.onHide((reason) => (reason === 'pagehide' ? endSession('pagehide') : ended || heartbeat(now())));
   heartbeatTimer = timers.setTimeout(tick, interval);
 
   return () => {
