@@ -68,3 +68,14 @@ describe('dedupe', () => {
     ]);
   });
 });
+
+describe('DuckDB engine settings', () => {
+  it('pins UTC, applies memory_limit and threads, and refuses extension downloads', async () => {
+    engine = await createDuckDbEngine({ dataDir: tempDataDir(), memoryLimit: '256MB', threads: 1 });
+    const { rows } = await engine.select(
+      "SELECT current_setting('TimeZone') AS tz, current_setting('memory_limit') AS mem, current_setting('threads') AS threads, " +
+      "current_setting('autoinstall_known_extensions') AS autoinstall, strftime(TIMESTAMPTZ '2026-11-01 12:00:00+00', '%H') AS hour",
+    );
+    expect(rows).toEqual([{ tz: 'UTC', mem: '244.1 MiB', threads: 1, autoinstall: false, hour: '12' }]);
+  });
+});
