@@ -99,10 +99,7 @@ export function lakeViews(dataDir: string): string[] {
  * which leaves filters free to reach the Parquet scan. Athena keeps the
  * portable view; test/queries-dedupe.test.ts checks both give the same rows.
  */
-export function dedupedEventsStatements(): string[] {
-  const contract = Object.keys(LAKE_EVENT_COLUMNS).join(', ');
-  return [
-    `CREATE OR REPLACE TEMP TABLE events_extra_copies AS
+export const EVENTS_EXTRA_COPIES_INDEX = `CREATE OR REPLACE TEMP TABLE events_extra_copies AS
 WITH repeated AS (
   SELECT hash(event_id) AS id_hash FROM lake_events GROUP BY 1 HAVING count(*) > 1
 ), numbered AS (
@@ -111,11 +108,15 @@ WITH repeated AS (
   FROM lake_events
   WHERE hash(event_id) IN (SELECT id_hash FROM repeated)
 )
-SELECT filename, file_row_number FROM numbered WHERE copy_number > 1`,
-    `CREATE OR REPLACE VIEW events AS
+SELECT filename, file_row_number FROM numbered WHERE copy_number > 1`;
+
+/** The `events` view; without extra copies in the lake it skips the anti-join altogether. */
+export function dedupedEventsView(hasExtraCopies: boolean): string {
+  const contract = Object.keys(LAKE_EVENT_COLUMNS).join(', ');
+  if (!hasExtraCopies) return `CREATE OR REPLACE VIEW events AS SELECT ${contract} FROM lake_events`;
+  return `CREATE OR REPLACE VIEW events AS
 SELECT ${contract}
 FROM lake_events
 ANTI JOIN events_extra_copies x
-  ON x.filename = lake_events.filename AND x.file_row_number = lake_events.file_row_number`,
-  ];
+  ON x.filename = lake_events.filename AND x.file_row_number = lake_events.file_row_number`;
 }

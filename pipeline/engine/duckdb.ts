@@ -13,7 +13,7 @@ import path from 'node:path';
 import { BIGINT, BOOLEAN, DOUBLE, DuckDBInstance, VARCHAR, DuckDBTypeId } from '@duckdb/node-api';
 import type { DuckDBConnection, DuckDBResultReader, DuckDBType, DuckDBValue } from '@duckdb/node-api';
 import type { ColumnInfo, ColumnType, QueryEngine, QueryResult, Row, SqlValue } from './engine.ts';
-import { dedupedEventsStatements, DUCKDB_COMPAT_MACROS, lakeFingerprint, lakeViews } from './duckdb-dialect.ts';
+import { dedupedEventsView, DUCKDB_COMPAT_MACROS, EVENTS_EXTRA_COPIES_INDEX, lakeFingerprint, lakeViews } from './duckdb-dialect.ts';
 import { loadQuery, readQueryFile } from './query-files.ts';
 import { checkParameters, parameterNames } from './parameters.ts';
 
@@ -115,14 +115,16 @@ export class DuckDbEngine implements QueryEngine {
   /**
    * (Re)creates the lake views when files have landed since the last query:
    * `lake_events`/`lake_orders` over the Parquet files, `orders` from
-   * queries/views/orders.sql, and `events` (see dedupedEventsStatements).
+   * queries/views/orders.sql, and `events` (see EVENTS_EXTRA_COPIES_INDEX).
    */
   private async refreshViews(): Promise<void> {
     const fingerprint = lakeFingerprint(this.options.dataDir);
     if (fingerprint === this.viewsFingerprint) return;
     for (const sql of lakeViews(this.options.dataDir)) await this.connection.run(sql);
     await this.connection.run(`CREATE OR REPLACE VIEW orders AS\n${readQueryFile('views/orders', this.options.queriesDir)}`);
-    for (const sql of dedupedEventsStatements()) await this.connection.run(sql);
+    await this.connection.run(EVENTS_EXTRA_COPIES_INDEX);
+    const copies = await this.connection.runAndReadAll('SELECT count(*) AS n FROM events_extra_copies');
+    await this.connection.run(dedupedEventsView(Number(copies.getRows()[0]![0]) > 0));
     this.viewsFingerprint = fingerprint;
   }
 
