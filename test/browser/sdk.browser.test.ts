@@ -7,7 +7,8 @@
  * Checks: session_start, startup, heartbeats with watch_ms and bitrate,
  * quality_change; every event queued while the collector is down arrives once
  * it is back; a backlog queued before a reload is sent by the next page;
- * stopping ffmpeg makes the player rebuffer and buffer_start arrives.
+ * stopping ffmpeg makes the player rebuffer and buffer_start arrives; leaving
+ * the page delivers the last events by sendBeacon.
  * (The player reports getLiveLatency() as 0 for non-IVS streams, so latency
  * is checked in sdk/ivs.test.ts with the fake player.)
  */
@@ -196,5 +197,18 @@ describe('SDK in Chromium with amazon-ivs-player, ffmpeg HLS and the real collec
       (await streamEvents()).find((e) => e.type === 'buffer_start' && e.session_id === session),
     );
     expect(stall.props).toEqual({});
+  }, 40_000);
+
+  it('delivers the last events by sendBeacon when the viewer leaves (no next page)', async () => {
+    const session = await hooks((h) => h.tracker.sessionId());
+    const chatId = await hooks((h) => h.tracker.chat(42)); // queued, not yet sent: the leave beacons it
+    await page.goto('about:blank');
+    const got = await until('the beaconed chat and session_end', async () => {
+      const evs = await streamEvents();
+      const chat = evs.find((e) => e.event_id === chatId);
+      const end = evs.find((e) => e.type === 'session_end' && e.session_id === session);
+      return chat && end ? end : undefined;
+    });
+    expect(got.props).toEqual({ reason: 'pagehide' });
   }, 40_000);
 });
