@@ -1,0 +1,152 @@
+/**
+ * SPEC section 6, black box: `livelens stats --input FILE` against R's Welch t-test on the
+ * `sleep` data and against hand-computed delta-method and chi-square values.
+ */
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import jstat from 'jstat';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeDataDir, removeDir, runCli } from './cli-harness.ts';
+
+const { jStat } = jstat;
+
+// R's datasets::sleep, extra by group.
+const SLEEP_GROUP_1 = [0.7, -1.6, -0.2, -1.2, -0.1, 3.4, 3.7, 0.8, 0.0, 2.0];
+const SLEEP_GROUP_2 = [1.9, 0.8, 1.1, 0.1, -0.1, 4.4, 5.5, 1.6, 4.6, 3.4];
+
+interface StatsResult {
+  variant: number;
+  expected: number;
+  ci: [number, number];
+  p_value: number | null;
+  chance_to_win: number | null;
+  risk: [number, number] | null;
+}
+interface StatsOutput {
+  srm_p_value: number;
+  results: StatsResult[];
+}
+
+function summary(values: number[]): { n: number; sum: number; sum_squares: number } {
+  return {
+    n: values.length,
+    sum: values.reduce((a, b) => a + b, 0),
+    sum_squares: values.reduce((a, b) => a + b * b, 0),
+  };
+}
+
+let dir = '';
+let fileCounter = 0;
+
+async function runStats(input: Record<string, unknown>): Promise<StatsOutput> {
+  fileCounter += 1;
+  const file = join(dir, `input-${fileCounter}.json`);
+  await writeFile(file, JSON.stringify(input));
+  const result = await runCli(['stats', '--input', file]);
+  expect(result.code, result.stderr).toBe(0);
+  return JSON.parse(result.stdout) as StatsOutput;
+}
+
+beforeAll(async () => {
+  dir = await makeDataDir();
+});
+afterAll(async () => {
+  await removeDir(dir);
+});
+
+describe('livelens stats --input FILE', () => {
+  let absolute: StatsOutput;
+  let relative: StatsOutput;
+  let bayesian: StatsOutput;
+  let sequential: StatsOutput;
+  let srm: StatsOutput;
+  const base = { metric: 'mean', alpha: 0.05, weights: [0.5, 0.5], variants: [summary(SLEEP_GROUP_1), summary(SLEEP_GROUP_2)] };
+
+  beforeAll(async () => {
+    [absolute, relative, bayesian, sequential, srm] = await Promise.all([
+      runStats({ ...base, method: 'frequentist', relative: false }),
+      runStats({ ...base, method: 'frequentist', relative: true }),
+      runStats({ ...base, method: 'bayesian', relative: true }),
+      runStats({ ...base, method: 'sequential', relative: false }),
+      runStats({
+        metric: 'proportion',
+        method: 'frequentist',
+        relative: false,
+        alpha: 0.05,
+        weights: [0.5, 0.5],
+        variants: [{ n: 100, sum: 10, sum_squares: 10 }, { n: 150, sum: 15, sum_squares: 15 }],
+      }),
+    ]);
+  }, 60_000);
+
+  it('matches R t.test(extra ~ group, sleep) in the absolute setting', () => {
+    expect(absolute.results).toHaveLength(1);
+    const [result] = absolute.results;
+    expect(result?.variant).toBe(1);
+    expect(result?.expected).toBeCloseTo(2.33 - 0.75, 9);
+    // R: 95 percent CI of mean(group1) - mean(group2) is -3.3654832 .. 0.2054832; B - A flips it.
+    expect(result?.ci[0]).toBeCloseTo(-0.2054832, 6);
+    expect(result?.ci[1]).toBeCloseTo(3.3654832, 6);
+    expect(result?.p_value).toBeCloseTo(0.07939, 5);
+  });
+
+  it('gives the SPEC delta-method relative effect and its Welch interval', () => {
+    const a = summary(SLEEP_GROUP_1);
+    const b = summary(SLEEP_GROUP_2);
+    const muA = a.sum / a.n;
+    const muB = b.sum / b.n;
+    const varA = (a.sum_squares - a.sum ** 2 / a.n) / (a.n - 1);
+    const varB = (b.sum_squares - b.sum ** 2 / b.n) / (b.n - 1);
+    const effect = (muB - muA) / Math.abs(muA);
+    const variance = varB / (b.n * muA ** 2) + (varA * muB ** 2) / (a.n * muA ** 4);
+    const se = Math.sqrt(variance);
+    const [result] = relative.results;
+    expect(result?.expected).toBeCloseTo(effect, 9);
+    const halfWidth = ((result?.ci[1] ?? 0) - (result?.ci[0] ?? 0)) / 2;
+    expect(((result?.ci[1] ?? 0) + (result?.ci[0] ?? 0)) / 2).toBeCloseTo(effect, 6);
+    // Critical value between the normal's and the t's at the Welch-Satterthwaite df of the sample variances.
+    const df = (varA / a.n + varB / b.n) ** 2 / ((varA / a.n) ** 2 / (a.n - 1) + (varB / b.n) ** 2 / (b.n - 1));
+    expect(df).toBeCloseTo(17.776, 3);
+    expect(halfWidth / se).toBeGreaterThanOrEqual(1.959);
+    expect(halfWidth / se).toBeLessThanOrEqual(jStat.studentt.inv(0.975, df) + 1e-6);
+  });
+
+  it('reports chance to win and risk for the Bayesian method (flat prior)', () => {
+    const [result] = bayesian.results;
+    expect(result?.chance_to_win).toBeGreaterThan(0.5);
+    expect(result?.chance_to_win).toBeLessThan(1);
+    expect(result?.risk).toHaveLength(2);
+    for (const r of result?.risk ?? []) expect(r).toBeGreaterThanOrEqual(0);
+    const rel = relative.results[0];
+    const se = ((rel?.ci[1] ?? 0) - (rel?.ci[0] ?? 0)) / 2 / 1.959964;
+    // Flat prior: posterior N(effect, se^2), chance to win = Phi(effect / se) (z-based se).
+    expect(result?.chance_to_win).toBeGreaterThan(jStat.normal.cdf((rel?.expected ?? 0) / (se * 1.2), 0, 1));
+  });
+
+  it('gives a wider always-valid interval for the sequential method', () => {
+    const [fixed] = absolute.results;
+    const [seq] = sequential.results;
+    expect(seq?.expected).toBeCloseTo(fixed?.expected ?? NaN, 9);
+    expect((seq?.ci[1] ?? 0) - (seq?.ci[0] ?? 0)).toBeGreaterThan((fixed?.ci[1] ?? 0) - (fixed?.ci[0] ?? 0));
+  });
+
+  it('computes the SRM p-value as a chi-square goodness of fit against the weights', () => {
+    // 10 and 10 against 0.5/0.5: no mismatch at all.
+    expect(absolute.srm_p_value).toBeCloseTo(1, 9);
+    // 100 vs 150 against 125/125: chi2 = 25²/125 × 2 = 10, df 1; R pchisq(10, 1, lower = FALSE) = 0.001565402.
+    expect(srm.srm_p_value).toBeCloseTo(0.001565402, 8);
+    expect(srm.srm_p_value).toBeCloseTo(1 - jStat.chisquare.cdf(10, 1), 8);
+  });
+
+  it('uses p(1-p) for a proportion', () => {
+    const [result] = srm.results;
+    const pA = 0.1;
+    const pB = 0.1;
+    expect(result?.expected).toBeCloseTo(pB - pA, 12);
+    const se = Math.sqrt((pA * (1 - pA)) / 100 + (pB * (1 - pB)) / 150);
+    const halfWidth = ((result?.ci[1] ?? 0) - (result?.ci[0] ?? 0)) / 2;
+    expect(halfWidth / se).toBeGreaterThanOrEqual(1.959);
+    expect(halfWidth / se).toBeLessThan(1.98);
+    expect(result?.p_value).toBeCloseTo(1, 6);
+  });
+});
