@@ -7,6 +7,7 @@
  * process.stdout.write(formatTable([{ a: 1 }], [['A', (r) => String(r.a)]])); // "A\n-\n1\n"
  */
 import type { Row } from '../pipeline/engine/engine.ts';
+import { SHOW_FORMAT_EXPERIMENT } from './catalog.ts';
 import type { SimulatedDay } from './simulated-day.ts';
 
 export type Column<T> = [header: string, cell: (row: T) => string];
@@ -67,8 +68,12 @@ export function formatDemoSummary(day: SimulatedDay): string {
       ['relative lift [95% CI]', ({ r }) => `${pct(r.relative_lift)} [${pct(r.relative_ci_low)}, ${pct(r.relative_ci_high)}]`],
       ['p-value', ({ r }) => (r.p_value === null ? '-' : r.p_value.toFixed(4))],
       ['SRM', ({ e }) => (e.srm_flagged ? `FLAGGED p=${e.srm_p_value.toExponential(2)}` : `ok p=${e.srm_p_value.toFixed(3)}`)],
-      ['planted lift', ({ truth }) => pct(truth.true_relative_lift)],
+      ['true lift', ({ truth }) => pct(truth.true_relative_lift)],
     ]),
+  );
+  out.push(
+    `true lift: the change in conversion the planted effect (+${Math.round(100 * SHOW_FORMAT_EXPERIMENT.buyRateLift)}% on each click's chance to become an order with the countdown) ` +
+      'makes for these viewers: all of them in one arm versus all in the other, from the same draws.\n',
   );
   const groups =
     (['creator', 'show', 'offer', 'region'] as const).reduce((t, by) => t + sim.truth.conversion[by].length, 0) +
