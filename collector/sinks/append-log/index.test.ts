@@ -62,4 +62,18 @@ describe('AppendLog', () => {
     expect(readdirSync(dir)).toEqual(['00000000000001-000000.ndjson']);
     await log.close();
   });
+
+  it('frees the bytes of sealed segments another process consumed, so the bound does not fill up', async () => {
+    const dir = fresh();
+    const log = await AppendLog.open({ dir, maxBytes: 20 });
+    await log.append(Buffer.from('{"a":"0123456789"}\n'));
+    await log.seal();
+    await expect(log.append(line(1))).rejects.toBeInstanceOf(LogFullError);
+    // The reader (ingest) lands and deletes the sealed segment.
+    for (const f of readdirSync(dir)) rmSync(join(dir, f));
+    await log.append(line(1));
+    expect(log.bytes).toBe(8);
+    expect(log.sealedSegments()).toEqual([]);
+    await log.close();
+  });
 });

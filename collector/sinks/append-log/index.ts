@@ -14,7 +14,7 @@
  * await log.append(Buffer.from('{"a":1}\n'), 1);
  * for (const seg of log.sealedSegments()) ...
  */
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync } from 'node:fs';
 import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SEGMENT_MAX_BYTES } from '../../limits.ts';
@@ -116,14 +116,38 @@ export class AppendLog {
    */
   append(data: Buffer, lines = countLines(data), force = false): Promise<void> {
     if (this.closed) return Promise.reject(new Error(`${this.opts.dir} is closed`));
-    if (!force && this.totalBytes + this.pendingBytes + data.length > this.opts.maxBytes) {
-      return Promise.reject(new LogFullError(this.opts.dir, this.opts.maxBytes));
+    if (!force && this.wouldOverflow(data.length)) {
+      // Another process may have consumed sealed segments (ingest lands dead letters and deletes them).
+      this.forgetConsumed();
+      if (this.wouldOverflow(data.length)) return Promise.reject(new LogFullError(this.opts.dir, this.opts.maxBytes));
     }
     return new Promise<void>((resolve, reject) => {
       this.pending.push({ data, lines, resolve, reject });
       this.pendingBytes += data.length;
       if (!this.writing) this.writing = this.writeLoop();
     });
+  }
+
+  /**
+   * Drops from the accounting the sealed segments that another process has
+   * deleted (consumed), so their bytes no longer count against maxBytes.
+   * Returns how many were forgotten.
+   */
+  forgetConsumed(): number {
+    let forgotten = 0;
+    for (let i = this.sealed.length - 1; i >= 0; i--) {
+      const seg = this.sealed[i]!;
+      if (existsSync(seg.path)) continue;
+      this.sealed.splice(i, 1);
+      this.totalBytes -= seg.bytes;
+      this.totalLines -= seg.lines;
+      forgotten++;
+    }
+    return forgotten;
+  }
+
+  private wouldOverflow(bytes: number): boolean {
+    return this.totalBytes + this.pendingBytes + bytes > this.opts.maxBytes;
   }
 
   /** Sealed segments, oldest first (a snapshot; the open one is not included). */

@@ -37,6 +37,8 @@ export class FileDeadLetters implements DeadLetterSink {
   private constructor(readonly log: AppendLog, private readonly writer: KinesisWriter | undefined, ageMs: number) {
     this.sealer = setInterval(() => {
       void log.sealIfOld().catch(() => undefined);
+      // Ingest deletes the segments it landed; free their bytes in the bound.
+      log.forgetConsumed();
       // A dead-letter stream that failed is tried again once it answers.
       if (writer && !writer.up) void writer.probe();
     }, Math.max(10, Math.floor(ageMs / 2)));
