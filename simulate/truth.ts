@@ -13,9 +13,10 @@ import type { PlannedSession } from './sessions.ts';
 import { cents, clickFacts, conversionRows, type ConversionDimension, type ConversionTruthRow } from './truth-conversion.ts';
 import { converters, experimentTruth, type ExperimentTruth } from './truth-experiments.ts';
 import { qoeRows, type QoeDimension, type QoeTruthRow } from './truth-qoe.ts';
+import { audienceRows, type AudienceTruthRow } from './truth-audience.ts';
 import type { World } from './world.ts';
 
-export type { ConversionDimension, ConversionTruthRow, ExperimentTruth, QoeDimension, QoeTruthRow };
+export type { AudienceTruthRow, ConversionDimension, ConversionTruthRow, ExperimentTruth, QoeDimension, QoeTruthRow };
 export { EXPECTED_HEARTBEAT_MS } from './truth-qoe.ts';
 
 export interface GroundTruth {
@@ -24,6 +25,8 @@ export interface GroundTruth {
   totals: { viewers: number; sessions: number; clicks: number; order_lines: number; attributed_lines: number; revenue_by_currency: Record<string, number> };
   conversion: Record<ConversionDimension, ConversionTruthRow[]>;
   qoe: Record<QoeDimension, QoeTruthRow[]>;
+  /** SPEC 4b audience per retailer and creator (no report computes it yet). */
+  audience: { creator: AudienceTruthRow[] };
   experiments: Record<string, ExperimentTruth>;
 }
 
@@ -78,6 +81,7 @@ export function computeTruth(inputs: TruthInputs): GroundTruth {
       offer: conversionRows('offer', inputs.sessions, clicks, attributed),
       region: conversionRows('region', inputs.sessions, clicks, attributed),
     },
+    audience: { creator: audienceRows(inputs.sessions, attributed) },
     qoe: { region: qoeRows('region', inputs.sessions), show: qoeRows('show', inputs.sessions), device: qoeRows('device', inputs.sessions) },
     experiments: {
       [SHOW_FORMAT_EXPERIMENT.id]: experimentTruth(

@@ -124,6 +124,17 @@ describe('the ground truth', () => {
     expect(truth.conversion.creator.find((r) => r.creator_id === 'cr-ava')!.viewers).toBe(ava);
   });
 
+  it('lets stars host every other show and gives warmer planted audiences more returning viewers', () => {
+    const w10 = generateWorld({ ...OPTIONS, shows: 10 });
+    expect(w10.shows.filter((s) => s.retailerId === 'northwind').map((s) => s.creatorId)).toEqual(['cr-ava', 'cr-ben', 'cr-ava', 'cr-cleo', 'cr-ava']);
+    const s10 = planSessions(w10);
+    const t10 = computeTruth({ world: w10, sessions: s10, lines: [], ...sdkStandIns(s10) });
+    const share = new Map(t10.audience.creator.map((r) => [r.creator_id, r.returning_share]));
+    expect(share.get('cr-ava')!).toBeGreaterThan(0.2);
+    expect(share.get('cr-ben')).toBe(0); // one show: nobody can return
+    expect(share.get('cr-dora')!).toBeGreaterThan(share.get('cr-emil')!); // both host twice or more; return rates 0.35 vs 0.15
+  });
+
   it('shows the regions planted as slower and less stable as worse', () => {
     const q = new Map(truth.qoe.region.filter((r) => r.retailer_id === 'northwind').map((r) => [r.region, r]));
     expect(q.get('IN')!.latency_p50_ms!).toBeGreaterThan(q.get('US')!.latency_p50_ms!);

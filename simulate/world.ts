@@ -169,7 +169,10 @@ function makeShows(o: WorldOptions, offers: Offer[], rng: Random): Show[] {
   const spacingMs = (o.hours * 3_600_000) / o.shows;
   for (let i = 0; i < o.shows; i++) {
     const r = RETAILERS[i % RETAILERS.length]!;
-    const creator = r.creators[Math.floor(i / RETAILERS.length) % r.creators.length]!;
+    // The retailer's star (its first creator) hosts every other show, the others take turns in between,
+    // so stars build a returning audience, as in live commerce.
+    const k = Math.floor(i / RETAILERS.length);
+    const creator = k % 2 === 0 || r.creators.length === 1 ? r.creators[0]! : r.creators[1 + (((k - 1) / 2) % (r.creators.length - 1))]!;
     const startMs = Math.round(o.startMs + i * spacingMs + rng.next() * Math.min(spacingMs / 2, 600_000));
     const endMs = startMs + rng.int(MIN_SHOW_MS, MAX_SHOW_MS);
     const sellable = offers.filter((x) => x.retailerId === r.id && x.format !== TEASER_FORMAT.format);
