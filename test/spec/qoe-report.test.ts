@@ -9,7 +9,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeDataDir, removeDir, runCli, startServe } from './cli-harness.ts';
 
 const KEY = 'specQoeKey-gggg';
-const MINUTE_MS = 60_000;
 const T0 = Date.now() - 2 * 3_600_000;
 
 type Json = Record<string, unknown>;
