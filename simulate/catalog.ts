@@ -161,7 +161,7 @@ export const SHOW_FORMAT_EXPERIMENT = {
   variants: ['classic', 'countdown'] as const,
   weights: [0.5, 0.5] as const,
   /** Planted relative lift of the countdown on each click's chance to become an order. */
-  buyRateLift: 0.5,
+  buyRateLift: 0.8,
 };
 
 /** An A/A experiment: two identical arms, used to check for false positives. */
