@@ -185,6 +185,19 @@ describe('report conversion (SPEC 4, 5)', () => {
     expectRow(rows[3], C3_EUR);
   });
 
+  it('carries a 95% Wilson interval on every conversion rate (SPEC 4b)', async () => {
+    const rows = await reportOnce(['--by', 'creator']);
+    const z = 1.959963984540054;
+    for (const row of rows) {
+      const n = Number(row['viewers']);
+      const p = Number(row['buyers']) / n;
+      const centre = (p + (z * z) / (2 * n)) / (1 + (z * z) / n);
+      const half = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / (1 + (z * z) / n);
+      expect(Number(row['conversion_rate_ci_low'])).toBeCloseTo(centre - half, 9);
+      expect(Number(row['conversion_rate_ci_high'])).toBeCloseTo(centre + half, 9);
+    }
+  });
+
   it('--retailer keeps one tenant', async () => {
     const rows = sortRows(await reportOnce(['--by', 'creator', '--retailer', 'r1']), 'creator_id');
     expect(rows.map((row) => row['creator_id'])).toEqual(['c1', 'c1', 'c2']);

@@ -149,4 +149,55 @@ describe('livelens stats --input FILE', () => {
     expect(halfWidth / se).toBeLessThan(1.98);
     expect(result?.p_value).toBeCloseTo(1, 6);
   });
+
+  it('uses the delta method for a ratio metric M/D', async () => {
+    const armA = { m: [1, 2, 3, 4, 2], d: [2, 2, 4, 3, 3] };
+    const armB = { m: [2, 3, 5, 4, 6], d: [2, 3, 3, 4, 3] };
+    const sums = ({ m, d }: { m: number[]; d: number[] }): Record<string, number> => ({
+      n: m.length,
+      sum: m.reduce((a, b) => a + b, 0),
+      sum_squares: m.reduce((a, b) => a + b * b, 0),
+      denominator_sum: d.reduce((a, b) => a + b, 0),
+      denominator_sum_squares: d.reduce((a, b) => a + b * b, 0),
+      main_denominator_sum_product: m.reduce((a, b, i) => a + b * (d[i] ?? 0), 0),
+    });
+    // Delta method by hand: var(M/D) ≈ varM/μD² − 2·cov·μM/μD³ + varD·μM²/μD⁴, per unit.
+    const byHand = ({ m, d }: { m: number[]; d: number[] }): { n: number; ratio: number; variance: number } => {
+      const n = m.length;
+      const meanM = m.reduce((a, b) => a + b, 0) / n;
+      const meanD = d.reduce((a, b) => a + b, 0) / n;
+      const varM = m.reduce((a, b) => a + (b - meanM) ** 2, 0) / (n - 1);
+      const varD = d.reduce((a, b) => a + (b - meanD) ** 2, 0) / (n - 1);
+      const cov = m.reduce((a, b, i) => a + (b - meanM) * ((d[i] ?? 0) - meanD), 0) / (n - 1);
+      const variance = varM / meanD ** 2 - (2 * cov * meanM) / meanD ** 3 + (varD * meanM ** 2) / meanD ** 4;
+      return { n, ratio: meanM / meanD, variance };
+    };
+    const output = await runStats({ metric: 'ratio', method: 'frequentist', relative: false, alpha: 0.05, weights: [0.5, 0.5], variants: [sums(armA), sums(armB)] });
+    const a = byHand(armA);
+    const b = byHand(armB);
+    const se = Math.sqrt(a.variance / a.n + b.variance / b.n);
+    const df = (a.variance / a.n + b.variance / b.n) ** 2 / ((a.variance / a.n) ** 2 / (a.n - 1) + (b.variance / b.n) ** 2 / (b.n - 1));
+    const [result] = output.results;
+    expect(result?.expected).toBeCloseTo(b.ratio - a.ratio, 12);
+    expect(result?.ci[0]).toBeCloseTo(b.ratio - a.ratio - jStat.studentt.inv(0.975, df) * se, 6);
+    expect(result?.p_value).toBeCloseTo(2 * (1 - jStat.studentt.cdf((b.ratio - a.ratio) / se, df)), 6);
+  });
+
+  it('adjusts p-values across variants with Holm', async () => {
+    const variants = [
+      { n: 100, sum: 100, sum_squares: 300 },
+      { n: 100, sum: 130, sum_squares: 400 },
+      { n: 100, sum: 105, sum_squares: 320 },
+    ];
+    const input = { metric: 'mean', method: 'frequentist', relative: false, alpha: 0.05, weights: [1 / 3, 1 / 3, 1 / 3], variants };
+    const [plain, holm] = await Promise.all([runStats({ ...input, correction: 'none' }), runStats({ ...input, correction: 'holm' })]);
+    expect(plain.results.map((r) => r.variant)).toEqual([1, 2]);
+    const [p1, p2] = plain.results.map((r) => r.p_value ?? NaN) as [number, number];
+    // Holm, two tests: the smaller p × 2, the larger max(itself, the first adjusted).
+    const [small, large] = p1 < p2 ? [p1, p2] : [p2, p1];
+    const adjusted = [Math.min(1, 2 * small), Math.min(1, Math.max(2 * small, large))];
+    const expected = p1 < p2 ? adjusted : [adjusted[1], adjusted[0]];
+    expect(holm.results[0]?.p_value).toBeCloseTo(expected[0] ?? NaN, 9);
+    expect(holm.results[1]?.p_value).toBeCloseTo(expected[1] ?? NaN, 9);
+  });
 });
