@@ -113,7 +113,15 @@ async function runDemo(opts: Record<string, unknown>): Promise<void> {
   for (const [retailer, key] of Object.entries(day.writeKeys)) out.write(`Write key for retailer ${retailer}: ${key}\n`);
   if (keyList) out.write('The keys of --write-keys / LIVELENS_WRITE_KEYS are accepted too.\n');
   out.write(`Reports: livelens report conversion --by creator --data-dir ${dataDir}   (also: qoe --by region, experiment exp-show-format)\n`);
-  writeDemoMarker(dataDir, { started_at: new Date(started).toISOString(), collector: day.serve.url, write_keys: day.writeKeys, truth: day.simulation.truthFile });
+  writeDemoMarker(dataDir, {
+    started_at: new Date(started).toISOString(),
+    collector: day.serve.url,
+    write_keys: day.writeKeys,
+    truth: day.simulation.truthFile,
+    span: day.simulation.span,
+    timings_ms: day.timings,
+    mismatches: day.mismatches,
+  });
 
   if (opts.exit === true) {
     await day.serve.stop();
