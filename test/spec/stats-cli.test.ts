@@ -111,23 +111,42 @@ describe('livelens stats --input FILE', () => {
     expect(halfWidth / se).toBeLessThanOrEqual(jStat.studentt.inv(0.975, df) + 1e-6);
   });
 
-  it('reports chance to win and risk for the Bayesian method (flat prior)', () => {
+  it('Bayesian, flat prior: Gaussian posterior on the relative effect, chance to win and risk', () => {
+    const a = summary(SLEEP_GROUP_1);
+    const b = summary(SLEEP_GROUP_2);
+    const [muA, muB] = [a.sum / a.n, b.sum / b.n];
+    const varA = (a.sum_squares - a.sum ** 2 / a.n) / (a.n - 1);
+    const varB = (b.sum_squares - b.sum ** 2 / b.n) / (b.n - 1);
+    const mean = (muB - muA) / Math.abs(muA);
+    const sd = Math.sqrt(varB / (b.n * muA ** 2) + (varA * muB ** 2) / (a.n * muA ** 4));
+    // E[max(X, 0)] for X ~ N(mu, sd²): the expected loss of the choice that X measures.
+    const expectedPositive = (mu: number): number => mu * jStat.normal.cdf(mu / sd, 0, 1) + sd * Math.exp(-0.5 * (mu / sd) ** 2) / Math.sqrt(2 * Math.PI);
     const [result] = bayesian.results;
-    expect(result?.chance_to_win).toBeGreaterThan(0.5);
-    expect(result?.chance_to_win).toBeLessThan(1);
-    expect(result?.risk).toHaveLength(2);
-    for (const r of result?.risk ?? []) expect(r).toBeGreaterThanOrEqual(0);
-    const rel = relative.results[0];
-    const se = ((rel?.ci[1] ?? 0) - (rel?.ci[0] ?? 0)) / 2 / 1.959964;
-    // Flat prior: posterior N(effect, se^2), chance to win = Phi(effect / se) (z-based se).
-    expect(result?.chance_to_win).toBeGreaterThan(jStat.normal.cdf((rel?.expected ?? 0) / (se * 1.2), 0, 1));
+    expect(result?.expected).toBeCloseTo(mean, 9);
+    expect(result?.chance_to_win).toBeCloseTo(jStat.normal.cdf(mean / sd, 0, 1), 6);
+    expect(result?.ci[0]).toBeCloseTo(mean - jStat.normal.inv(0.975, 0, 1) * sd, 6);
+    expect(result?.ci[1]).toBeCloseTo(mean + jStat.normal.inv(0.975, 0, 1) * sd, 6);
+    // risk: [choosing control, choosing the variant].
+    expect(result?.risk?.[0]).toBeCloseTo(expectedPositive(mean), 6);
+    expect(result?.risk?.[1]).toBeCloseTo(expectedPositive(-mean), 6);
   });
 
-  it('gives a wider always-valid interval for the sequential method', () => {
-    const [fixed] = absolute.results;
+  it('sequential: the always-valid confidence sequence of the open engines (N* = 5000)', () => {
+    const a = summary(SLEEP_GROUP_1);
+    const b = summary(SLEEP_GROUP_2);
+    const varA = (a.sum_squares - a.sum ** 2 / a.n) / (a.n - 1);
+    const varB = (b.sum_squares - b.sum ** 2 / b.n) / (b.n - 1);
+    const total = a.n + b.n;
+    const alpha = 0.05;
+    const rho = Math.sqrt((-2 * Math.log(alpha) + Math.log(-2 * Math.log(alpha) + 1)) / 5000);
+    const s2 = (varA / a.n + varB / b.n) * total;
+    const width =
+      Math.sqrt(s2) *
+      Math.sqrt((2 * (total * rho ** 2 + 1) * Math.log(Math.sqrt(total * rho ** 2 + 1) / alpha)) / (total * rho) ** 2);
     const [seq] = sequential.results;
-    expect(seq?.expected).toBeCloseTo(fixed?.expected ?? NaN, 9);
-    expect((seq?.ci[1] ?? 0) - (seq?.ci[0] ?? 0)).toBeGreaterThan((fixed?.ci[1] ?? 0) - (fixed?.ci[0] ?? 0));
+    expect(seq?.expected).toBeCloseTo(1.58, 9);
+    expect(seq?.ci[0]).toBeCloseTo(1.58 - width, 6);
+    expect(seq?.ci[1]).toBeCloseTo(1.58 + width, 6);
   });
 
   it('computes the SRM p-value as a chi-square goodness of fit against the weights', () => {
