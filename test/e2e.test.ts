@@ -89,6 +89,8 @@ describe('a simulated day through the real stack', () => {
       expect(row.p_value ?? 1, `${row.metric} p-value`).toBeGreaterThan(0.05);
       expect(row.absolute_ci_low!).toBeLessThanOrEqual(0);
       expect(row.absolute_ci_high!).toBeGreaterThanOrEqual(0);
+      expect(row.relative_ci_low!).toBeLessThanOrEqual(0);
+      expect(row.relative_ci_high!).toBeGreaterThanOrEqual(0);
     }
   });
 
