@@ -12,7 +12,7 @@
  */
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { startServe, type ServeHandle } from '../cli/commands/serve.ts';
+import { startServe, type ServeHandle, type ServeSettings } from '../cli/commands/serve.ts';
 import { createLogger, type Logger } from '../collector/log.ts';
 import { createEngine } from '../pipeline/engine/create-engine.ts';
 import { runIngest, type IngestStats } from '../pipeline/ingest/run-ingest.ts';
@@ -43,6 +43,8 @@ export interface SimulatedDayOptions {
   /** More `key@retailer[=origins]` entries the collector also accepts (the user's own keys). */
   extraWriteKeys?: string;
   concurrency?: number;
+  /** More routes on the collector's app and port (the dashboard, once it exists). */
+  extraRoutes?: ServeSettings['extraRoutes'];
   log?: Logger;
   /** Step names as they start ("simulate", "ingest", ...). */
   onStep?: (step: string) => void;
@@ -89,6 +91,7 @@ export async function runSimulatedDay(o: SimulatedDayOptions): Promise<Simulated
       port: o.port ?? 0,
       writeKeys: [...(o.extraWriteKeys ? [o.extraWriteKeys] : []), ...Object.entries(writeKeys).map(([retailer, key]) => `${key}@${retailer}`)].join(','),
       clientAddressHeader: SIM_CLIENT_ADDRESS_HEADER,
+      ...(o.extraRoutes ? { extraRoutes: o.extraRoutes } : {}),
       log,
     }),
   );
