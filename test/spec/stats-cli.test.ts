@@ -219,4 +219,40 @@ describe('livelens stats --input FILE', () => {
     expect(holm.results[0]?.p_value).toBeCloseTo(expected[0] ?? NaN, 9);
     expect(holm.results[1]?.p_value).toBeCloseTo(expected[1] ?? NaN, 9);
   });
+
+  it('CUPED with theta pooled over both arms', async () => {
+    const arms = [
+      { y: [1, 2, 3, 4], x: [1, 1, 3, 3] },
+      { y: [3, 3, 5, 6], x: [2, 1, 4, 3] },
+    ];
+    const sum = (v: number[]): number => v.reduce((a, b) => a + b, 0);
+    const cov = (a: number[], b: number[]): number => {
+      const [ma, mb] = [sum(a) / a.length, sum(b) / b.length];
+      return a.reduce((t, v, i) => t + (v - ma) * ((b[i] ?? 0) - mb), 0) / (a.length - 1);
+    };
+    const variants = arms.map(({ y, x }) => ({
+      n: y.length,
+      sum: sum(y),
+      sum_squares: sum(y.map((v) => v * v)),
+      covariate_sum: sum(x),
+      covariate_sum_squares: sum(x.map((v) => v * v)),
+      main_covariate_sum_product: sum(y.map((v, i) => v * (x[i] ?? 0))),
+    }));
+    const output = await runStats({ metric: 'mean', method: 'frequentist', relative: false, alpha: 0.05, weights: [0.5, 0.5], variants });
+    const allY = arms.flatMap((arm) => arm.y);
+    const allX = arms.flatMap((arm) => arm.x);
+    const theta = cov(allY, allX) / cov(allX, allX);
+    const adjusted = arms.map(({ y, x }) => ({
+      n: y.length,
+      mean: sum(y) / y.length - (theta * sum(x)) / x.length,
+      variance: cov(y, y) + theta ** 2 * cov(x, x) - 2 * theta * cov(y, x),
+    }));
+    const [a, b] = adjusted as [{ n: number; mean: number; variance: number }, { n: number; mean: number; variance: number }];
+    const se = Math.sqrt(a.variance / a.n + b.variance / b.n);
+    const df = (a.variance / a.n + b.variance / b.n) ** 2 / ((a.variance / a.n) ** 2 / (a.n - 1) + (b.variance / b.n) ** 2 / (b.n - 1));
+    const [result] = output.results;
+    expect(result?.expected).toBeCloseTo(b.mean - a.mean, 9);
+    expect(result?.ci[1]).toBeCloseTo(b.mean - a.mean + jStat.studentt.inv(0.975, df) * se, 6);
+    expect(result?.p_value).toBeCloseTo(2 * (1 - jStat.studentt.cdf((b.mean - a.mean) / se, df)), 6);
+  });
 });
