@@ -125,7 +125,11 @@ describe('analyzeExperiment', () => {
     const cuped = compareArms(a, b, { metric: 'mean', method: 'frequentist', relative: true, alpha: 0.05 });
     expect(watch.absolute_lift).toBeCloseTo(3.5 / 3, 12);
     expect(watch.absolute_ci_low).toBeCloseTo(plain.ci![0], 12);
-    expect(watch.p_value).toBeCloseTo(plain.p_value!, 12);
+    expect(watch.absolute_p_value).toBeCloseTo(plain.p_value!, 12);
+    const plainRelative = compareArms(a, b, { metric: 'mean', method: 'frequentist', relative: true, alpha: 0.05, cuped: false });
+    expect(watch.p_value).toBeCloseTo(plainRelative.p_value!, 12);
+    // The p-value agrees with the relative interval beside it: significant exactly when 0 is outside.
+    expect(watch.p_value! < 0.05).toBe(watch.relative_ci_low! > 0 || watch.relative_ci_high! < 0);
     expect(watch.relative_lift).toBeCloseTo(1, 12);
     expect(watch.cuped_relative_lift).toBeCloseTo(cuped.expected!, 12);
     expect(watch.cuped_theta).toBeCloseTo(cuped.cuped_theta!, 12);

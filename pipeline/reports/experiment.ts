@@ -69,18 +69,25 @@ export interface ExperimentRow {
   relative_lift: number | null;
   relative_ci_low: number | null;
   relative_ci_high: number | null;
+  /** The relative test's p-value: it belongs with relative_lift and its interval. */
   p_value: number | null;
   chance_to_win: number | null;
+  /** Expected loss (relative) of choosing the control / the variant. */
   risk_control: number | null;
   risk_variant: number | null;
+  /** The absolute test's p-value and chance to win, beside absolute_lift. */
+  absolute_p_value: number | null;
+  absolute_chance_to_win: number | null;
   cuped_absolute_lift: number | null;
   cuped_absolute_ci_low: number | null;
   cuped_absolute_ci_high: number | null;
   cuped_relative_lift: number | null;
   cuped_relative_ci_low: number | null;
   cuped_relative_ci_high: number | null;
+  /** CUPED relative test, beside cuped_relative_lift. */
   cuped_p_value: number | null;
   cuped_chance_to_win: number | null;
+  cuped_absolute_p_value: number | null;
   cuped_theta: number | null;
   note: string | null;
 }
@@ -237,18 +244,22 @@ export async function analyzeExperiment(engine: QueryEngine, experimentId: strin
       relative_lift: rel.expected,
       relative_ci_low: rel.ci?.[0] ?? null,
       relative_ci_high: rel.ci?.[1] ?? null,
-      p_value: abs.p_value,
-      chance_to_win: abs.chance_to_win,
-      risk_control: abs.risk?.[0] ?? null,
-      risk_variant: abs.risk?.[1] ?? null,
+      // Each p-value sits beside the interval of the same test, so the two never disagree.
+      p_value: rel.p_value,
+      chance_to_win: rel.chance_to_win,
+      risk_control: rel.risk?.[0] ?? null,
+      risk_variant: rel.risk?.[1] ?? null,
+      absolute_p_value: abs.p_value,
+      absolute_chance_to_win: abs.chance_to_win,
       cuped_absolute_lift: cupedApplied ? cAbs.expected : null,
       cuped_absolute_ci_low: cupedApplied ? cAbs.ci?.[0] ?? null : null,
       cuped_absolute_ci_high: cupedApplied ? cAbs.ci?.[1] ?? null : null,
       cuped_relative_lift: cupedApplied ? cRel.expected : null,
       cuped_relative_ci_low: cupedApplied ? cRel.ci?.[0] ?? null : null,
       cuped_relative_ci_high: cupedApplied ? cRel.ci?.[1] ?? null : null,
-      cuped_p_value: cupedApplied ? cAbs.p_value : null,
-      cuped_chance_to_win: cupedApplied ? cAbs.chance_to_win : null,
+      cuped_p_value: cupedApplied ? cRel.p_value : null,
+      cuped_chance_to_win: cupedApplied ? cRel.chance_to_win : null,
+      cuped_absolute_p_value: cupedApplied ? cAbs.p_value : null,
       cuped_theta: cAbs.cuped_theta,
       note: abs.error ?? rel.error ?? cAbs.error ?? cRel.error,
     };
