@@ -12,6 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { LAKE_DIR, LAKE_EVENT_COLUMNS, LAKE_ORDER_COLUMNS, LAKE_TABLES } from '../contract/lake.ts';
+import { EVENTS_ROW_ORDER, PARQUET_COMPRESSION, PARQUET_ROW_GROUP_ROWS } from '../pipeline/lake/parquet-partitions.ts';
 
 export interface ScaleSize {
   events: number;
@@ -139,8 +140,19 @@ export async function generateScaleLake(dataDir: string, size: ScaleSize, memory
   const instance = await DuckDBInstance.create(':memory:', { memory_limit: memoryLimit });
   const connection = await instance.connect();
   try {
-    await connection.run(`COPY (${EVENTS_SQL(size.events)}) TO '${eventsDir}' (FORMAT parquet, PARTITION_BY (dt))`);
-    await connection.run(`COPY (${ORDERS_SQL(path.join(eventsDir, '*', '*.parquet'), size.orderLines)}) TO '${ordersDir}' (FORMAT parquet, PARTITION_BY (dt))`);
+    const format = `FORMAT parquet, COMPRESSION ${PARQUET_COMPRESSION}, ROW_GROUP_SIZE ${PARQUET_ROW_GROUP_ROWS}`;
+    // The lander's layout: rows ordered by EVENTS_ROW_ORDER inside each dt file. A partitioned COPY
+    // interleaves its writer threads' row groups, so write unsorted to staging, then sort file by file.
+    const staging = path.join(dataDir, 'staging-events');
+    fs.rmSync(staging, { recursive: true, force: true });
+    await connection.run(`COPY (${EVENTS_SQL(size.events)}) TO '${staging}' (${format}, PARTITION_BY (dt))`);
+    for (const dtDir of fs.readdirSync(staging).sort()) {
+      fs.mkdirSync(path.join(eventsDir, dtDir), { recursive: true });
+      const source = path.join(staging, dtDir, '*.parquet');
+      await connection.run(`COPY (SELECT * FROM read_parquet('${source}') ORDER BY ${EVENTS_ROW_ORDER}) TO '${path.join(eventsDir, dtDir, 'data_0.parquet')}' (${format})`);
+    }
+    fs.rmSync(staging, { recursive: true, force: true });
+    await connection.run(`COPY (${ORDERS_SQL(path.join(eventsDir, '*', '*.parquet'), size.orderLines)}) TO '${ordersDir}' (${format}, PARTITION_BY (dt))`);
   } finally {
     connection.closeSync();
     instance.closeSync();

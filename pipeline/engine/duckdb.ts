@@ -97,6 +97,9 @@ export class DuckDbEngine implements QueryEngine {
     const config: Record<string, string> = {
       memory_limit: options.memoryLimit ?? DEFAULT_DUCKDB_MEMORY_LIMIT,
       autoinstall_known_extensions: 'false',
+      // Every report query states its ORDER BY; without this DuckDB keeps scan order through
+      // every operator, which costs memory and parallelism on large scans.
+      preserve_insertion_order: 'false',
       // Beyond memory_limit DuckDB spills here (its in-memory default is ./.tmp in the working directory).
       temp_directory: options.tempDirectory ?? path.join(os.tmpdir(), 'livelens-duckdb'),
     };

@@ -13,7 +13,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { openWriterSession, sqlString, type WriterSession } from '../lake/duckdb-session.ts';
-import { writePartitions } from '../lake/parquet-partitions.ts';
+import { EVENTS_ROW_ORDER, writePartitions } from '../lake/parquet-partitions.ts';
 import type { NdjsonTableSpec } from './lake-tables.ts';
 import { countNdjsonLines } from './ndjson-lines.ts';
 
@@ -119,7 +119,8 @@ export class NdjsonLander {
       await con.run('CREATE OR REPLACE TEMP VIEW landing AS SELECT * EXCLUDE (keep) FROM usable WHERE keep');
       const counts = (await con.runAndReadAll('SELECT count(*), count(*) FILTER (WHERE keep) FROM usable')).getRowsJson()[0]!.map(Number);
       const [usable, landed] = counts as [number, number];
-      const files = await writePartitions(con, { dataDir: this.opts.dataDir, table: spec.table, source: 'landing', columns: spec.outputColumns, fileName });
+      const files = await writePartitions(con, { dataDir: this.opts.dataDir, table: spec.table, source: 'landing', columns: spec.outputColumns, fileName,
+        orderBy: spec.table === 'events' ? EVENTS_ROW_ORDER : undefined });
       if (key) await this.rememberKeys(`SELECT ${key} FROM landing`);
       const lines = countNdjsonLines(parts);
       return { lines, landed, duplicates: usable - landed, malformed: lines - usable, files };

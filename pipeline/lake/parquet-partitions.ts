@@ -17,6 +17,13 @@ import { newPartFileName, partitionDir, type LakeTable } from './partitions.ts';
 export const PARQUET_COMPRESSION = 'zstd';
 /** Rows per Parquet row group: DuckDB's default, large enough for fast scans. */
 export const PARQUET_ROW_GROUP_ROWS = 122_880;
+/**
+ * Row order inside every event file: by `type`, then `event_time`. Each row
+ * group then holds few types, so its min/max statistics let DuckDB and
+ * Athena skip whole row groups for `type = 'click_to_buy'` and the like
+ * (large files only: a file smaller than one row group is one row group).
+ */
+export const EVENTS_ROW_ORDER = 'type, event_time';
 
 export interface WritePartitionsOptions {
   dataDir: string;
