@@ -107,8 +107,8 @@ describe('livelens stats --input FILE', () => {
     // Critical value between the normal's and the t's at the Welch-Satterthwaite df of the sample variances.
     const df = (varA / a.n + varB / b.n) ** 2 / ((varA / a.n) ** 2 / (a.n - 1) + (varB / b.n) ** 2 / (b.n - 1));
     expect(df).toBeCloseTo(17.776, 3);
-    expect(halfWidth / se).toBeGreaterThanOrEqual(1.959);
-    expect(halfWidth / se).toBeLessThanOrEqual(jStat.studentt.inv(0.975, df) + 1e-6);
+    expect(halfWidth / se).toBeCloseTo(jStat.studentt.inv(0.975, df), 6);
+    expect(result?.p_value).toBeCloseTo(2 * (1 - jStat.studentt.cdf(effect / se, df)), 6);
   });
 
   it('Bayesian, flat prior: Gaussian posterior on the relative effect, chance to win and risk', () => {
