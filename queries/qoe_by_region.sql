@@ -5,20 +5,15 @@
 --   rebuffers_per_minute  count(buffer_end) / (sum(watch_ms) / 60000)
 --   playback_failure_pct  100 * sessions with a fatal error / sessions
 -- $retailer_id = '' means every retailer.
-WITH scoped AS (
-  SELECT retailer_id, region, session_id, viewer_id, type,
-         startup_ms, watch_ms, buffer_ms, latency_ms, fatal
-  FROM events
-  WHERE event_time >= $from_ms AND event_time < $to_ms
-    AND ($retailer_id = '' OR retailer_id = $retailer_id)
-),
-session_viewers AS (
+WITH session_viewers AS (
   -- One row per (session, viewer) of a group, so the distinct counts below
   -- run over sessions rather than every event (count(DISTINCT) over every
   -- event was most of this report's time at 10M events).
   SELECT retailer_id, region, session_id, viewer_id,
          count(*) FILTER (WHERE type = 'error' AND fatal) > 0 AS failed
-  FROM scoped
+  FROM events
+  WHERE event_time >= $from_ms AND event_time < $to_ms
+    AND ($retailer_id = '' OR retailer_id = $retailer_id)
   GROUP BY retailer_id, region, session_id, viewer_id
 ),
 audience AS (
@@ -31,24 +26,30 @@ audience AS (
 ),
 totals AS (
   -- One percentile call per column with every fraction (one sort, not one per fraction).
+  -- A group without these types is absent here: the LEFT JOIN below gives it NULL
+  -- percentiles and zero watch, buffer and rebuffers, as an unfiltered pass would.
   SELECT
     retailer_id, region,
     approx_percentile(CASE WHEN type = 'startup' THEN startup_ms END, ARRAY[0.5, 0.95]) AS startup_pcts,
-    coalesce(sum(watch_ms) FILTER (WHERE type = 'heartbeat'), 0) AS watch_ms,
-    coalesce(sum(buffer_ms) FILTER (WHERE type = 'buffer_end'), 0) AS buffer_ms,
+    sum(watch_ms) FILTER (WHERE type = 'heartbeat') AS watch_ms,
+    sum(buffer_ms) FILTER (WHERE type = 'buffer_end') AS buffer_ms,
     count(*) FILTER (WHERE type = 'buffer_end') AS rebuffers,
     approx_percentile(CASE WHEN type = 'heartbeat' THEN latency_ms END, ARRAY[0.5, 0.95, 0.99]) AS latency_pcts
-  FROM scoped
+  FROM events
+  WHERE event_time >= $from_ms AND event_time < $to_ms
+    AND ($retailer_id = '' OR retailer_id = $retailer_id)
+    -- Only the types measured here: lake files are sorted by type, so other types' row groups are skipped.
+    AND type IN ('startup', 'heartbeat', 'buffer_end')
   GROUP BY retailer_id, region
 )
 SELECT
-  t.retailer_id, t.region, a.sessions, a.viewers,
+  a.retailer_id, a.region, a.sessions, a.viewers,
   t.startup_pcts[1] AS startup_p50_ms, t.startup_pcts[2] AS startup_p95_ms,
-  100 * t.buffer_ms / nullif(t.watch_ms + t.buffer_ms, 0) AS rebuffer_pct,
-  CAST(t.rebuffers AS DOUBLE) / nullif(t.watch_ms / 60000, 0) AS rebuffers_per_minute,
+  100 * coalesce(t.buffer_ms, 0) / nullif(coalesce(t.watch_ms, 0) + coalesce(t.buffer_ms, 0), 0) AS rebuffer_pct,
+  CAST(coalesce(t.rebuffers, 0) AS DOUBLE) / nullif(coalesce(t.watch_ms, 0) / 60000, 0) AS rebuffers_per_minute,
   t.latency_pcts[1] AS latency_p50_ms, t.latency_pcts[2] AS latency_p95_ms, t.latency_pcts[3] AS latency_p99_ms,
   100 * CAST(a.failed_sessions AS DOUBLE) / a.sessions AS playback_failure_pct
-FROM totals t
-JOIN audience a
-  ON a.retailer_id = t.retailer_id AND a.region IS NOT DISTINCT FROM t.region
-ORDER BY t.retailer_id, t.region
+FROM audience a
+LEFT JOIN totals t
+  ON t.retailer_id IS NOT DISTINCT FROM a.retailer_id AND t.region IS NOT DISTINCT FROM a.region
+ORDER BY a.retailer_id, a.region
