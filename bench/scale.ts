@@ -21,6 +21,7 @@ import { parseArgs } from 'node:util';
 import { createDuckDbEngine, DEFAULT_DUCKDB_MEMORY_LIMIT } from '../pipeline/engine/duckdb.ts';
 import { REPORTS, runReport } from '../pipeline/reports/index.ts';
 import { DEFAULT_FROM_MS, DEFAULT_TO_MS } from '../pipeline/reports/report-parameters.ts';
+import { EVENTS_ROW_ORDER } from '../pipeline/lake/parquet-partitions.ts';
 import { generateScaleLake } from './scale-data.ts';
 import type { ScaleSize } from './scale-data.ts';
 
@@ -60,14 +61,16 @@ const dataDir = flags.dir ?? path.join(os.tmpdir(), `livelens-scale-${size.event
 const threads = count('threads', String(Number(flags.threads) * 1000), 1) / 1000;
 const runs = count('runs', String(Number(flags.runs) * 1000), 1) / 1000;
 const marker = path.join(dataDir, 'scale.json');
+/** What the lake on disk was generated as: a lake of another size or layout is regenerated. */
+const lakeDescription = JSON.stringify({ ...size, eventsRowOrder: EVENTS_ROW_ORDER });
 
 const rssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
 const seconds = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e9;
 
-if (flags.regenerate || !fs.existsSync(marker) || fs.readFileSync(marker, 'utf8') !== JSON.stringify(size)) {
+if (flags.regenerate || !fs.existsSync(marker) || fs.readFileSync(marker, 'utf8') !== lakeDescription) {
   const start = process.hrtime.bigint();
   await generateScaleLake(dataDir, size, flags['memory-limit']);
-  fs.writeFileSync(marker, JSON.stringify(size));
+  fs.writeFileSync(marker, lakeDescription);
   console.log(`generated ${size.events} events (+1% re-delivered), ${size.orderLines} order lines (+2% re-imported) in ${seconds(start).toFixed(1)} s → ${dataDir}`);
 } else {
   console.log(`reusing ${dataDir} (${size.events} events, ${size.orderLines} order lines)`);
@@ -75,8 +78,10 @@ if (flags.regenerate || !fs.existsSync(marker) || fs.readFileSync(marker, 'utf8'
 
 // Opening builds the views over the lake and the index of re-delivered events: once per lake state, not per query.
 const prepareStart = process.hrtime.bigint();
+const prepareCpuStart = process.cpuUsage();
 const engine = await createDuckDbEngine({ dataDir, memoryLimit: flags['memory-limit'], threads });
-const prepare = seconds(prepareStart);
+const prepareCpu = process.cpuUsage(prepareCpuStart);
+const prepare = { seconds: seconds(prepareStart), cpu: (prepareCpu.user + prepareCpu.system) / 1e6 };
 console.log(`DuckDB memory_limit ${flags['memory-limit']}, threads ${threads} (${os.cpus().length} cores), median of ${runs} run(s) per report\n`);
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
@@ -89,45 +94,55 @@ FROM read_parquet('${eventsGlob}')
 WHERE event_time >= ${DEFAULT_FROM_MS} AND event_time < ${DEFAULT_TO_MS}
 GROUP BY retailer_id, show_id`;
 const NARROW_BASELINE_SQL = `SELECT show_id, count(*) AS events, sum(watch_ms) AS watch_ms FROM read_parquet('${eventsGlob}') GROUP BY show_id`;
-async function timeSql(sql: string): Promise<number> {
-  const times: number[] = [];
-  for (let i = 0; i < BASELINE_RUNS; i++) {
-    const start = process.hrtime.bigint();
-    await engine.exec(`CREATE OR REPLACE TEMP TABLE baseline AS ${sql}`);
-    times.push(seconds(start));
-  }
-  return median(times);
+interface Timing { seconds: number; cpu: number }
+/** Wall and CPU seconds (all DuckDB threads) of `work`; CPU time shows work done whatever the machine's load. */
+async function measure(work: () => Promise<unknown>): Promise<Timing> {
+  const start = process.hrtime.bigint();
+  const cpuStart = process.cpuUsage();
+  await work();
+  const cpu = process.cpuUsage(cpuStart);
+  return { seconds: seconds(start), cpu: (cpu.user + cpu.system) / 1e6 };
 }
-const baseline = await timeSql(BASELINE_SQL);
-const narrowBaseline = await timeSql(NARROW_BASELINE_SQL);
+const medianTiming = (ts: Timing[]): Timing => ({ seconds: median(ts.map((t) => t.seconds)), cpu: median(ts.map((t) => t.cpu)) });
 
-const timings = new Map<string, { seconds: number[]; rows: number; rss: number }>();
+// Each run times the baselines, then every report, so ratios compare like with like under a changing load.
+const samples = new Map<string, { timings: Timing[]; rows: number; rss: number }>();
+function record(name: string, timing: Timing, rows = 0): void {
+  const entry = samples.get(name) ?? { timings: [], rows, rss: 0 };
+  entry.timings.push(timing);
+  entry.rss = rssMb();
+  samples.set(name, entry);
+}
+const BASELINE = 'baseline: scan + GROUP BY';
+const NARROW = '(narrow: show_id, watch_ms)';
 for (let run = 0; run < runs; run++) {
+  for (let i = 0; i < BASELINE_RUNS; i++) {
+    record(BASELINE, await measure(() => engine.exec(`CREATE OR REPLACE TEMP TABLE baseline AS ${BASELINE_SQL}`)));
+    record(NARROW, await measure(() => engine.exec(`CREATE OR REPLACE TEMP TABLE baseline AS ${NARROW_BASELINE_SQL}`)));
+  }
   for (const [report, def] of Object.entries(REPORTS)) {
     for (const by of Object.keys(def.groupings)) {
-      const start = process.hrtime.bigint();
-      const result = await runReport(report, { by, queryEngine: engine });
-      const name = `${report} --by ${by}`;
-      const entry = timings.get(name) ?? { seconds: [], rows: result.rows.length, rss: 0 };
-      entry.seconds.push(seconds(start));
-      entry.rss = rssMb();
-      timings.set(name, entry);
+      let rows = 0;
+      const timing = await measure(async () => { rows = (await runReport(report, { by, queryEngine: engine })).rows.length; });
+      record(`${report} --by ${by}`, timing, rows);
     }
   }
 }
 await engine.close();
-const results = [...timings].map(([name, t]) => ({ name, seconds: median(t.seconds), rows: t.rows, rss: t.rss }));
+const summary = (name: string) => ({ name, ...medianTiming(samples.get(name)!.timings), rows: samples.get(name)!.rows, rss: samples.get(name)!.rss });
+const baseline = summary(BASELINE);
+const results = [...samples.keys()].filter((name) => name !== BASELINE && name !== NARROW).map(summary);
 
-const total = prepare + results.reduce((sum, r) => sum + r.seconds, 0);
-const worst = Math.max(...results.map((r) => r.seconds / baseline));
+const total = prepare.seconds + results.reduce((sum, r) => sum + r.seconds, 0);
+const worst = Math.max(...results.map((r) => r.seconds / baseline.seconds));
 const load = os.loadavg()[0]!.toFixed(1);
 const pad = (s: string, n: number) => s.padEnd(n);
-console.log(`${pad('query', 28)} ${'seconds'.padStart(8)} ${'x baseline'.padStart(10)} ${'rows'.padStart(7)} ${'peak RSS MB'.padStart(12)}`);
-console.log(`${pad('baseline: scan + GROUP BY', 28)} ${baseline.toFixed(2).padStart(8)} ${'1.0'.padStart(10)}`);
-console.log(`${pad('(narrow: show_id, watch_ms)', 28)} ${narrowBaseline.toFixed(2).padStart(8)} ${(narrowBaseline / baseline).toFixed(1).padStart(10)}`);
-console.log(`${pad('prepare (views, dup index)', 28)} ${prepare.toFixed(2).padStart(8)} ${(prepare / baseline).toFixed(1).padStart(10)}`);
-for (const r of results) {
-  console.log(`${pad(r.name, 28)} ${r.seconds.toFixed(2).padStart(8)} ${(r.seconds / baseline).toFixed(1).padStart(10)} ${String(r.rows).padStart(7)} ${String(r.rss).padStart(12)}`);
-}
+const line = (name: string, t: Timing, rows = '', rss = '') =>
+  console.log(`${pad(name, 28)} ${t.seconds.toFixed(2).padStart(8)} ${(t.seconds / baseline.seconds).toFixed(1).padStart(10)} ${t.cpu.toFixed(2).padStart(7)} ${(t.cpu / baseline.cpu).toFixed(1).padStart(8)} ${rows.padStart(7)} ${rss.padStart(12)}`);
+console.log(`${pad('query', 28)} ${'seconds'.padStart(8)} ${'x baseline'.padStart(10)} ${'cpu s'.padStart(7)} ${'x cpu'.padStart(8)} ${'rows'.padStart(7)} ${'peak RSS MB'.padStart(12)}`);
+line(BASELINE, baseline);
+line(NARROW, summary(NARROW));
+line('prepare (views, dup index)', prepare);
+for (const r of results) line(r.name, r, String(r.rows), String(r.rss));
 console.log(`\nall reports incl. prepare: ${total.toFixed(1)} s (target < ${TARGET_TOTAL_SECONDS} s: ${total < TARGET_TOTAL_SECONDS ? 'met' : 'MISSED'}); ` +
   `slowest ${worst.toFixed(1)}x baseline (target ≤ ${TARGET_MAX_BASELINE_RATIO}x: ${worst <= TARGET_MAX_BASELINE_RATIO ? 'met' : 'MISSED'}); peak RSS ${rssMb()} MB; load average ${load} on ${os.cpus().length} cores`);
