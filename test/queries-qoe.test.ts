@@ -134,6 +134,26 @@ describe('qoe reports', () => {
   });
 });
 
+describe('qoe of a group with nothing measured', () => {
+  it('keeps the group, with null percentiles and ratios, and counts its failures', async () => {
+    // A session that never started playing: only session_start and a fatal error
+    // (no startup, heartbeat or buffer_end rows for the measuring pass to find).
+    const dir = tempDataDir();
+    await writeLakeTable(dir, 'events', [
+      ...session('sF', 'vf', { region: 'BR', device: 'tv' }, [{ type: 'session_start' }, { type: 'error', code: 'E2', fatal: true }]),
+      ...session('sG', 'vg', { region: 'DE', device: 'desktop' }, [{ type: 'startup', startup_ms: 500 }, { type: 'heartbeat', watch_ms: 60_000 }]),
+    ]);
+    engine = await createDuckDbEngine({ dataDir: dir, threads: 1 });
+    const result = await engine.query('qoe_by_region', { ...ALL, retailer_id: 'r1' });
+    expectRows(result.rows, [
+      { retailer_id: 'r1', region: 'BR', sessions: 1, viewers: 1, startup_p50_ms: null, startup_p95_ms: null, rebuffer_pct: null,
+        rebuffers_per_minute: null, latency_p50_ms: null, latency_p95_ms: null, latency_p99_ms: null, playback_failure_pct: 100 },
+      { retailer_id: 'r1', region: 'DE', sessions: 1, viewers: 1, startup_p50_ms: 500, startup_p95_ms: 500, rebuffer_pct: 0,
+        rebuffers_per_minute: 0, latency_p50_ms: null, latency_p95_ms: null, latency_p99_ms: null, playback_failure_pct: 0 },
+    ]);
+  });
+});
+
 describe('sessions', () => {
   it('one row per playback session', async () => {
     const e = await open();
