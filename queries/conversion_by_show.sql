@@ -25,7 +25,8 @@ sales AS (
          count(DISTINCT viewer_id) AS buyers,
          count(DISTINCT order_id) AS orders,
          CAST(sum(quantity) AS BIGINT) AS units,
-         sum(revenue) AS revenue
+         -- Rounded to 1e-6 so float addition noise (2075.030000000002) never shows; exact for every currency.
+         round(sum(revenue), 6) AS revenue
   FROM attributed_order_lines
   WHERE attribution IS NOT NULL
   GROUP BY retailer_id, show_id, currency
