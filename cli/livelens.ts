@@ -5,6 +5,7 @@
  */
 import { Command } from 'commander';
 import { createRequire } from 'node:module';
+import { applySettingFlags, settingOption } from '../config/settings.ts';
 
 const pkg = createRequire(import.meta.url)('../package.json') as { version: string };
 
@@ -27,10 +28,20 @@ export async function buildProgram(): Promise<Command> {
     .description('Analytics and experimentation for shoppable live streams on Amazon IVS')
     .version(pkg.version)
     .showHelpAfterError()
-    .configureHelp({ sortSubcommands: false });
+    .configureHelp({ sortSubcommands: false })
+    .addOption(settingOption('logLevel'))
+    // Flags win over environment variables, also for modules that read the environment.
+    .hook('preAction', (_program, action) => applySettingFlags(action.optsWithGlobals()));
   for (const load of commandModules) (await load()).register(program);
   return program;
 }
 
 const program = await buildProgram();
-await program.parseAsync(process.argv);
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  // A clear one-line error, not a stack trace (LIVELENS_LOG_LEVEL=debug shows the stack).
+  process.stderr.write(`livelens: ${err instanceof Error ? err.message : String(err)}\n`);
+  if (process.env.LIVELENS_LOG_LEVEL === 'debug' || process.env.LIVELENS_LOG_LEVEL === 'trace') console.error(err);
+  process.exitCode = 1;
+}

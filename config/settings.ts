@@ -26,6 +26,15 @@ export const SETTINGS = {
   regionHeader: { env: 'LIVELENS_REGION_HEADER', flag: '--region-header <name>', description: "trusted header carrying the viewer's country", default: 'cloudfront-viewer-country' },
   dashboardTokens: { env: 'LIVELENS_DASHBOARD_TOKENS', flag: '--dashboard-tokens <list>', description: 'token=role[:scope] entries: admin, analyst, retailer:<id> (default: a generated admin token)' },
   engine: { env: 'LIVELENS_ENGINE', flag: '--engine <engine>', description: 'query engine: duckdb or athena', default: 'duckdb' },
+  logLevel: { env: 'LIVELENS_LOG_LEVEL', flag: '--log-level <level>', description: 'log level: fatal, error, warn, info, debug, trace, silent', default: 'info' },
+  duckdbMemoryLimit: { env: 'LIVELENS_DUCKDB_MEMORY_LIMIT', flag: '--duckdb-memory-limit <size>', description: 'DuckDB memory_limit, e.g. 512MB (spills to disk beyond it)', default: '2GB' },
+  duckdbThreads: { env: 'LIVELENS_DUCKDB_THREADS', flag: '--duckdb-threads <n>', description: 'DuckDB worker threads (default: all cores)' },
+  awsRegion: { env: 'AWS_REGION', flag: '--aws-region <region>', description: 'AWS region for Athena, Kinesis and CloudWatch (the AWS SDK convention)' },
+  athenaWorkgroup: { env: 'LIVELENS_ATHENA_WORKGROUP', flag: '--athena-workgroup <name>', description: 'Athena workgroup', default: 'primary' },
+  athenaOutput: { env: 'LIVELENS_ATHENA_OUTPUT', flag: '--athena-output <s3url>', description: 'Athena result location, s3://bucket/prefix (unless the workgroup enforces one)' },
+  athenaDatabase: { env: 'LIVELENS_ATHENA_DATABASE', flag: '--athena-database <name>', description: 'Glue database holding the lake tables and views', default: 'livelens' },
+  athenaCatalog: { env: 'LIVELENS_ATHENA_CATALOG', flag: '--athena-catalog <name>', description: 'Athena data catalog', default: 'AwsDataCatalog' },
+  lakeS3: { env: 'LIVELENS_LAKE_S3', flag: '--lake-s3 <s3url>', description: 's3:// root of the lake (events/, orders/), for the Athena DDL' },
 } satisfies Record<string, SettingSpec>;
 
 export type SettingName = keyof typeof SETTINGS;
@@ -40,6 +49,18 @@ export function settingOption(name: SettingName): Option {
 /** The camelCase key commander gives a setting's flag. */
 function optionKey(name: SettingName): string {
   return new Option(SETTINGS[name].flag).attributeName();
+}
+
+/**
+ * Copies every setting given as a flag on the running command into this
+ * process's environment, so that modules which read their settings from the
+ * environment (engines, logger, the AWS SDK) see the flag: flags win.
+ */
+export function applySettingFlags(opts: Record<string, unknown>, env: NodeJS.ProcessEnv = process.env): void {
+  for (const name of Object.keys(SETTINGS) as SettingName[]) {
+    const value = opts[optionKey(name)];
+    if (typeof value === 'string' && value !== '') env[SETTINGS[name].env] = value;
+  }
 }
 
 /** Flag value, else environment variable, else default. */

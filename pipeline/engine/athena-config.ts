@@ -14,6 +14,10 @@
  * @example
  * const config = athenaConfigFromEnv(process.env);
  */
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
 export interface AthenaConfig {
   workgroup: string;
   outputLocation?: string;
@@ -50,4 +54,17 @@ export function athenaConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Athen
   const lake = s3Url(ATHENA_ENV.lakeS3, env[ATHENA_ENV.lakeS3]);
   if (lake !== undefined) config.lakeS3 = lake;
   return config;
+}
+
+/**
+ * Fails early, with what to set, when the AWS SDK would find no region
+ * (it would otherwise fail on the first call with only "Region is missing").
+ */
+export function requireAwsRegion(env: NodeJS.ProcessEnv = process.env, home = homedir()): void {
+  if (env.AWS_REGION || env.AWS_DEFAULT_REGION) return;
+  if (existsSync(env.AWS_CONFIG_FILE || join(home, '.aws', 'config'))) return;
+  throw new Error(
+    'the athena engine needs an AWS region: set AWS_REGION (or --aws-region), plus credentials through the AWS SDK default chain, ' +
+      `and the Athena settings ${Object.values(ATHENA_ENV).join(', ')} (see README, "Reports and queries")`,
+  );
 }

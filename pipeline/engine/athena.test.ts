@@ -5,7 +5,7 @@ import {
 } from '@aws-sdk/client-athena';
 import type { GetQueryResultsCommandOutput } from '@aws-sdk/client-athena';
 import { AthenaEngine, ATHENA_PAGE_ROWS, ATHENA_QUERY_TIMEOUT_MS, athenaColumnType, athenaValue } from './athena.ts';
-import { athenaConfigFromEnv } from './athena-config.ts';
+import { athenaConfigFromEnv, requireAwsRegion } from './athena-config.ts';
 import { loadQuery } from './query-files.ts';
 
 const athena = mockClient(AthenaClient);
@@ -128,5 +128,13 @@ describe('Athena types and settings', () => {
       workgroup: 'primary', database: 'livelens', catalog: 'AwsDataCatalog', outputLocation: 's3://out-bucket/x/', lakeS3: 's3://lake-bucket/lake',
     });
     expect(() => athenaConfigFromEnv({ LIVELENS_LAKE_S3: "s3://bucket/x' OR 1=1" })).toThrow(/LIVELENS_LAKE_S3=.* is not an s3:\/\/ URL/);
+  });
+});
+
+describe('requireAwsRegion', () => {
+  it('names what to set when the SDK would find no region', () => {
+    expect(() => requireAwsRegion({}, '/nonexistent-home')).toThrow(/needs an AWS region: set AWS_REGION \(or --aws-region\)/);
+    expect(() => requireAwsRegion({ AWS_REGION: 'eu-west-1' }, '/nonexistent-home')).not.toThrow();
+    expect(() => requireAwsRegion({ AWS_DEFAULT_REGION: 'eu-west-1' }, '/nonexistent-home')).not.toThrow();
   });
 });

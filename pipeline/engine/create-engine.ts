@@ -15,7 +15,7 @@
 import type { QueryEngine } from './engine.ts';
 import { createDuckDbEngine } from './duckdb.ts';
 import { createAthenaEngine } from './athena.ts';
-import { athenaConfigFromEnv } from './athena-config.ts';
+import { athenaConfigFromEnv, requireAwsRegion } from './athena-config.ts';
 import type { AthenaConfig } from './athena-config.ts';
 
 export const ENGINE_NAMES = ['duckdb', 'athena'] as const;
@@ -62,7 +62,11 @@ export function duckDbTuningFromEnv(env: NodeJS.ProcessEnv = process.env): { mem
 
 /** Opens the configured engine. */
 export async function createEngine(settings: EngineSettings): Promise<QueryEngine> {
-  if (engineName(settings.engine) === 'athena') return createAthenaEngine(settings.athena ?? athenaConfigFromEnv());
+  if (engineName(settings.engine) === 'athena') {
+    if (settings.athena) return createAthenaEngine(settings.athena);
+    requireAwsRegion();
+    return createAthenaEngine(athenaConfigFromEnv());
+  }
   const tuning = duckDbTuningFromEnv();
   return createDuckDbEngine({
     dataDir: settings.dataDir,

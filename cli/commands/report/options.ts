@@ -34,7 +34,15 @@ export function addReportOptions(cmd: Command): Command {
     .option('--window <duration>', 'attribution window: e.g. 24h, 90m, 2d', '24h')
     .addOption(new Option('--format <format>', 'output format').choices([...REPORT_FORMATS]).default('table'))
     .addOption(settingOption('engine'))
-    .addOption(settingOption('dataDir'));
+    .addOption(settingOption('dataDir'))
+    .addOption(settingOption('duckdbMemoryLimit'))
+    .addOption(settingOption('duckdbThreads'))
+    .addOption(settingOption('awsRegion'))
+    .addOption(settingOption('athenaWorkgroup'))
+    .addOption(settingOption('athenaOutput'))
+    .addOption(settingOption('athenaDatabase'))
+    .addOption(settingOption('athenaCatalog'))
+    .addOption(settingOption('lakeS3'));
 }
 
 /** Flags → library options (validated; errors name the flag and what is allowed). */
