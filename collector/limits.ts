@@ -37,8 +37,10 @@ export const DEFAULT_SPOOL_MAX_BYTES = 512 * 1024 * 1024;
 export const SEGMENT_MAX_BYTES = 8 * 1024 * 1024;
 /** A dead-letter segment is closed after this long, so the lake sees it promptly. */
 export const DEAD_LETTER_SEGMENT_MAX_AGE_MS = 60_000;
-/** Pause between spool drain attempts while the stream is down. */
+/** First pause between stream probes / spool drain attempts while the stream is down; doubles per failed probe. */
 export const DRAIN_RETRY_MS = 1_000;
+/** Longest pause between stream probes while the stream stays down (the backoff's cap). */
+export const DRAIN_RETRY_CAP_MS = 8_000;
 /** Records sent per PutRecords call while draining the spool. */
 export const DRAIN_RECORDS_PER_CALL = 100;
 

@@ -12,8 +12,15 @@ import type { WriteKey } from './types.ts';
 
 /** Retailer of a key given without `@retailer`. */
 export const DEFAULT_RETAILER = 'default';
-const KEY_PATTERN = /^[A-Za-z0-9_.~-]{8,128}$/;
-const RETAILER_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+/** Longest write key (characters). */
+export const MAX_WRITE_KEY_CHARS = 128;
+/** Longest retailer id (characters). */
+export const MAX_RETAILER_CHARS = 64;
+// A key travels in `?key=`, so only URL-unreserved characters (RFC 3986): no
+// escaping needed, and none of the setting's separators `@ = , |` or whitespace.
+const KEY_PATTERN = new RegExp(`^[A-Za-z0-9_.~-]{1,${MAX_WRITE_KEY_CHARS}}$`);
+const RETAILER_PATTERN = new RegExp(`^[A-Za-z0-9_-]{1,${MAX_RETAILER_CHARS}}$`);
+const ENTRY_SYNTAX = 'expected key[@retailer][=origin1|origin2]';
 
 /** Parses the setting; throws with the offending entry and what is allowed. */
 export function parseWriteKeys(text: string): WriteKey[] {
@@ -29,22 +36,22 @@ export function parseWriteKeys(text: string): WriteKey[] {
     const key = at === -1 ? head : head.slice(0, at);
     const retailer = at === -1 ? DEFAULT_RETAILER : head.slice(at + 1);
     if (!KEY_PATTERN.test(key)) {
-      throw new Error(`write key entry "${entry}": the key must be 8 to 128 of [A-Za-z0-9_.~-]`);
+      throw new Error(`LIVELENS_WRITE_KEYS entry ${JSON.stringify(entry)}: the key must be 1 to ${MAX_WRITE_KEY_CHARS} of [A-Za-z0-9_.~-] (${ENTRY_SYNTAX})`);
     }
     if (!RETAILER_PATTERN.test(retailer)) {
-      throw new Error(`write key entry "${entry}": the retailer must be 1 to 64 of [A-Za-z0-9_-]`);
+      throw new Error(`LIVELENS_WRITE_KEYS entry ${JSON.stringify(entry)}: the retailer must be 1 to ${MAX_RETAILER_CHARS} of [A-Za-z0-9_-] (${ENTRY_SYNTAX})`);
     }
-    if (seen.has(key)) throw new Error(`write key "${key}" is listed twice`);
+    if (seen.has(key)) throw new Error(`LIVELENS_WRITE_KEYS: write key ${JSON.stringify(key)} is listed twice; each key may appear once`);
     seen.add(key);
     const origins = originText.split('|').map((o) => o.trim()).filter((o) => o !== '');
     for (const o of origins) {
       if (!/^https?:\/\/[^/\s]+$/.test(o)) {
-        throw new Error(`write key entry "${entry}": origin "${o}" must look like https://host[:port] (no path)`);
+        throw new Error(`LIVELENS_WRITE_KEYS entry ${JSON.stringify(entry)}: origin "${o}" must look like https://host[:port] (no path)`);
       }
     }
     keys.push({ key, retailer, origins });
   }
-  if (keys.length === 0) throw new Error('no write keys given: expected key@retailer[=origin1|origin2], comma-separated');
+  if (keys.length === 0) throw new Error(`LIVELENS_WRITE_KEYS has no entries: ${ENTRY_SYNTAX}, comma-separated`);
   return keys;
 }
 

@@ -8,10 +8,14 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { ChildProcess } from 'node:child_process';
 import { createKinesisClient, EMBEDDED_STREAM_NAME, startEmbeddedKinesis } from '../streams/embedded-kinesis.ts';
 import { readStream } from '../collector/testing/read-stream.ts';
 import { batchBody, realisticEvents } from '../collector/testing/fixtures.ts';
-import { serveSettingsFrom } from '../cli/commands/serve.ts';
+import { serveSettingsFrom, startServe } from '../cli/commands/serve.ts';
+import { createServer } from 'node:net';
+import { createLogger } from '../collector/log.ts';
+import { ensureStream } from '../streams/embedded-kinesis.ts';
 import type { EnrichedEvent } from '../contract/enriched.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'livelens-serve-'));
@@ -60,4 +64,83 @@ describe('livelens serve', () => {
     expect(() => serveSettingsFrom({}, { LIVELENS_RATE_KEY_BURST_EVENTS: '10' })).toThrow('LIVELENS_RATE_KEY_BURST_EVENTS / --rate-key-burst-events is "10": expected an integer from 500');
     expect(() => serveSettingsFrom({}, { LIVELENS_KINESIS_LINGER_MS: '500' })).toThrow('from 0 to 100');
   });
+
+  it('refuses a bad LIVELENS_WRITE_KEYS entry with one clear line and exit 1, no stack trace', async () => {
+    const child = spawn(process.execPath, ['bin/livelens.js', 'serve', '--data-dir', dataDir, '--port', '0', '--write-keys', 'k1@r1=http://a.example,bad key'], {
+      env: { ...process.env, LIVELENS_LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const { code, err } = await outcome(child);
+    expect(code).toBe(1);
+    expect(err).toBe('livelens: LIVELENS_WRITE_KEYS entry "bad key": the key must be 1 to 128 of [A-Za-z0-9_.~-] (expected key[@retailer][=origin1|origin2])\n');
+  });
+
+  it('starts with an unreachable configured Kinesis, spools (200), and drains exactly once when it comes up', async () => {
+    const port = await freePort();
+    const endpoint = `http://127.0.0.1:${port}`;
+    const s = await startServe({ dataDir: join(dataDir, 'outage'), port: 0, writeKeys: 'k1@r1=http://a.example,k2', kinesisEndpoint: endpoint, drainRetryMs: 50, log: createLogger('silent') });
+    try {
+      const ready = await fetch(`${s.url}/readyz`);
+      expect(ready.status).toBe(200);
+      expect(await ready.json()).toMatchObject({ streamUp: false });
+
+      const events = realisticEvents(20, Date.now(), 'outage');
+      const res = await fetch(`${s.url}/v1/events?key=k2`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: batchBody(events, Date.now()) });
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({ accepted: 20, rejected: [] });
+      expect(s.collector.counters.snapshot()).toMatchObject({ spooled: 20, forwarded: 0 });
+
+      const k = await startEmbeddedKinesis({ port });
+      const client = createKinesisClient({ endpoint });
+      try {
+        await ensureStream(client, EMBEDDED_STREAM_NAME);
+        for (let i = 0; i < 200 && s.collector.counters.drained < 20; i++) await new Promise((r) => setTimeout(r, 50));
+        expect(s.collector.counters.snapshot()).toMatchObject({ drained: 20 });
+        expect(await (await fetch(`${s.url}/readyz`)).json()).toMatchObject({ streamUp: true, spool: { events: 0 } });
+        const got = await readStream<EnrichedEvent>(client, EMBEDDED_STREAM_NAME);
+        expect(got.map((e) => e.event_id).sort()).toEqual(events.map((e) => e.event_id).sort());
+      } finally {
+        client.destroy();
+        await s.stop();
+        await k.stop();
+      }
+    } finally {
+      await s.stop();
+    }
+  });
+
+  it('serve as a process keeps running when the configured Kinesis refuses connections', async () => {
+    const child = spawn(process.execPath, ['bin/livelens.js', 'serve', '--data-dir', join(dataDir, 'refused'), '--port', '0', '--kinesis-endpoint', `http://127.0.0.1:${await freePort()}`], {
+      env: { ...process.env, LIVELENS_WRITE_KEYS: 'k1', LIVELENS_LOG_LEVEL: 'silent' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    for (let i = 0; i < 200 && !/listening on/.test(out) && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 50));
+    const url = /listening on (http:\/\/\S+) /.exec(out)?.[1];
+    expect(url).toBeDefined();
+    const res = await fetch(`${url}/v1/events?key=k1`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: batchBody(realisticEvents(3, Date.now(), 'refused'), Date.now()) });
+    expect(res.status).toBe(200);
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  });
 });
+
+/** A port nothing listens on (taken from the OS, then released). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function outcome(child: ChildProcess): Promise<{ code: number | null; err: string }> {
+  let err = '';
+  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, err })));
+}

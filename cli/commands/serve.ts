@@ -17,6 +17,7 @@ import { collectorOptions, resolveCollectorTuning, type CollectorTuning } from '
 import { startCollector, type CollectorHandle } from '../../collector/node.ts';
 import { createLogger, type Logger } from '../../collector/log.ts';
 import type { CollectorEnv, WriteKey } from '../../collector/types.ts';
+import { parseWriteKeys } from '../../collector/write-keys.ts';
 import { createKinesisClient, ensureStream } from '../../streams/embedded-kinesis.ts';
 import { resolveKinesisTarget, type KinesisTarget } from '../../pipeline/ingest/kinesis-target.ts';
 
@@ -30,6 +31,8 @@ export interface ServeSettings extends Partial<CollectorTuning> {
   kinesisStream?: string;
   kinesisEndpoint?: string;
   regionHeader?: string;
+  /** First pause between stream probes while the stream is down (default DRAIN_RETRY_MS; tests shorten it). */
+  drainRetryMs?: number;
   extraRoutes?: (app: Hono<CollectorEnv>) => void;
   log?: Logger;
 }
@@ -58,17 +61,24 @@ export interface ServeHandle {
  */
 export async function startServe(settings: ServeSettings): Promise<ServeHandle> {
   const log = settings.log ?? createLogger();
+  // Refuse a bad LIVELENS_WRITE_KEYS before starting anything (throws one clear line).
+  if (settings.writeKeys !== undefined && settings.writeKeys.trim() !== '') parseWriteKeys(settings.writeKeys);
   const target = await resolveKinesisTarget({ dataDir: settings.dataDir, stream: settings.kinesisStream, endpoint: settings.kinesisEndpoint });
   const { endpoint, stream } = target.kinesis;
   if (endpoint?.startsWith('http://')) {
     // A local Kinesis: make sure the streams exist (a real stream is provisioned by its owner).
-    const client = createKinesisClient({ endpoint });
+    const client = createKinesisClient({ endpoint, maxAttempts: 1 });
     try {
       await ensureStream(client, stream);
       if (settings.deadLetterStream) await ensureStream(client, settings.deadLetterStream);
     } catch (err) {
-      await target.release();
-      throw err;
+      if (target.source === 'started') {
+        await target.release();
+        throw err;
+      }
+      // A configured (or another process's) Kinesis that does not answer yet: start anyway.
+      // The sink finds the stream down, spools, and drains once a probe finds the stream.
+      log.warn({ endpoint, stream, err: (err as Error).message }, 'Kinesis unreachable at start; spooling until it answers');
     } finally {
       client.destroy();
     }
@@ -86,6 +96,7 @@ export async function startServe(settings: ServeSettings): Promise<ServeHandle> 
       rateLimits: settings.rateLimits,
       spoolMaxBytes: settings.spoolMaxBytes,
       lingerMs: settings.lingerMs,
+      drainRetryMs: settings.drainRetryMs,
       extraRoutes: settings.extraRoutes,
       log,
     });

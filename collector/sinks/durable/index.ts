@@ -3,7 +3,9 @@
  * and whatever the stream refuses (or cannot take because it is down or
  * backed up) is fsync'd to the spool before `write` resolves, so a 200 is
  * always durable. A background loop drains the spool when the stream is up
- * (and at start-up); when the stream is down and the spool is full, `write`
+ * (and at start-up); while the stream is down (also when it is unreachable at
+ * start) it probes it with backoff, DRAIN_RETRY_MS doubling up to
+ * DRAIN_RETRY_CAP_MS; when the stream is down and the spool is full, `write`
  * throws SinkUnavailableError (the request gets 503 + Retry-After).
  *
  * @example
@@ -13,7 +15,7 @@
 import { packLines } from '../../../contract/record-format.ts';
 import type { EnrichedEvent } from '../../../contract/enriched.ts';
 import type { Counters } from '../../counters.ts';
-import { DEFAULT_SPOOL_MAX_BYTES, DRAIN_RETRY_MS, MAX_QUEUED_RECORDS, SHUTDOWN_DRAIN_TIMEOUT_MS, UNAVAILABLE_RETRY_AFTER_SECONDS } from '../../limits.ts';
+import { DEFAULT_SPOOL_MAX_BYTES, DRAIN_RETRY_CAP_MS, DRAIN_RETRY_MS, MAX_QUEUED_RECORDS, SHUTDOWN_DRAIN_TIMEOUT_MS, UNAVAILABLE_RETRY_AFTER_SECONDS } from '../../limits.ts';
 import type { Logger } from '../../log.ts';
 import { SinkUnavailableError, type EventSink, type SinkStatus } from '../../types.ts';
 import type { KinesisWriter } from '../kinesis/index.ts';
@@ -37,6 +39,8 @@ function lineCount(record: Buffer): number {
 export class DurableSink implements EventSink {
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
+  /** Failed probes in a row: the next pause is drainRetryMs × 2ⁿ, capped. */
+  private failedProbes = 0;
   private drainLoop: Promise<void> | null = null;
 
   private constructor(
@@ -47,11 +51,18 @@ export class DurableSink implements EventSink {
     private readonly drainRetryMs: number,
   ) {}
 
-  /** Opens the spool (sealing what a crash left) and starts draining it. */
+  /**
+   * Opens the spool (sealing what a crash left), probes the stream (an
+   * unreachable stream marks the sink down, it does not fail the start) and
+   * starts draining.
+   */
   static async open(o: DurableSinkOptions): Promise<DurableSink> {
     const spool = await Spool.open(o.spoolDir, o.spoolMaxBytes ?? DEFAULT_SPOOL_MAX_BYTES);
     const sink = new DurableSink(o.writer, spool, o.counters, o.log, o.drainRetryMs ?? DRAIN_RETRY_MS);
     if (!spool.empty) o.log.info({ events: spool.events, bytes: spool.bytes }, 'spool not empty at start; draining');
+    if (!(await o.writer.probe())) {
+      o.log.warn({ stream: o.writer.stream }, 'stream not reachable at start; spooling until it answers');
+    }
     sink.kick(0);
     return sink;
   }
@@ -121,9 +132,11 @@ export class DurableSink implements EventSink {
   }
 
   private async drainOnce(): Promise<void> {
-    if (this.spool.empty) return;
+    if (this.spool.empty && this.writer.up) return;
     try {
-      if (this.writer.up || (await this.writer.probe())) {
+      const up = this.writer.up || (await this.writer.probe());
+      this.failedProbes = up ? 0 : this.failedProbes + 1;
+      if (up && !this.spool.empty) {
         const r = await this.spool.drainTo(this.writer);
         this.counters.forwarded += r.forwarded;
         this.counters.drained += r.forwarded;
@@ -133,9 +146,10 @@ export class DurableSink implements EventSink {
     } catch (err) {
       this.log.error({ err: (err as Error).message }, 'spool drain failed');
     }
-    if (!this.spool.empty) {
+    if (!this.spool.empty || !this.writer.up) {
       // The drain loop is still marked running here, so defer the reschedule.
-      setImmediate(() => this.kick(this.drainRetryMs));
+      const backoffMs = Math.min(this.drainRetryMs * 2 ** Math.min(this.failedProbes - 1, 16), Math.max(this.drainRetryMs, DRAIN_RETRY_CAP_MS));
+      setImmediate(() => this.kick(this.failedProbes > 0 ? backoffMs : this.drainRetryMs));
     }
   }
 }

@@ -114,8 +114,9 @@ export class KinesisWriter {
     try {
       await this.opts.client.send(new DescribeStreamSummaryCommand({ StreamName: this.opts.stream }));
       this.up = true;
-    } catch {
-      this.up = false;
+    } catch (err) {
+      // A role allowed PutRecords but not DescribeStreamSummary still reaches a live stream.
+      this.up = (err as { name?: string }).name === 'AccessDeniedException';
     }
     return this.up;
   }
