@@ -292,6 +292,8 @@ describe('CORS', () => {
     const { app } = setup();
     const res = await app.request(new Request(`http://collector/v1/events?key=${TEST_KEY}`, { method: 'OPTIONS', headers: { origin: 'https://evil.example' } }));
     expect(res.status).toBe(403);
+    expect(res.headers.get('access-control-allow-origin')).toBeNull();
+    expect(res.headers.get('access-control-allow-methods')).toBeNull();
   });
 
   it("holds a browser's POST to the key's origins", async () => {
@@ -302,6 +304,7 @@ describe('CORS', () => {
     const refused = await app.request(post(batchBody(one(), NOW), { origin: 'https://evil.example' }));
     expect(refused.status).toBe(403);
     expect(((await refused.json()) as { error: string }).error).toBe('origin https://evil.example is not allowed for this write key');
+    expect(refused.headers.get('access-control-allow-origin')).toBeNull();
     // A key without origins allows any.
     const open = await app.request(post(batchBody(one(), NOW), { origin: 'https://evil.example', 'x-write-key': 'open_key_0002' }));
     expect(open.status).toBe(200);

@@ -10,10 +10,9 @@
  */
 import type { MiddlewareHandler } from 'hono';
 import type { CollectorEnv, WriteKey } from '../../types.ts';
-import { originAllowed } from '../cors/index.ts';
+import { originAllowed, WRITE_KEY_HEADER, WRITE_KEY_QUERY } from '../cors/index.ts';
 
-export const WRITE_KEY_HEADER = 'x-write-key';
-export const WRITE_KEY_QUERY = 'key';
+export { WRITE_KEY_HEADER, WRITE_KEY_QUERY };
 
 /** Indexes keys by their value, for the middleware. */
 export function keysByValue(keys: readonly WriteKey[]): Map<string, WriteKey> {

@@ -22,6 +22,34 @@ describe('cors', () => {
     expect((await app.request('/e?key=k_acme_001', { method: 'OPTIONS', headers: { origin: 'https://evil.example' } })).status).toBe(403);
   });
 
+  it('refuses a preflight from an origin no key allows, without any Access-Control-Allow-* header', async () => {
+    for (const url of ['/e', '/e?key=k_acme_001', '/e?key=unknown']) {
+      const res = await app.request(url, { method: 'OPTIONS', headers: { origin: 'http://evil.example', 'access-control-request-method': 'POST' } });
+      expect(res.status).toBe(403);
+      expect(allowHeaders(res)).toEqual([]);
+      expect(((await res.json()) as { error: string }).error).toContain('origin http://evil.example is not allowed');
+    }
+  });
+
+  it('judges a preflight by its ?key=, else by whether some key allows the origin (a key without origins allows all)', async () => {
+    const mixed = new Hono<CollectorEnv>();
+    mixed.use('/e', cors(new Map([...keys, ['k_open_01', { key: 'k_open_01', retailer: 'open', origins: [] }]])));
+    const preflight = (url: string) => mixed.request(url, { method: 'OPTIONS', headers: { origin: 'http://evil.example' } });
+    expect((await preflight('/e')).headers.get('access-control-allow-origin')).toBe('http://evil.example');
+    expect((await preflight('/e?key=k_open_01')).status).toBe(204);
+    const byRestrictedKey = await preflight('/e?key=k_acme_001');
+    expect(byRestrictedKey.status).toBe(403);
+    expect(allowHeaders(byRestrictedKey)).toEqual([]);
+  });
+
+  it('never sends Access-Control-Allow-Origin to a disallowed origin on other responses', async () => {
+    for (const headers of [{ origin: 'http://evil.example' } as Record<string, string>, { origin: 'http://evil.example', 'x-write-key': 'k_acme_001' }]) {
+      const res = await app.request('/e', { method: 'POST', headers });
+      expect(res.status).toBe(400);
+      expect(allowHeaders(res)).toEqual([]);
+    }
+  });
+
   it('lets the page read error responses too', async () => {
     const res = await app.request('/e', { method: 'POST', headers: { origin: 'https://shop.acme.com' } });
     expect(res.status).toBe(400);
@@ -30,3 +58,7 @@ describe('cors', () => {
     expect((await app.request('/e', { method: 'POST' })).headers.get('access-control-allow-origin')).toBeNull();
   });
 });
+
+function allowHeaders(res: Response): string[] {
+  return [...res.headers.keys()].filter((name) => name.startsWith('access-control-allow-'));
+}

@@ -1,20 +1,31 @@
 /**
- * CORS for browsers posting events. The preflight cannot carry the write key
- * in a header, so it is answered for any origin (echoed, never `*`, so that
- * credentials-free beacons and fetches both work) unless a `?key=` in the
- * URL names a key whose allowed origins exclude it; the real POST is then
- * held to the key's origins by the auth middleware.
+ * CORS for browsers posting events (SPEC section 2: browsers are held to
+ * the key's allowed origins). A response carries
+ * `Access-Control-Allow-Origin` (the origin echoed, never `*`, so beacons and
+ * fetches both work) only for an origin that is allowed:
+ *
+ * - when the request names a known key (`x-write-key`, or `?key=` — the only
+ *   way a preflight can), by that key's origins;
+ * - otherwise, when some key allows the origin (a key without an origin list
+ *   allows every origin).
+ *
+ * A disallowed preflight gets 403 with a JSON message and no
+ * `Access-Control-Allow-*` headers, so the browser never sends the POST; a
+ * disallowed POST is refused by the auth middleware (403), also without them.
  *
  * @example
  * app.use('/v1/events', cors(keysByValue));
  */
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import type { CollectorEnv, WriteKey } from '../../types.ts';
 
 export const ALLOWED_METHODS = 'POST, OPTIONS';
 export const ALLOWED_HEADERS = 'content-type, x-write-key, content-encoding';
 /** How long browsers may cache a preflight answer (seconds). */
 export const PREFLIGHT_MAX_AGE_SECONDS = 86_400;
+/** Where a request carries its write key (read by the auth middleware too). */
+export const WRITE_KEY_HEADER = 'x-write-key';
+export const WRITE_KEY_QUERY = 'key';
 
 /** True when the key allows this browser origin (a key without origins allows any). */
 export function originAllowed(key: WriteKey, origin: string): boolean {
@@ -22,12 +33,18 @@ export function originAllowed(key: WriteKey, origin: string): boolean {
 }
 
 export function cors(keys: ReadonlyMap<string, WriteKey>): MiddlewareHandler<CollectorEnv> {
+  const anyKeyAllowsEveryOrigin = [...keys.values()].some((k) => k.origins.length === 0);
+  const originsOfSomeKey = new Set([...keys.values()].flatMap((k) => k.origins));
+  const allowed = (c: Context<CollectorEnv>, origin: string): boolean => {
+    const named = keys.get(c.req.header(WRITE_KEY_HEADER) ?? c.req.query(WRITE_KEY_QUERY) ?? '');
+    if (named) return originAllowed(named, origin);
+    return anyKeyAllowsEveryOrigin || originsOfSomeKey.has(origin);
+  };
   return async (c, next) => {
     const origin = c.req.header('origin');
     if (c.req.method === 'OPTIONS') {
-      const queryKey = keys.get(c.req.query('key') ?? '');
-      if (origin !== undefined && queryKey && !originAllowed(queryKey, origin)) {
-        return c.json({ error: `origin ${origin} is not allowed for this write key` }, 403);
+      if (origin !== undefined && !allowed(c, origin)) {
+        return c.json({ error: `origin ${origin} is not allowed by ${c.req.query(WRITE_KEY_QUERY) ? 'this write key' : 'any write key'}` }, 403, { vary: 'Origin' });
       }
       return c.body(null, 204, {
         'access-control-allow-origin': origin ?? '*',
@@ -39,9 +56,9 @@ export function cors(keys: ReadonlyMap<string, WriteKey>): MiddlewareHandler<Col
     }
     await next();
     if (origin !== undefined) {
-      // Echoed even on errors, so the page's script can read why it was refused.
-      c.res.headers.set('access-control-allow-origin', origin);
       c.res.headers.append('vary', 'Origin');
+      // Echoed on errors too (the page's script can read why it was refused), but only to an allowed origin.
+      if (allowed(c, origin)) c.res.headers.set('access-control-allow-origin', origin);
     }
     return undefined;
   };
