@@ -17,6 +17,9 @@ const reportModules: Array<{ register: RegisterReport }> = await Promise.all([
   import('./report/conversion.ts'),
   import('./report/qoe.ts'),
   import('./report/experiment.ts'),
+  import('./report/qoe-impact.ts'),
+  import('./report/audience.ts'),
+  import('./report/timeline.ts'),
 ]);
 
 export function register(program: Command): void {

@@ -16,6 +16,8 @@ export const DUCKDB_COMPAT_MACROS: readonly string[] = [
   // linear-interpolated percentile, which SPEC section 4 defines.
   'CREATE OR REPLACE MACRO approx_percentile(x, p) AS quantile_cont(x, p)',
   // Athena: json_extract_scalar(json, '$["key"]'). DuckDB's JSON paths spell a quoted key $."key".
+  // Athena: array_join(array, separator). DuckDB spells it array_to_string.
+  "CREATE OR REPLACE MACRO array_join(a, sep) AS array_to_string(a, sep)",
   `CREATE OR REPLACE MACRO json_extract_scalar(j, p) AS json_extract_string(j, regexp_replace(p, '^\\$\\["(.*)"\\]$', '$."\\1"'))`,
 ];
 

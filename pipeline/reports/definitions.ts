@@ -7,8 +7,9 @@
  * @example
  * REPORTS.conversion.groupings.creator; // { query: 'conversion_by_creator', key: 'creator_id' }
  */
-import type { ColumnInfo, Row } from '../engine/engine.ts';
+import type { ColumnInfo, Row, SqlValue } from '../engine/engine.ts';
 import { wilsonInterval } from './wilson.ts';
+import { AUDIENCE_INTERVAL_COLUMNS, withAudienceIntervals } from './audience-intervals.ts';
 
 export interface Grouping {
   /** File in queries/, without `.sql`. */
@@ -20,6 +21,8 @@ export interface Grouping {
 export interface ReportDefinition {
   description: string;
   groupings: Record<string, Grouping>;
+  /** Values of the report's own parameters when the caller gives none (e.g. `$region` = '' for every region). */
+  defaultParams?: Record<string, SqlValue>;
   /** Derived columns added to each row after either engine ran the query. */
   enrich?: { columns: ColumnInfo[]; row: (row: Row) => Row };
 }
@@ -56,6 +59,37 @@ export const REPORTS = {
       show: { query: 'qoe_by_show', key: 'show_id' },
       device: { query: 'qoe_by_device', key: 'device' },
     },
+  },
+  'qoe-impact': {
+    description: 'viewers, buyers, conversion and revenue per QoE bucket of (viewer, show) pairs, with revenue at risk (one row per currency)',
+    groupings: {
+      rebuffer: { query: 'qoe_impact_by_rebuffer', key: 'bucket' },
+      latency: { query: 'qoe_impact_by_latency', key: 'bucket' },
+      startup: { query: 'qoe_impact_by_startup', key: 'bucket' },
+    },
+    defaultParams: { region: '' },
+    enrich: {
+      columns: [
+        { name: 'conversion_rate_ci_low', type: 'DOUBLE' },
+        { name: 'conversion_rate_ci_high', type: 'DOUBLE' },
+      ],
+      row: withConversionInterval,
+    },
+  },
+  audience: {
+    description: 'distinct and returning viewers per creator or show, conversion of returning and new viewers',
+    groupings: {
+      creator: { query: 'audience_by_creator', key: 'creator_id' },
+      show: { query: 'audience_by_show', key: 'show_id' },
+    },
+    enrich: { columns: AUDIENCE_INTERVAL_COLUMNS, row: withAudienceIntervals },
+  },
+  timeline: {
+    description: 'per minute of a show: concurrent viewers, chat messages, impressions, clicks, attributed revenue, product cues',
+    groupings: {
+      show: { query: 'show_timeline', key: 'minute' },
+    },
+    defaultParams: { show_id: '' },
   },
 } satisfies Record<string, ReportDefinition>;
 

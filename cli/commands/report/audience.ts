@@ -1,0 +1,26 @@
+/**
+ * `livelens report audience --by creator|show` (SPEC sections 4b and 5):
+ * viewers, returning_viewers, returning_share and the conversion of
+ * returning and new viewers (conversion_rate_returning, conversion_rate_new,
+ * each with its 95% Wilson interval). By creator, returning means two or
+ * more distinct shows of the creator; by show, having watched the creator
+ * before this show.
+ *
+ * @example
+ * livelens report audience --by creator --format json
+ */
+import { Option } from 'commander';
+import type { Command } from 'commander';
+import { REPORTS } from '../../../pipeline/reports/index.ts';
+import { addReportOptions, printReport } from './options.ts';
+import type { ReportFlags } from './options.ts';
+
+export function register(group: Command): void {
+  const cmd = group
+    .command('audience')
+    .description(`do creators bring a warm audience: ${REPORTS.audience.description}`)
+    .addOption(new Option('--by <group>', 'group rows by').choices(Object.keys(REPORTS.audience.groupings)).makeOptionMandatory());
+  addReportOptions(cmd).action(async (flags: ReportFlags) => {
+    await printReport('audience', flags);
+  });
+}

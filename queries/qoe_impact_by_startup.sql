@@ -1,0 +1,9 @@
+-- qoe_impact_by_startup: conversion and revenue per retailer, region and
+-- startup bucket of the (viewer, show) pairs (SPEC section 4b), with
+-- revenue_at_risk beside the buckets; rules and formula in qoe_impact_buckets.sql.
+-- requires: qoe_impact_buckets
+SELECT retailer_id, region, bucket, currency, viewers, buyers, revenue,
+       conversion_rate, revenue_per_viewer, revenue_at_risk
+FROM qoe_impact_buckets
+WHERE dimension = 'startup'
+ORDER BY retailer_id, region NULLS FIRST, bucket_rank, currency NULLS FIRST
