@@ -140,7 +140,7 @@ export function serveSettingsFrom(opts: Record<string, unknown>, env: NodeJS.Pro
 export function register(program: Command): void {
   const cmd = program
     .command('serve')
-    .description('run the collector (POST /v1/events) and dashboard; starts embedded Kinesis unless a stream is configured');
+    .description('run the collector (POST /v1/events); starts embedded Kinesis unless a stream is configured');
   for (const name of ['dataDir', 'port', 'host', 'writeKeys', 'kinesisStream', 'kinesisEndpoint', 'regionHeader'] as const) {
     cmd.addOption(settingOption(name));
   }
