@@ -6,7 +6,8 @@
 --   latency_bucket   median heartbeat latency_ms: <2s, 2-5s, 5-10s, >=10s (lower bounds inclusive)
 --   startup_bucket   the first startup_ms by event_time: <1s, 1-2s, 2-5s, >=5s (lower bounds inclusive)
 -- A bucket is NULL when the pair has no such measure. region: the region of
--- the pair's first event; only pairs of $region ('' = every region).
+-- the pair's first startup, heartbeat or buffer_end; only pairs of $region
+-- ('' = every region).
 -- Ratios are compared multiplied out (100·buffer ≤ total) so 1% and 3% are exact.
 WITH pair_measures AS (
   SELECT retailer_id, show_id, viewer_id,
@@ -18,6 +19,9 @@ WITH pair_measures AS (
   FROM events
   WHERE event_time >= $from_ms AND event_time < $to_ms
     AND ($retailer_id = '' OR retailer_id = $retailer_id)
+    -- Only the measured types (a pair without them is in no bucket): lake files
+    -- are sorted by type, so other types' row groups are skipped.
+    AND type IN ('startup', 'heartbeat', 'buffer_end')
   GROUP BY retailer_id, show_id, viewer_id
 ),
 pooled AS (

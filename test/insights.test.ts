@@ -150,7 +150,14 @@ describe('audience', () => {
       { retailer_id: 'r1', creator_id: 'c2', viewers: 1, buyers: 0, returning_viewers: 0, returning_share: 0, returning_buyers: 0, conversion_rate_returning: null, new_viewers: 1, new_buyers: 0, conversion_rate_new: 0 },
       { retailer_id: 'r2', creator_id: 'c1', viewers: 1, buyers: 0, returning_viewers: 0, returning_share: 0, returning_buyers: 0, conversion_rate_returning: null, new_viewers: 1, new_buyers: 0, conversion_rate_new: 0 },
     ]);
-    expect(all[0]?.conversion_rate_returning_ci_low).toBeGreaterThan(0.3);
+    // Wilson 95%, z = 1.959964: 2 of 2 → [0.3424, 1]; 1 of 5 → [0.0362, 0.6245]; 3 of 7 → [0.1582, 0.7495].
+    expect(Number(all[0]?.conversion_rate_returning_ci_low)).toBeCloseTo(0.3424, 4);
+    expect(Number(all[0]?.conversion_rate_returning_ci_high)).toBeCloseTo(1, 9);
+    expect(Number(all[0]?.conversion_rate_new_ci_low)).toBeCloseTo(0.0362, 4);
+    expect(Number(all[0]?.conversion_rate_new_ci_high)).toBeCloseTo(0.6245, 4);
+    expect(Number(all[0]?.conversion_rate_ci_low)).toBeCloseTo(0.1582, 4);
+    expect(Number(all[0]?.conversion_rate_ci_high)).toBeCloseTo(0.7495, 4);
+    // No returning viewers: no rate, no interval.
     expect(all[1]?.conversion_rate_returning_ci_low).toBeNull();
   });
 
