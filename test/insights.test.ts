@@ -139,6 +139,24 @@ describe('qoe-impact', () => {
   });
 });
 
+describe('shared filters', () => {
+  it('--retailer and --from/--to narrow every insight report', async () => {
+    const only = async (name: string, by: string, extra: Record<string, SqlValue>, filters: { retailer?: string; fromMs?: number; toMs?: number }) =>
+      (await runReport(name, { by, queryEngine: engine, extraParams: extra, ...filters })).rows;
+    expect((await only('qoe-impact', 'rebuffer', { region: '' }, { retailer: 'r2' })).map((r) => [r.retailer_id, r.bucket, r.viewers])).toEqual([['r2', 'none', 1]]);
+    // Minutes 2-4 only: v5's first session (minute 1) is outside, so its pair is 1000/50000 = 2% → medium;
+    // v1-v4 have only their buffer_end inside (no watch time): 100% → high.
+    const window = { fromMs: T0 + 2 * MINUTE_MS, toMs: T0 + 5 * MINUTE_MS };
+    const buckets = (await only('qoe-impact', 'rebuffer', { region: '' }, window)).map((r) => [r.bucket, r.viewers]);
+    expect(buckets).toEqual([['medium', 1], ['high', 4]]);
+    // The orders (minute 10) are outside the period too: no revenue, one row per minute.
+    expect((await only('timeline', 'show', { show_id: 's1' }, window)).map((r) => [r.minute, r.currency, r.revenue])).toEqual([
+      [T0 + 2 * MINUTE_MS, null, 0], [T0 + 3 * MINUTE_MS, null, 0], [T0 + 4 * MINUTE_MS, null, 0],
+    ]);
+    expect((await only('audience', 'creator', {}, { retailer: 'r2' })).map((r) => [r.retailer_id, r.viewers])).toEqual([['r2', 1]]);
+  });
+});
+
 describe('audience', () => {
   const COLUMNS = ['viewers', 'buyers', 'returning_viewers', 'returning_share', 'returning_buyers', 'conversion_rate_returning', 'new_viewers', 'new_buyers', 'conversion_rate_new'];
 

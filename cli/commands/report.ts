@@ -25,6 +25,6 @@ const reportModules: Array<{ register: RegisterReport }> = await Promise.all([
 export function register(program: Command): void {
   const group = program
     .command('report')
-    .description('reports from the lake: conversion, quality of experience, experiments (DuckDB or Athena)');
+    .description('reports from the lake: conversion, quality of experience, experiments, QoE impact, audience, show timeline (DuckDB or Athena)');
   for (const module of reportModules) module.register(group);
 }
