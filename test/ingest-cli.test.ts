@@ -1,26 +1,18 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { packEvents } from '../contract/record-format.ts';
 import { createKinesisClient, EMBEDDED_STREAM_NAME, ensureStream, startEmbeddedKinesis } from '../streams/embedded-kinesis.ts';
 import { embeddedEndpointPath, resolveKinesisTarget } from '../pipeline/ingest/kinesis-target.ts';
-import { enriched, readLake, tempDataDir } from './ingest-fixtures.ts';
+import { enriched, readLake, useTempDataDirs } from './ingest-fixtures.ts';
 
 const run = promisify(execFile);
 /** Each CLI start loads TypeScript through tsx: seconds each on a busy 2-core machine. */
 const CLI_TEST_TIMEOUT_MS = 90_000;
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-function setup(): string {
-  const d = tempDataDir();
-  dirs.push(d);
-  return d;
-}
+const setup = useTempDataDirs();
 /** The CLI without any Kinesis setting from the environment running the tests. */
 const cliEnv = () => Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('LIVELENS_')));
 

@@ -4,7 +4,8 @@
  * Parquet reader.
  */
 import { DuckDBInstance } from '@duckdb/node-api';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { afterEach } from 'vitest';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EnrichedEvent } from '../contract/enriched.ts';
@@ -15,6 +16,26 @@ export const BASE_MS = Date.UTC(2026, 10, 27, 23, 59, 59);
 
 export function tempDataDir(): string {
   return mkdtempSync(join(tmpdir(), 'livelens-ingest-'));
+}
+
+/**
+ * Registers clean-up after each test of the calling file and returns a maker
+ * of fresh data dirs that are removed then.
+ *
+ * @example
+ * const setup = useTempDataDirs(); // at file level
+ * it('...', () => { const dataDir = setup(); });
+ */
+export function useTempDataDirs(): () => string {
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  });
+  return () => {
+    const d = tempDataDir();
+    dirs.push(d);
+    return d;
+  };
 }
 
 /** A valid enriched event; `i` makes the id unique, `props` and `extra` override. */

@@ -1,20 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LAKE_ORDER_COLUMNS } from '../contract/lake.ts';
 import { importOrders, MAX_REPORTED_ORDER_ERRORS } from '../pipeline/orders/import-orders.ts';
 import { MAX_ORDER_QUANTITY, MIN_ORDER_TS_MS, parseOrderTs } from '../pipeline/orders/order-line.ts';
-import { lakeSchema, readLake, tempDataDir } from './ingest-fixtures.ts';
+import { lakeSchema, readLake, useTempDataDirs } from './ingest-fixtures.ts';
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-function setup(): string {
-  const d = tempDataDir();
-  dirs.push(d);
-  return d;
-}
+const setup = useTempDataDirs();
 function file(dir: string, name: string, text: string): string {
   const path = join(dir, name);
   writeFileSync(path, text);

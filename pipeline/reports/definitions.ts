@@ -35,6 +35,15 @@ export function withConversionInterval(row: Row): Row {
   return { ...row, conversion_rate_ci_low: low, conversion_rate_ci_high: high };
 }
 
+/** The Wilson interval columns added to every report with a conversion_rate of buyers / viewers. */
+const CONVERSION_INTERVAL: NonNullable<ReportDefinition['enrich']> = {
+  columns: [
+    { name: 'conversion_rate_ci_low', type: 'DOUBLE' },
+    { name: 'conversion_rate_ci_high', type: 'DOUBLE' },
+  ],
+  row: withConversionInterval,
+};
+
 export const REPORTS = {
   conversion: {
     description: 'viewers, clickers, buyers, orders, units, revenue and conversion per group (one row per currency)',
@@ -44,13 +53,7 @@ export const REPORTS = {
       offer: { query: 'conversion_by_offer', key: 'offer_id' },
       region: { query: 'conversion_by_region', key: 'region' },
     },
-    enrich: {
-      columns: [
-        { name: 'conversion_rate_ci_low', type: 'DOUBLE' },
-        { name: 'conversion_rate_ci_high', type: 'DOUBLE' },
-      ],
-      row: withConversionInterval,
-    },
+    enrich: CONVERSION_INTERVAL,
   },
   qoe: {
     description: 'startup, rebuffering, live latency and playback failures per group',
@@ -68,13 +71,7 @@ export const REPORTS = {
       startup: { query: 'qoe_impact_by_startup', key: 'bucket' },
     },
     defaultParams: { region: '' },
-    enrich: {
-      columns: [
-        { name: 'conversion_rate_ci_low', type: 'DOUBLE' },
-        { name: 'conversion_rate_ci_high', type: 'DOUBLE' },
-      ],
-      row: withConversionInterval,
-    },
+    enrich: CONVERSION_INTERVAL,
   },
   audience: {
     description: 'distinct and returning viewers per creator or show, conversion of returning and new viewers',
