@@ -21,7 +21,7 @@ import { DEFAULT_ALPHA, welchTest } from './frequentist.ts';
 import { adjustPValues, intervalAlpha, type Correction } from './multiple.ts';
 import { DEFAULT_SEQUENTIAL_TUNING_UNITS, sequentialTest } from './sequential.ts';
 import { srmPValue } from './srm.ts';
-import { armMoments, type MetricType, type VariantSums } from './sufficient.ts';
+import { armMoments, assertConsistentSums, type MetricType, type VariantSums } from './sufficient.ts';
 
 export type Method = 'frequentist' | 'bayesian' | 'sequential';
 export const METHODS: readonly Method[] = ['frequentist', 'bayesian', 'sequential'];
@@ -142,6 +142,7 @@ export function correctComparisons(comparisons: readonly Comparison[], options: 
 export function analyzeVariantsDetailed(input: StatsInput): { srm_p_value: number; comparisons: Comparison[] } {
   const [control, ...treatments] = input.variants;
   if (!control || treatments.length === 0) throw new RangeError('variants needs the control and at least one other variant');
+  assertConsistentSums(input.variants);
   const options: AnalysisOptions = { ...input, alpha: input.alpha ?? DEFAULT_ALPHA };
   const compared = treatments.map((t, i) => compareArms(control, t, options, i + 1));
   return {

@@ -5,7 +5,9 @@
  * Relative effect: `(μB − μA)/|μA|`, variance by the delta method
  * `varB/(nB·μA²) + varA·μB²/(nA·μA⁴)`. Under CUPED the numerator uses the
  * adjusted means and the denominator the unadjusted control mean; the
- * delta method then also carries the covariance of the two.
+ * delta method then also carries the covariance of the two, and, as
+ * GrowthBook's gbstats does, takes the control's gradient with the
+ * treatment's unadjusted mean (`const = −ȳB`).
  *
  * @example
  * estimateEffect(plainArm(a), plainArm(b), true) // { estimate: 0.1, variance: …, dof: … }
@@ -60,10 +62,13 @@ export function estimateEffect(a: EffectArm, b: EffectArm, relative: boolean): E
   }
   const muA = a.unadjustedMean;
   if (muA === 0) return { ok: false, error: 'the control mean is 0, so a relative effect is undefined; use the absolute effect' };
+  // The control's gradient takes the treatment's unadjusted mean (gbstats: const = −ȳB), so under
+  // CUPED the control terms use the unadjusted difference; without CUPED the two coincide.
+  const gradientDiff = b.unadjustedMean - muA;
   const variance =
     b.variance / (b.n * muA ** 2) +
     a.variance / (a.n * muA ** 2) +
-    (diff ** 2 * a.unadjustedVariance) / (a.n * muA ** 4) +
-    (2 * diff * a.adjustedUnadjustedCovariance) / (a.n * muA ** 3);
+    (gradientDiff ** 2 * a.unadjustedVariance) / (a.n * muA ** 4) +
+    (2 * gradientDiff * a.adjustedUnadjustedCovariance) / (a.n * muA ** 3);
   return { ok: true, effect: { estimate: diff / Math.abs(muA), variance: Math.max(0, variance), dof, nA: a.n, nB: b.n } };
 }

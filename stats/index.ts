@@ -22,6 +22,6 @@ export { seededRandom } from './random.ts';
 export type { SeededRandom } from './random.ts';
 export { DEFAULT_SEQUENTIAL_TUNING_UNITS, sequentialRho, sequentialTest } from './sequential.ts';
 export { isSampleRatioMismatch, srmPValue, SRM_P_VALUE_THRESHOLD } from './srm.ts';
-export { armMoments, sampleCovariance, sampleVariance } from './sufficient.ts';
+export { armMoments, assertConsistentSums, inconsistentSums, sampleCovariance, sampleVariance, SUM_SQUARES_ROUNDING_TOLERANCE } from './sufficient.ts';
 export type { ArmMoments, MetricType, VariantSums } from './sufficient.ts';
 export { percentileLinear, winsorize } from './winsorize.ts';

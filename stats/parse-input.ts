@@ -1,6 +1,7 @@
 /**
  * Reads and checks the `livelens stats` input (SPEC section 6). Errors
- * name the field and what is allowed.
+ * name the field and what is allowed; sums no data can produce (a sum of
+ * squares below sum²/n beyond rounding) are refused, not clamped.
  *
  * @example
  * parseStatsInput(JSON.parse(text)) // StatsInput, or throws StatsInputError
@@ -10,6 +11,7 @@ import { Value } from '@sinclair/typebox/value';
 import type { StatsInput } from './analyze.ts';
 import { DEFAULT_ALPHA } from './frequentist.ts';
 import { DEFAULT_SEQUENTIAL_TUNING_UNITS } from './sequential.ts';
+import { inconsistentSums } from './sufficient.ts';
 
 /** Most variants one input may hold (control included). */
 export const MAX_VARIANTS = 100;
@@ -73,6 +75,10 @@ export function parseStatsInput(value: unknown): StatsInput {
       throw new StatsInputError(`ratio metrics need denominator_sum, denominator_sum_squares and main_denominator_sum_product; variants[${missing}] lacks one`);
     }
   }
+  v.variants.forEach((variant, i) => {
+    const problem = inconsistentSums(variant, `variants[${i}]`);
+    if (problem !== null) throw new StatsInputError(problem);
+  });
   return {
     metric: v.metric,
     method: v.method ?? 'frequentist',

@@ -164,3 +164,57 @@ describe('relative effect', () => {
     expect(c.expected).toBeNull();
   });
 });
+
+describe("GrowthBook gbstats: relative CUPED (frequentist_variance_relative_cuped)", () => {
+  // Control n 3001, Σy 300, Σy² 600, Σx 210, Σx² 415, Σxy −20; treatment n 3000, 222, 555, 120, 405, −10.
+  const control = { n: 3001, sum: 300, sum_squares: 600, covariate_sum: 210, covariate_sum_squares: 415, main_covariate_sum_product: -20 };
+  const treatment = { n: 3000, sum: 222, sum_squares: 555, covariate_sum: 120, covariate_sum_squares: 405, main_covariate_sum_product: -10 };
+  const out = analyzeVariants({ metric: 'mean', method: 'frequentist', relative: true, alpha: 0.05, variants: [control, treatment] });
+  const r = out.results[0]!;
+
+  it('matches the reference engine: p 0.003733, CI [−0.47207, −0.09135]', () => {
+    expect(Math.abs((r.p_value as number) - 0.003733)).toBeLessThan(5e-7);
+    expect(Math.abs(r.ci![0] - -0.47207)).toBeLessThan(5e-6);
+    expect(Math.abs(r.ci![1] - -0.09135)).toBeLessThan(5e-6);
+  });
+
+  it("equals gbstats' formula written out from the raw sums (second route)", () => {
+    const v = (n: number, s: number, ss: number) => (ss - (s * s) / n) / (n - 1);
+    const cov = (n: number, sx: number, sy: number, sxy: number) => (sxy - (sx * sy) / n) / (n - 1);
+    const n = control.n + treatment.n;
+    const theta =
+      cov(n, control.covariate_sum + treatment.covariate_sum, control.sum + treatment.sum, control.main_covariate_sum_product + treatment.main_covariate_sum_product) /
+      v(n, control.covariate_sum + treatment.covariate_sum, control.covariate_sum_squares + treatment.covariate_sum_squares);
+    const arm = (a: typeof control) => ({
+      n: a.n, y: a.sum / a.n, x: a.covariate_sum / a.n,
+      vy: v(a.n, a.sum, a.sum_squares), vx: v(a.n, a.covariate_sum, a.covariate_sum_squares),
+      cxy: cov(a.n, a.covariate_sum, a.sum, a.main_covariate_sum_product),
+    });
+    const A = arm(control);
+    const B = arm(treatment);
+    const vTrt = (B.vy + theta ** 2 * B.vx - 2 * theta * B.cxy) / (B.n * A.y ** 2);
+    const k = -B.y;
+    const vCtrl = ((A.vy * k ** 2) / A.y ** 2 + (2 * theta * A.cxy * k) / A.y + theta ** 2 * A.vx) / (A.n * A.y ** 2);
+    const lift = (B.y - theta * B.x - (A.y - theta * A.x)) / A.y;
+    expect(r.expected as number).toBeCloseTo(lift, 12);
+    const c = compareArms(control, treatment, { metric: 'mean', method: 'frequentist', relative: true, alpha: 0.05 });
+    expect(c.effect!.variance).toBeCloseTo(vTrt + vCtrl, 14);
+  });
+});
+
+describe('inconsistent sums', () => {
+  it('refuses a sum of squares below sum²/n, naming the variant and field', () => {
+    const good = { n: 4, sum: 10, sum_squares: 30 };
+    const input = (v: object) => ({ metric: 'mean', method: 'frequentist', relative: false, alpha: 0.05, variants: [good, v] }) as Parameters<typeof analyzeVariants>[0];
+    expect(() => analyzeVariants(input({ n: 4, sum: 10, sum_squares: 20 }))).toThrow(/^variants\[1\]\.sum_squares is 20 but must be at least sum²\/n = 25/);
+    expect(() => analyzeVariants(input({ ...good, covariate_sum: 4, covariate_sum_squares: 3, main_covariate_sum_product: 0 }))).toThrow(/variants\[1\]\.covariate_sum_squares/);
+  });
+
+  it('accepts a shortfall that is rounding (relative 1e-9) and a zero-variance arm', () => {
+    const exact = { n: 3, sum: 0.3, sum_squares: 0.03 };
+    const rounded = { ...exact, sum_squares: 0.03 * (1 - 5e-10) };
+    expect(() => analyzeVariants({ metric: 'mean', method: 'frequentist', relative: false, alpha: 0.05, variants: [exact, rounded] })).not.toThrow();
+    const beyond = { ...exact, sum_squares: 0.03 * (1 - 2e-9) };
+    expect(() => analyzeVariants({ metric: 'mean', method: 'frequentist', relative: false, alpha: 0.05, variants: [exact, beyond] })).toThrow(/variants\[1\]\.sum_squares/);
+  });
+});

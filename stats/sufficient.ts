@@ -30,7 +30,51 @@ export interface ArmMoments {
   variance: number;
 }
 
-/** Sample variance `(Σy² − (Σy)²/n)/(n−1)`, clamped at 0 against rounding. */
+/**
+ * How far below `(Σy)²/n` a sum of squares may fall, relative to the larger
+ * of the two, and still count as floating-point rounding of a zero variance.
+ */
+export const SUM_SQUARES_ROUNDING_TOLERANCE = 1e-9;
+
+/** The pairs of (sum, sum of squares) a variant's sums hold, by field name. */
+const SQUARED_FIELDS: ReadonlyArray<readonly [keyof VariantSums, keyof VariantSums]> = [
+  ['sum', 'sum_squares'],
+  ['denominator_sum', 'denominator_sum_squares'],
+  ['covariate_sum', 'covariate_sum_squares'],
+];
+
+/**
+ * Why a variant's sums cannot come from real data — a sum of squares below
+ * `sum²/n`, i.e. a negative variance, beyond rounding — or null when they can.
+ * `label` names the variant in the message (e.g. `variants[1]`).
+ *
+ * @example
+ * inconsistentSums({ n: 4, sum: 10, sum_squares: 20 }, 'variants[1]')
+ * // 'variants[1].sum_squares is 20 but must be at least sum²/n = 25 (a negative variance); check the sums'
+ */
+export function inconsistentSums(v: VariantSums, label: string): string | null {
+  if (!(v.n > 0)) return null;
+  for (const [sumField, squaresField] of SQUARED_FIELDS) {
+    const sum = v[sumField];
+    const squares = v[squaresField];
+    if (sum === undefined || squares === undefined) continue;
+    const floor = (sum * sum) / v.n;
+    if (squares >= floor) continue;
+    if (floor - squares <= SUM_SQUARES_ROUNDING_TOLERANCE * Math.max(Math.abs(floor), Math.abs(squares))) continue;
+    return `${label}.${squaresField} is ${squares} but must be at least ${sumField}²/n = ${floor} (a negative variance, which no data can give); check the sums`;
+  }
+  return null;
+}
+
+/** Throws a RangeError naming the first variant and field whose sums are inconsistent. */
+export function assertConsistentSums(variants: readonly VariantSums[]): void {
+  variants.forEach((v, i) => {
+    const problem = inconsistentSums(v, `variants[${i}]`);
+    if (problem !== null) throw new RangeError(problem);
+  });
+}
+
+/** Sample variance `(Σy² − (Σy)²/n)/(n−1)`, clamped at 0 against rounding (inconsistent sums are refused before: {@link inconsistentSums}). */
 export function sampleVariance(n: number, sum: number, sumSquares: number): number {
   if (n < 2) return 0;
   return Math.max(0, (sumSquares - (sum * sum) / n) / (n - 1));

@@ -57,6 +57,15 @@ describe('livelens stats', () => {
     expect(stderr).toMatch(/\/variants/);
   });
 
+  it('refuses sums no data can give (sum_squares < sum²/n) with one line naming variant and field, exit 1', async () => {
+    const input = { ...SLEEP_INPUT, variants: [SLEEP_INPUT.variants[0], { n: 10, sum: 7.5, sum_squares: 5 }] };
+    const { code, stdout, stderr } = await livelens(['stats', '--input', '-'], JSON.stringify(input));
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toMatch(/^livelens stats: variants\[1\]\.sum_squares is 5 but must be at least sum²\/n = 5\.625/);
+  });
+
   it('Bayesian fills chance to win and risk, not p (in process)', () => {
     const r = runStats(JSON.stringify({ ...SLEEP_INPUT, method: 'bayesian' })).output.results[0]!;
     expect(r.p_value).toBeNull();
