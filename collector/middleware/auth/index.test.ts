@@ -17,6 +17,14 @@ describe('writeKeyAuth', () => {
     expect(await (await send('/?key=k_open_002', { 'x-write-key': 'k_acme_001' })).text()).toBe('acme');
   });
 
+  it('an empty x-write-key header does not hide a valid ?key= (nor does an empty ?key= hide a header)', async () => {
+    const res = await send('/?key=k_open_002', { 'x-write-key': '' });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe('open');
+    expect(await (await send('/?key=', { 'x-write-key': 'k_open_002' })).text()).toBe('open');
+    expect((await send('/?key=', { 'x-write-key': '' })).status).toBe(401);
+  });
+
   it('401 when missing or unknown, 403 for an origin the key does not allow', async () => {
     expect((await send('/')).status).toBe(401);
     expect((await send('/?key=nope_nope_nope')).status).toBe(401);

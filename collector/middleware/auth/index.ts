@@ -1,7 +1,7 @@
 /**
  * Write-key authentication (SPEC section 2): the key comes in the
  * `x-write-key` header or the `key` query parameter (sendBeacon cannot set
- * headers). An unknown key gets 401 and nothing is stored; a browser whose
+ * headers); an empty header falls back to the query parameter. An unknown key gets 401 and nothing is stored; a browser whose
  * Origin the key does not allow gets 403.
  *
  * @example
@@ -10,7 +10,7 @@
  */
 import type { MiddlewareHandler } from 'hono';
 import type { CollectorEnv, WriteKey } from '../../types.ts';
-import { originAllowed, WRITE_KEY_HEADER, WRITE_KEY_QUERY } from '../cors/index.ts';
+import { givenWriteKey, originAllowed, WRITE_KEY_HEADER, WRITE_KEY_QUERY } from '../cors/index.ts';
 
 export { WRITE_KEY_HEADER, WRITE_KEY_QUERY };
 
@@ -21,8 +21,8 @@ export function keysByValue(keys: readonly WriteKey[]): Map<string, WriteKey> {
 
 export function writeKeyAuth(keys: ReadonlyMap<string, WriteKey>): MiddlewareHandler<CollectorEnv> {
   return async (c, next) => {
-    const given = c.req.header(WRITE_KEY_HEADER) ?? c.req.query(WRITE_KEY_QUERY);
-    if (given === undefined || given === '') {
+    const given = givenWriteKey(c);
+    if (given === undefined) {
       return c.json({ error: `missing write key: send it in the ${WRITE_KEY_HEADER} header or the ${WRITE_KEY_QUERY} query parameter` }, 401);
     }
     const key = keys.get(given);

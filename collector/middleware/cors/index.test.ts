@@ -50,6 +50,22 @@ describe('cors', () => {
     }
   });
 
+  it('answers a preflight without Origin (not a CORS request) with no Access-Control-Allow-Origin, never *', async () => {
+    for (const url of ['/e', '/e?key=k_acme_001']) {
+      const res = await app.request(url, { method: 'OPTIONS' });
+      expect(res.status).toBe(204);
+      expect(res.headers.get('access-control-allow-origin')).toBeNull();
+      expect(res.headers.get('access-control-allow-methods')).toBe('POST, OPTIONS');
+    }
+  });
+
+  it('judges by ?key= when the x-write-key header is present but empty', async () => {
+    const mixed = new Hono<CollectorEnv>();
+    mixed.use('/e', cors(new Map([...keys, ['k_open_01', { key: 'k_open_01', retailer: 'open', origins: [] }]])));
+    const res = await mixed.request('/e?key=k_acme_001', { method: 'OPTIONS', headers: { origin: 'https://evil.example', 'x-write-key': '' } });
+    expect(res.status).toBe(403);
+  });
+
   it('lets the page read error responses too', async () => {
     const res = await app.request('/e', { method: 'POST', headers: { origin: 'https://shop.acme.com' } });
     expect(res.status).toBe(400);

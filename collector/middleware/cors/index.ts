@@ -4,12 +4,13 @@
  * `Access-Control-Allow-Origin` (the origin echoed, never `*`, so beacons and
  * fetches both work) only for an origin that is allowed:
  *
- * - when the request names a known key (`x-write-key`, or `?key=` — the only
- *   way a preflight can), by that key's origins;
+ * - when the request names a known key (a non-empty `x-write-key`, else
+ *   `?key=` — the only way a preflight can), by that key's origins;
  * - otherwise, when some key allows the origin (a key without an origin list
  *   allows every origin).
  *
- * A disallowed preflight gets 403 with a JSON message and no
+ * An `OPTIONS` without `Origin` (no CORS preflight) gets 204 without any
+ * `Access-Control-Allow-Origin`. A disallowed preflight gets 403 with a JSON message and no
  * `Access-Control-Allow-*` headers, so the browser never sends the POST; a
  * disallowed POST is refused by the auth middleware (403), also without them.
  *
@@ -27,6 +28,18 @@ export const PREFLIGHT_MAX_AGE_SECONDS = 86_400;
 export const WRITE_KEY_HEADER = 'x-write-key';
 export const WRITE_KEY_QUERY = 'key';
 
+/**
+ * The write key a request names: the `x-write-key` header when it is not
+ * empty, else the `key` query parameter when that is not empty (an empty
+ * header must not hide a valid `?key=`, nor the reverse).
+ */
+export function givenWriteKey(c: Context): string | undefined {
+  const header = c.req.header(WRITE_KEY_HEADER);
+  if (header !== undefined && header !== '') return header;
+  const query = c.req.query(WRITE_KEY_QUERY);
+  return query === undefined || query === '' ? undefined : query;
+}
+
 /** True when the key allows this browser origin (a key without origins allows any). */
 export function originAllowed(key: WriteKey, origin: string): boolean {
   return key.origins.length === 0 || key.origins.includes(origin);
@@ -36,7 +49,8 @@ export function cors(keys: ReadonlyMap<string, WriteKey>): MiddlewareHandler<Col
   const anyKeyAllowsEveryOrigin = [...keys.values()].some((k) => k.origins.length === 0);
   const originsOfSomeKey = new Set([...keys.values()].flatMap((k) => k.origins));
   const allowed = (c: Context<CollectorEnv>, origin: string): boolean => {
-    const named = keys.get(c.req.header(WRITE_KEY_HEADER) ?? c.req.query(WRITE_KEY_QUERY) ?? '');
+    const given = givenWriteKey(c);
+    const named = given === undefined ? undefined : keys.get(given);
     if (named) return originAllowed(named, origin);
     return anyKeyAllowsEveryOrigin || originsOfSomeKey.has(origin);
   };
@@ -46,8 +60,9 @@ export function cors(keys: ReadonlyMap<string, WriteKey>): MiddlewareHandler<Col
       if (origin !== undefined && !allowed(c, origin)) {
         return c.json({ error: `origin ${origin} is not allowed by ${c.req.query(WRITE_KEY_QUERY) ? 'this write key' : 'any write key'}` }, 403, { vary: 'Origin' });
       }
+      // Without Origin it is no CORS preflight: answered, but never with `*` (nor any allowed origin).
       return c.body(null, 204, {
-        'access-control-allow-origin': origin ?? '*',
+        ...(origin !== undefined ? { 'access-control-allow-origin': origin } : {}),
         'access-control-allow-methods': ALLOWED_METHODS,
         'access-control-allow-headers': ALLOWED_HEADERS,
         'access-control-max-age': String(PREFLIGHT_MAX_AGE_SECONDS),
