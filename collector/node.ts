@@ -2,7 +2,7 @@
  * Runs the collector on Node: the only file that knows @hono/node-server.
  * It wires the real parts (Kinesis writer, spool, dead letters, socket
  * address) into the Hono app and serves it; it does not start a Kinesis
- * (cli/commands/serve.ts does, for the embedded default).
+ * (server/start-server.ts does, for the embedded default).
  *
  * @example
  * const c = await startCollector({ dataDir: '.livelens', port: 0, kinesis: { endpoint, stream: 'livelens-events' } });

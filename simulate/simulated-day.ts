@@ -1,6 +1,6 @@
 /**
  * The whole product on one machine, fed by the simulator: embedded Kinesis
- * and the collector (`startServe`), a continuous ingest while the viewers
+ * and the collector (server/start-server.ts), a continuous ingest while the viewers
  * watch, then a final catch-up ingest, the order imports, the reports, and
  * a comparison of every report with the planted truth. `livelens demo` and
  * the end-to-end test both run this.
@@ -12,7 +12,7 @@
  */
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { startServe, type ServeHandle, type ServeSettings } from '../cli/commands/serve.ts';
+import { startServer, type ServerHandle, type ServerRoutes, type ServerService } from '../server/start-server.ts';
 import { createLogger, type Logger } from '../collector/log.ts';
 import { createEngine } from '../pipeline/engine/create-engine.ts';
 import { runIngest, type IngestStats } from '../pipeline/ingest/run-ingest.ts';
@@ -43,8 +43,10 @@ export interface SimulatedDayOptions {
   /** More `key@retailer[=origins]` entries the collector also accepts (the user's own keys). */
   extraWriteKeys?: string;
   concurrency?: number;
-  /** More routes on the collector's app and port (the dashboard, once it exists). */
-  extraRoutes?: ServeSettings['extraRoutes'];
+  /** More routes and sub-apps on the collector's port (the dashboard, live routes). */
+  routes?: ServerRoutes[];
+  /** Background services beside the collector (the live reader). */
+  services?: ServerService[];
   log?: Logger;
   /** Step names as they start ("simulate", "ingest", ...). */
   onStep?: (step: string) => void;
@@ -52,7 +54,7 @@ export interface SimulatedDayOptions {
 }
 
 export interface SimulatedDay {
-  serve: ServeHandle;
+  serve: ServerHandle;
   writeKeys: Record<string, string>;
   simulation: SimulationResult;
   ingest: IngestStats[];
@@ -86,12 +88,13 @@ export async function runSimulatedDay(o: SimulatedDayOptions): Promise<Simulated
   const log = o.log ?? createLogger('warn');
   const writeKeys = o.writeKeys ?? generateRetailerKeys();
   const serve = await step('start', () =>
-    startServe({
+    startServer({
       dataDir: o.dataDir,
       port: o.port ?? 0,
       writeKeys: [...(o.extraWriteKeys ? [o.extraWriteKeys] : []), ...Object.entries(writeKeys).map(([retailer, key]) => `${key}@${retailer}`)].join(','),
       clientAddressHeader: SIM_CLIENT_ADDRESS_HEADER,
-      ...(o.extraRoutes ? { extraRoutes: o.extraRoutes } : {}),
+      routes: o.routes,
+      services: o.services,
       log,
     }),
   );

@@ -12,7 +12,8 @@ import type { ChildProcess } from 'node:child_process';
 import { createKinesisClient, EMBEDDED_STREAM_NAME, startEmbeddedKinesis } from '../streams/embedded-kinesis.ts';
 import { readStream } from '../collector/testing/read-stream.ts';
 import { batchBody, realisticEvents } from '../collector/testing/fixtures.ts';
-import { serveSettingsFrom, startServe } from '../cli/commands/serve.ts';
+import { startServer } from '../server/start-server.ts';
+import { serverSettingsFrom } from '../server/server-settings.ts';
 import { createServer } from 'node:net';
 import { createLogger } from '../collector/log.ts';
 import { ensureStream } from '../streams/embedded-kinesis.ts';
@@ -58,11 +59,11 @@ describe('livelens serve', () => {
 
   it('reads settings from flags over environment variables, and checks them', () => {
     const env = { LIVELENS_PORT: '9000', LIVELENS_SPOOL_MAX_BYTES: '1000', LIVELENS_RATE_ADDRESS_REQUESTS_PER_S: '5' };
-    const s = serveSettingsFrom({ port: '9100', dataDir: '/tmp/x' }, env);
+    const s = serverSettingsFrom({ port: '9100', dataDir: '/tmp/x' }, env);
     expect(s).toMatchObject({ port: 9100, dataDir: '/tmp/x', spoolMaxBytes: 1000, rateLimits: { addressRequestsPerSecond: 5 }, regionHeader: 'cloudfront-viewer-country' });
-    expect(() => serveSettingsFrom({ port: 'eighty' }, {})).toThrow('expected a port from 0 to 65535');
-    expect(() => serveSettingsFrom({}, { LIVELENS_RATE_KEY_BURST_EVENTS: '10' })).toThrow('LIVELENS_RATE_KEY_BURST_EVENTS / --rate-key-burst-events is "10": expected an integer from 500');
-    expect(() => serveSettingsFrom({}, { LIVELENS_KINESIS_LINGER_MS: '500' })).toThrow('from 0 to 100');
+    expect(() => serverSettingsFrom({ port: 'eighty' }, {})).toThrow('expected a port from 0 to 65535');
+    expect(() => serverSettingsFrom({}, { LIVELENS_RATE_KEY_BURST_EVENTS: '10' })).toThrow('LIVELENS_RATE_KEY_BURST_EVENTS / --rate-key-burst-events is "10": expected an integer from 500');
+    expect(() => serverSettingsFrom({}, { LIVELENS_KINESIS_LINGER_MS: '500' })).toThrow('from 0 to 100');
   });
 
   it('refuses a bad LIVELENS_WRITE_KEYS entry with one clear line and exit 1, no stack trace', async () => {
@@ -78,7 +79,7 @@ describe('livelens serve', () => {
   it('starts with an unreachable configured Kinesis, spools (200), and drains exactly once when it comes up', async () => {
     const port = await freePort();
     const endpoint = `http://127.0.0.1:${port}`;
-    const s = await startServe({ dataDir: join(dataDir, 'outage'), port: 0, writeKeys: 'k1@r1=http://a.example,k2', kinesisEndpoint: endpoint, drainRetryMs: 50, log: createLogger('silent') });
+    const s = await startServer({ dataDir: join(dataDir, 'outage'), port: 0, writeKeys: 'k1@r1=http://a.example,k2', kinesisEndpoint: endpoint, drainRetryMs: 50, log: createLogger('silent') });
     try {
       const ready = await fetch(`${s.url}/readyz`);
       expect(ready.status).toBe(200);

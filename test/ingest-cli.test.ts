@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { packEvents } from '../contract/record-format.ts';
 import { createKinesisClient, EMBEDDED_STREAM_NAME, ensureStream, startEmbeddedKinesis } from '../streams/embedded-kinesis.ts';
-import { embeddedEndpointPath, resolveKinesisTarget } from '../pipeline/ingest/kinesis-target.ts';
+import { embeddedEndpointPath, resolveKinesisTarget } from '../streams/kinesis-target.ts';
 import { enriched, readLake, useTempDataDirs } from './ingest-fixtures.ts';
 
 const run = promisify(execFile);

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { rmSync } from 'node:fs';
-import { startServe } from '../cli/commands/serve.ts';
+import { startServer } from '../server/start-server.ts';
 import { createLogger } from '../collector/log.ts';
-import { resolveKinesisTarget } from '../pipeline/ingest/kinesis-target.ts';
+import { resolveKinesisTarget } from '../streams/kinesis-target.ts';
 import { runIngest } from '../pipeline/ingest/run-ingest.ts';
 import { readLake, tempDataDir } from './ingest-fixtures.ts';
 
@@ -15,7 +15,7 @@ describe('serve -> ingest on embedded defaults', () => {
   it('lands what the collector accepted (attached while serve runs) and its dead letters (after serve stops)', async () => {
     const dataDir = tempDataDir();
     dirs.push(dataDir);
-    const serve = await startServe({ dataDir, port: 0, writeKeys: 'k-test-1@acme', log: createLogger('silent') });
+    const serve = await startServer({ dataDir, port: 0, writeKeys: 'k-test-1@acme', log: createLogger('silent') });
     const now = Date.now();
     const event = (i: number, extra: Record<string, unknown> = {}) => ({
       event_id: `serve-evt-${i}`, type: 'heartbeat', ts: now - 1000 + i, viewer_id: 'v1', session_id: 's1', show_id: 'show-1', creator_id: 'c1',

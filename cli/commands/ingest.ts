@@ -12,7 +12,7 @@ import { Option, type Command } from 'commander';
 import { resolveSetting, settingOption } from '../../config/settings.ts';
 import { COLLECTOR_SETTINGS } from '../../collector/config.ts';
 import { EMBEDDED_DEAD_LETTER_STREAM_NAME } from '../../streams/embedded-kinesis.ts';
-import { resolveKinesisTarget } from '../../pipeline/ingest/kinesis-target.ts';
+import { resolveKinesisTarget } from '../../streams/kinesis-target.ts';
 import { runIngest } from '../../pipeline/ingest/run-ingest.ts';
 import { FLUSH_AGE_MS, FLUSH_ROWS } from '../../pipeline/ingest/stream-consumer.ts';
 

@@ -1,5 +1,5 @@
 /**
- * Which Kinesis `livelens ingest` reads.
+ * Which Kinesis a command uses (`livelens serve`, `livelens ingest`).
  *
  * - A configured stream and/or endpoint (LIVELENS_KINESIS_STREAM,
  *   LIVELENS_KINESIS_ENDPOINT or their flags) is used as given; the stream
@@ -20,8 +20,8 @@ import { ListStreamsCommand } from '@aws-sdk/client-kinesis';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { createKinesisClient } from '../../streams/kinesis-client.ts';
-import { EMBEDDED_STREAM_NAME, ensureStream, startEmbeddedKinesis } from '../../streams/embedded-kinesis.ts';
+import { createKinesisClient } from './kinesis-client.ts';
+import { EMBEDDED_STREAM_NAME, ensureStream, startEmbeddedKinesis } from './embedded-kinesis.ts';
 
 /** Folder of the embedded kinesalite under the data dir. */
 export const EMBEDDED_KINESIS_DIR = 'kinesis';
