@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runStats } from '../cli/commands/stats.ts';
+import { planPower } from '../cli/commands/stats-power.ts';
 
 const BIN = path.resolve(import.meta.dirname, '../bin/livelens.js');
 
@@ -64,6 +65,30 @@ describe('livelens stats', () => {
     expect(stdout).toBe('');
     expect(stderr.trim().split('\n')).toHaveLength(1);
     expect(stderr).toMatch(/^livelens stats: variants\[1\]\.sum_squares is 5 but must be at least sum²\/n = 5\.625/);
+  });
+
+  it('--power answers units per arm for a lift, and the detectable lift for a sample', async () => {
+    const z = 1.959963985 + 0.841621234;
+    const plan = await livelens(['stats', '--power', '--baseline', '0.05', '--lift', '0.1']);
+    expect(plan.code).toBe(0);
+    const out = JSON.parse(plan.stdout) as Record<string, number | null>;
+    expect(out).toMatchObject({ baseline: 0.05, variance: 0.05 * 0.95, alpha: 0.05, power: 0.8, relative_effect: 0.1, mde_relative: null });
+    expect(out.units_per_arm).toBe(Math.ceil((z * z * 2 * 0.0475) / 0.005 ** 2));
+    expect(out.total_units).toBe(2 * (out.units_per_arm as number));
+    const bad = await livelens(['stats', '--power', '--baseline', '3', '--lift', '0.1']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/^livelens stats --power: --variance is needed/);
+  });
+
+  it('--power with --units gives the MDE; flag errors name the flag (in process)', () => {
+    const zz = 1.644853627 + 1.281551566;
+    const mde = planPower({ power: '0.9', baseline: '12.5', variance: '400', units: '12', alpha: '0.1' });
+    expect(mde.mde_relative).toBeCloseTo((zz * Math.sqrt(800 / 12)) / 12.5, 6);
+    expect(mde).toMatchObject({ power: 0.9, alpha: 0.1, units_per_arm: 12, total_units: 24, relative_effect: null });
+    expect(() => planPower({ power: true, baseline: '0.1', lift: '0.1', units: '40' })).toThrow(/exactly one of --lift .* or --units/);
+    expect(() => planPower({ power: '80', baseline: '0.1', lift: '0.1' })).toThrow(/^--power must be a probability between 0 and 1/);
+    expect(() => planPower({ power: true, lift: '0.1' })).toThrow(/needs --baseline/);
+    expect(() => planPower({ power: true, baseline: '0.1', units: '1.5' })).toThrow(/^--units must be a whole number/);
   });
 
   it('Bayesian fills chance to win and risk, not p (in process)', () => {

@@ -23,7 +23,7 @@ function tableColumns(report: ExperimentReport): string[] {
   const verdict = report.method === 'bayesian' ? ['chance_to_win', 'cuped_chance_to_win'] : ['p_value', 'cuped_p_value'];
   return [
     'metric', 'currency', 'variant', 'viewers', 'control_mean', 'mean',
-    'relative_lift', 'relative_ci_low', 'relative_ci_high', verdict[0]!,
+    'relative_lift', 'relative_ci_low', 'relative_ci_high', verdict[0]!, 'mde_relative',
     'cuped_relative_lift', 'cuped_relative_ci_low', 'cuped_relative_ci_high', verdict[1]!, 'note',
   ];
 }

@@ -14,6 +14,8 @@ import { compareArms, correctComparisons, type AnalysisOptions, type Comparison,
 import type { GaussianPrior } from '../../stats/bayesian.ts';
 import { DEFAULT_ALPHA } from '../../stats/frequentist.ts';
 import type { Correction } from '../../stats/multiple.ts';
+import { cupedArm } from '../../stats/cuped.ts';
+import { DEFAULT_POWER, minimumDetectableEffect } from '../../stats/power.ts';
 import { isSampleRatioMismatch, srmPValue, SRM_P_VALUE_THRESHOLD } from '../../stats/srm.ts';
 import { armMoments, type MetricType, type VariantSums } from '../../stats/sufficient.ts';
 
@@ -89,6 +91,10 @@ export interface ExperimentRow {
   cuped_chance_to_win: number | null;
   cuped_absolute_p_value: number | null;
   cuped_theta: number | null;
+  /** Minimum detectable relative effect at 80% power for this sample, uncorrected α (SPEC section 4); null when μA = 0 or an arm has < 2 units. */
+  mde_relative: number | null;
+  /** The same with the CUPED-adjusted variance; null without CUPED. */
+  cuped_mde_relative: number | null;
   note: string | null;
 }
 
@@ -149,6 +155,12 @@ function checkOptions(o: ExperimentOptions): void {
   for (const [name, w] of Object.entries(o.weights ?? {})) {
     if (!(w >= 0 && Number.isFinite(w))) throw new Error(`weight of variant "${name}" is ${w}: weights must be finite and 0 or more`);
   }
+}
+
+/** MDE with the CUPED-adjusted variances, relative to the unadjusted control mean. */
+function cupedMde(type: MetricType, a: VariantSums, b: VariantSums, theta: number, alpha: number): number | null {
+  const ca = cupedArm(type, a, theta);
+  return minimumDetectableEffect(ca, cupedArm(type, b, theta), alpha, DEFAULT_POWER, ca.unadjustedMean);
 }
 
 interface Family {
@@ -261,6 +273,8 @@ export async function analyzeExperiment(engine: QueryEngine, experimentId: strin
       cuped_chance_to_win: cupedApplied ? cRel.chance_to_win : null,
       cuped_absolute_p_value: cupedApplied ? cAbs.p_value : null,
       cuped_theta: cAbs.cuped_theta,
+      mde_relative: minimumDetectableEffect(armMoments(s.type, s.a), armMoments(s.type, s.b), alpha),
+      cuped_mde_relative: cupedApplied ? cupedMde(s.type, s.a, s.b, cAbs.cuped_theta as number, alpha) : null,
       note: abs.error ?? rel.error ?? cAbs.error ?? cRel.error,
     };
   });
