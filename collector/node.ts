@@ -21,6 +21,7 @@ import { EMBEDDED_STREAM_NAME } from '../streams/embedded-kinesis.ts';
 import { createCollectorApp, DEFAULT_RATE_LIMITS } from './app.ts';
 import { Counters } from './counters.ts';
 import { DEFAULT_LINGER_MS, DEFAULT_SPOOL_MAX_BYTES } from './limits.ts';
+import { lingerAfterResponse } from './linger.ts';
 import { createLogger, type Logger } from './log.ts';
 import { DEAD_LETTERS_DIR, FileDeadLetters } from './sinks/dead-letters/index.ts';
 import { DurableSink } from './sinks/durable/index.ts';
@@ -154,7 +155,9 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     lifecycle,
   });
   options.extraRoutes?.(app);
-  const server = createAdaptorServer({ fetch: app.fetch }) as Server;
+  // The body of a refused request is discarded by lingerAfterResponse, with its own bounds, not by the adapter's 500 ms drain.
+  const server = createAdaptorServer({ fetch: app.fetch, autoCleanupIncoming: false }) as Server;
+  server.prependListener('request', lingerAfterResponse());
   server.maxConnections = MAX_CONNECTIONS;
   server.requestTimeout = REQUEST_TIMEOUT_MS;
   const host = options.host ?? DEFAULT_HOST;

@@ -13,7 +13,12 @@ export type BodyResult = { ok: true; text: string } | { ok: false; tooLarge: tru
 
 const TOO_LARGE: BodyResult = { ok: false, tooLarge: true };
 
-/** Collects at most `maxBytes` of a stream; null when it holds more (the rest is cancelled). */
+/**
+ * Collects at most `maxBytes` of a stream; null when it holds more. The rest
+ * is left unread, not cancelled: cancelling would destroy the socket under a
+ * client still writing, and the server discards it after answering
+ * (collector/linger.ts).
+ */
 async function readCapped(stream: ReadableStream<Uint8Array>, maxBytes: number): Promise<Buffer | null> {
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -23,7 +28,7 @@ async function readCapped(stream: ReadableStream<Uint8Array>, maxBytes: number):
     if (done) break;
     size += value.byteLength;
     if (size > maxBytes) {
-      await reader.cancel().catch(() => undefined);
+      reader.releaseLock();
       return null;
     }
     chunks.push(value);
