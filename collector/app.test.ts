@@ -6,6 +6,8 @@ import { createCollectorApp, DEFAULT_RATE_LIMITS, type CollectorDeps } from './a
 import { Counters } from './counters.ts';
 import { SinkUnavailableError, type RateLimits } from './types.ts';
 import { parseWriteKeys } from './write-keys.ts';
+import { MAX_DEAD_LETTER_RAW_CHARS } from './limits.ts';
+import { isWellFormed } from '../contract/unicode.ts';
 import { batchBody, DESKTOP_UA, IPHONE_UA, MemoryDeadLetters, MemorySink, realisticEvents, TEST_KEY, TEST_RETAILER } from './testing/fixtures.ts';
 
 const NOW = 1_750_000_000_000;
@@ -69,6 +71,39 @@ describe('POST /v1/events', () => {
       { retailer_id: TEST_RETAILER, received_at: NOW, index: 1, error: body.rejected[0]!.error, raw: JSON.stringify(events[1]) },
       { retailer_id: TEST_RETAILER, received_at: NOW, index: 3, error: body.rejected[1]!.error, raw: '"not an event"' },
     ]);
+  });
+
+  it('rejects an event with a lone UTF-16 surrogate (the lake cannot hold it) and dead-letters it in a form the lake keeps', async () => {
+    const { app, sink, deadLetters } = setup();
+    const events: unknown[] = realisticEvents(50, NOW);
+    events[7] = { ...(events[7] as object), viewer_id: '\ud800' };
+    events[9] = { ...(events[9] as object), type: '\ud800' };
+    const res = await app.request(post(batchBody(events, NOW)));
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { accepted: number; rejected: Array<{ index: number; error: string }> };
+    expect(body.accepted).toBe(48);
+    expect(body.rejected.map((r) => r.index)).toEqual([7, 9]);
+    expect(body.rejected[0]!.error).toMatch(/^\/viewer_id: string is not valid Unicode/);
+    expect(sink.events).toHaveLength(48);
+    expect(deadLetters.letters.map((l) => l.index)).toEqual([7, 9]);
+    for (const l of deadLetters.letters) {
+      expect(isWellFormed(l.error) && isWellFormed(l.raw)).toBe(true);
+      // Serialised, a letter carries no \ud8xx escape the lake would refuse.
+      expect(JSON.stringify(l)).not.toMatch(/(?<!\\)(?:\\\\)*\\u[dD][89a-fA-F]/);
+    }
+  });
+
+  it('cuts a dead letter\'s raw at MAX_DEAD_LETTER_RAW_CHARS on a code-point boundary', async () => {
+    const { app, deadLetters } = setup();
+    // The page text puts a surrogate pair across the cut; the event is refused for its type.
+    const prefix = JSON.stringify({ ...one()[0], type: 'teleport', props: { page: '' } }).indexOf('"page":"') + '"page":"'.length;
+    const page = 'x'.repeat(MAX_DEAD_LETTER_RAW_CHARS - prefix - 1) + '😀'.repeat(10);
+    const res = await app.request(post(batchBody(one({ type: 'teleport', props: { page } }), NOW)));
+    expect(res.status).toBe(200);
+    const raw = deadLetters.letters[0]!.raw;
+    expect(raw.length).toBe(MAX_DEAD_LETTER_RAW_CHARS - 1);
+    expect(isWellFormed(raw)).toBe(true);
+    expect(JSON.stringify({ ...one({ type: 'teleport', props: { page } })[0] }).startsWith(raw)).toBe(true);
   });
 
   it.each([

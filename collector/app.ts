@@ -10,6 +10,7 @@
  */
 import { Hono } from 'hono';
 import type { DeadLetter } from '../contract/enriched.ts';
+import { cutAtCodePoint, escapeLoneSurrogates } from '../contract/unicode.ts';
 import { Counters } from './counters.ts';
 import { DEFAULT_ADDRESS_BURST_REQUESTS, DEFAULT_ADDRESS_REQUESTS_PER_SECOND, DEFAULT_KEY_BURST_EVENTS, DEFAULT_KEY_EVENTS_PER_SECOND, MAX_DEAD_LETTER_RAW_CHARS } from './limits.ts';
 import { createLogger, type Logger } from './log.ts';
@@ -45,7 +46,11 @@ export interface CollectorDeps {
   lifecycle?: { accepting: boolean };
 }
 
-/** The event as received, for a dead letter (bounded so a huge event cannot bloat the output). */
+/**
+ * The event as received, for a dead letter: bounded so a huge event cannot
+ * bloat the output, cut on a code-point boundary, and with any lone
+ * surrogate escaped as text, so the lake can hold it.
+ */
 function rawText(event: unknown): string {
   let text: string;
   try {
@@ -53,7 +58,7 @@ function rawText(event: unknown): string {
   } catch {
     text = String(event);
   }
-  return text.length > MAX_DEAD_LETTER_RAW_CHARS ? text.slice(0, MAX_DEAD_LETTER_RAW_CHARS) : text;
+  return escapeLoneSurrogates(cutAtCodePoint(text, MAX_DEAD_LETTER_RAW_CHARS));
 }
 
 export function createCollectorApp(deps: CollectorDeps): Hono<CollectorEnv> {
@@ -109,7 +114,7 @@ export function createCollectorApp(deps: CollectorDeps): Hono<CollectorEnv> {
           retailer_id: retailer,
           received_at: c.get('receivedAt'),
           index: r.index,
-          error: r.error,
+          error: escapeLoneSurrogates(r.error),
           raw: rawText(events[r.index]),
         }));
         await deps.deadLetters.write(letters).then(

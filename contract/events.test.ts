@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { validateEnvelope, validateEvent, EVENT_TYPES } from './events.ts';
+import { MAX_BITRATE_KBPS, MAX_CHAT_MESSAGE_CHARS, MAX_EPOCH_MS, MAX_MEASURED_MS, MAX_PRICE } from './limits.ts';
 import { packEvents, unpackRecord } from './record-format.ts';
 import type { EnrichedEvent } from './enriched.ts';
 import { toLakeRow } from './lake.ts';
+import { isWellFormed } from './unicode.ts';
 
 const base = {
   event_id: 'evt_12345678',
@@ -44,6 +46,48 @@ describe('validateEvent', () => {
     if (!r.ok) expect(r.error).toContain(where);
   });
 
+  it.each([
+    ['viewer_id', { ...base, viewer_id: '\ud800', type: 'buffer_start' }, '/viewer_id'],
+    ['a trailing low surrogate', { ...base, session_id: 'ab\udc00', type: 'buffer_start' }, '/session_id'],
+    ['a props string', { ...base, type: 'session_start', props: { page: 'x\ud83d' } }, '/props/page'],
+    ['an experiments value', { ...base, type: 'buffer_start', experiments: { e1: '\udfff' } }, '/experiments/e1'],
+    ['an experiments key', { ...base, type: 'buffer_start', experiments: { ['k\ud800']: 'a' } }, '/experiments'],
+  ])('rejects a lone UTF-16 surrogate in %s, with a reason that is itself well-formed', (_where, raw, path) => {
+    const r = validateEvent(raw);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.error).toContain(path);
+    expect(r.error).toContain('not valid Unicode');
+    expect(isWellFormed(r.error)).toBe(true);
+  });
+
+  it('accepts surrogate pairs (emoji) and keeps them as sent', () => {
+    const r = validateEvent({ ...base, viewer_id: 'v😀', type: 'session_start', props: { page: '🛒 cart' } });
+    expect(r).toMatchObject({ ok: true, value: { viewer_id: 'v😀', props: { page: '🛒 cart' } } });
+  });
+
+  it('an unknown type that is not valid Unicode is named escaped', () => {
+    const r = validateEvent({ ...base, type: '\ud800' });
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error).toBe(`/type: unknown event type "\\ud800"; allowed: ${EVENT_TYPES.join(', ')}`);
+  });
+
+  it.each([
+    ['ts', { ...base, ts: 1e19, type: 'buffer_start' }, { ...base, ts: MAX_EPOCH_MS, type: 'buffer_start' }, '/ts'],
+    ['chat_message.length', { ...base, type: 'chat_message', props: { length: 1e19 } }, { ...base, type: 'chat_message', props: { length: MAX_CHAT_MESSAGE_CHARS } }, '/props/length'],
+    ['startup_ms', { ...base, type: 'startup', props: { startup_ms: MAX_MEASURED_MS + 1 } }, { ...base, type: 'startup', props: { startup_ms: MAX_MEASURED_MS } }, '/props/startup_ms'],
+    ['buffer_ms', { ...base, type: 'buffer_end', props: { buffer_ms: 1e308 } }, { ...base, type: 'buffer_end', props: { buffer_ms: MAX_MEASURED_MS } }, '/props/buffer_ms'],
+    ['latency_ms', { ...base, type: 'heartbeat', props: { watch_ms: 1, latency_ms: 1e300 } }, { ...base, type: 'heartbeat', props: { watch_ms: 1, latency_ms: MAX_MEASURED_MS } }, '/props/latency_ms'],
+    ['bitrate_kbps', { ...base, type: 'heartbeat', props: { watch_ms: 1, bitrate_kbps: MAX_BITRATE_KBPS + 1 } }, { ...base, type: 'heartbeat', props: { watch_ms: 1, bitrate_kbps: MAX_BITRATE_KBPS } }, '/props/bitrate_kbps'],
+    ['to_kbps', { ...base, type: 'quality_change', props: { from_kbps: 1, to_kbps: 1e19 } }, { ...base, type: 'quality_change', props: { from_kbps: 1, to_kbps: MAX_BITRATE_KBPS } }, '/props/to_kbps'],
+    ['price', { ...base, type: 'click_to_buy', props: { product_id: 'p', offer_id: 'o', click_id: 'c', price: 1e308 } }, { ...base, type: 'click_to_buy', props: { product_id: 'p', offer_id: 'o', click_id: 'c', price: MAX_PRICE } }, '/props/price'],
+  ])('bounds %s: the limit itself is accepted, beyond it refused naming the field and the bound', (_name, beyond, atLimit, path) => {
+    expect(validateEvent(atLimit).ok).toBe(true);
+    const r = validateEvent(beyond);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error).toMatch(new RegExp(`^${path}: Expected .*less or equal to \\d+`));
+  });
+
   it('knows every SPEC event type', () => {
     expect(EVENT_TYPES).toEqual([
       'session_start', 'startup', 'heartbeat', 'buffer_start', 'buffer_end', 'quality_change',
@@ -57,6 +101,12 @@ describe('validateEnvelope', () => {
     expect(validateEnvelope({ events: [] })).toMatchObject({ ok: false, error: expect.stringContaining('sent_at') });
     expect(validateEnvelope([])).toMatchObject({ ok: false });
     expect(validateEnvelope({ sent_at: 1, events: [{}] }).ok).toBe(true);
+  });
+
+  it('bounds sent_at to epoch ms a Date can hold (0 to MAX_EPOCH_MS)', () => {
+    expect(validateEnvelope({ sent_at: MAX_EPOCH_MS, events: [] }).ok).toBe(true);
+    expect(validateEnvelope({ sent_at: 1e19, events: [] })).toEqual({ ok: false, error: `/sent_at: Expected integer to be less or equal to ${MAX_EPOCH_MS}` });
+    expect(validateEnvelope({ sent_at: -1, events: [] }).ok).toBe(false);
   });
 });
 

@@ -21,6 +21,20 @@ export const MAX_ERROR_MESSAGE_CHARS = 256;
 export const MAX_TEXT_PROP_CHARS = 1024;
 /** Largest `watch_ms` a heartbeat may carry. */
 export const MAX_HEARTBEAT_WATCH_MS = 60_000;
+/**
+ * Largest epoch ms of `ts` and `sent_at` (and smallest: 0): what a JavaScript
+ * Date can hold (year 275760). Below 2^53, so `ts + received_at - sent_at` is
+ * exact, and within the lake's BIGINT.
+ */
+export const MAX_EPOCH_MS = 8_640_000_000_000_000;
+/** Largest `chat_message.length` (characters); chat services allow a few hundred. */
+export const MAX_CHAT_MESSAGE_CHARS = 10_000;
+/** Largest measured duration: `startup_ms`, `buffer_ms`, `latency_ms` (24 h). */
+export const MAX_MEASURED_MS = 24 * 60 * 60 * 1000;
+/** Largest `bitrate_kbps`, `from_kbps`, `to_kbps` (1 Gbit/s). */
+export const MAX_BITRATE_KBPS = 1_000_000;
+/** Largest price: `click_to_buy.price` and an order line's `unit_price` (sums of them stay finite). */
+export const MAX_PRICE = 1_000_000_000;
 /** An event whose corrected event_time is older than this is rejected. */
 export const MAX_EVENT_AGE_MS = 72 * 60 * 60 * 1000;
 /** An event whose corrected event_time is further ahead than this is rejected. */
