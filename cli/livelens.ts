@@ -19,6 +19,7 @@ const commandModules: Array<() => Promise<{ register: RegisterCommand }>> = [
   () => import('./commands/orders.ts'),
   () => import('./commands/report.ts'),
   () => import('./commands/stats.ts'),
+  () => import('./commands/athena.ts'),
   () => import('./commands/simulate.ts'),
   () => import('./commands/demo.ts'),
 ];

@@ -9,7 +9,8 @@
  * | LIVELENS_ATHENA_OUTPUT     | s3:// result location (unless the workgroup enforces one) | unset  |
  * | LIVELENS_ATHENA_DATABASE   | Glue database holding lake_events/lake_orders and the views | `livelens` |
  * | LIVELENS_ATHENA_CATALOG    | data catalog                                    | `AwsDataCatalog` |
- * | LIVELENS_LAKE_S3           | s3:// root of the lake (holds events/, orders/), for the DDL | unset |
+ * | LIVELENS_LAKE              | the lake: a folder, or s3://bucket/prefix (Athena needs s3://) | `<data dir>/lake` |
+ * | LIVELENS_LAKE_S3           | older name of LIVELENS_LAKE for an s3:// lake (LIVELENS_LAKE wins) | unset |
  *
  * @example
  * const config = athenaConfigFromEnv(process.env);
@@ -17,12 +18,14 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { LAKE_ENV, LAKE_S3_ENV, resolveLakeLocation } from '../lake/lake-location.ts';
 
 export interface AthenaConfig {
   workgroup: string;
   outputLocation?: string;
   database: string;
   catalog: string;
+  /** s3:// root of the lake (from LIVELENS_LAKE, else LIVELENS_LAKE_S3). */
   lakeS3?: string;
 }
 
@@ -31,7 +34,8 @@ export const ATHENA_ENV = {
   outputLocation: 'LIVELENS_ATHENA_OUTPUT',
   database: 'LIVELENS_ATHENA_DATABASE',
   catalog: 'LIVELENS_ATHENA_CATALOG',
-  lakeS3: 'LIVELENS_LAKE_S3',
+  lake: LAKE_ENV,
+  lakeS3: LAKE_S3_ENV,
 } as const;
 
 function s3Url(name: string, value: string | undefined): string | undefined {
@@ -51,8 +55,9 @@ export function athenaConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Athen
   };
   const output = s3Url(ATHENA_ENV.outputLocation, env[ATHENA_ENV.outputLocation]);
   if (output !== undefined) config.outputLocation = `${output}/`;
-  const lake = s3Url(ATHENA_ENV.lakeS3, env[ATHENA_ENV.lakeS3]);
-  if (lake !== undefined) config.lakeS3 = lake;
+  // LIVELENS_LAKE wins over LIVELENS_LAKE_S3; a folder lake leaves Athena without one.
+  const lake = resolveLakeLocation({ dataDir: '.', env });
+  if (lake.kind === 's3') config.lakeS3 = lake.url;
   return config;
 }
 

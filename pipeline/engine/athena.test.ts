@@ -94,23 +94,49 @@ describe('AthenaEngine', () => {
     expect(athena.commandCalls(StopQueryExecutionCommand)[0]!.args[0].input).toEqual({ QueryExecutionId: 'q-3' });
   });
 
-  it('runs the setup DDL: two external tables, then the dedupe views', async () => {
+  it('runs the setup DDL: database, three external tables with their projection, then the dedupe views; twice gives the same calls', async () => {
     athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'ddl' });
     athena.on(GetQueryExecutionCommand).resolves({ QueryExecution: { Status: { State: 'SUCCEEDED' } } });
-    athena.on(GetQueryResultsCommand).resolves({ ResultSet: { ResultSetMetadata: { ColumnInfo: [] }, Rows: [] } });
     const engine = new AthenaEngine(new AthenaClient({ region: 'eu-west-1' }), { ...config, lakeS3: 's3://lake-bucket/livelens/lake' }, noSleep);
-    await engine.setup();
+    const done = await engine.setup();
     const sent = athena.commandCalls(StartQueryExecutionCommand).map((c) => c.args[0].input);
     expect(sent.map((s) => s.QueryString!.split('\n')[0])).toEqual([
+      'CREATE DATABASE IF NOT EXISTS `livelens`',
       'CREATE EXTERNAL TABLE IF NOT EXISTS lake_events (',
+      'ALTER TABLE lake_events SET TBLPROPERTIES (',
       'CREATE EXTERNAL TABLE IF NOT EXISTS lake_orders (',
+      'ALTER TABLE lake_orders SET TBLPROPERTIES (',
+      'CREATE EXTERNAL TABLE IF NOT EXISTS lake_dead_letters (',
+      'ALTER TABLE lake_dead_letters SET TBLPROPERTIES (',
       'CREATE OR REPLACE VIEW events AS',
       'CREATE OR REPLACE VIEW orders AS',
     ]);
-    expect(sent[0]!.QueryString).toContain("LOCATION 's3://lake-bucket/livelens/lake/events/'");
-    expect(sent[0]!.QueryString).toContain("'storage.location.template' = 's3://lake-bucket/livelens/lake/events/dt=${dt}/'");
-    expect(sent[1]!.QueryString).toContain('`imported_at` bigint');
+    expect(done.map((d) => d.object)).toEqual([
+      'database livelens', 'table lake_events', 'table lake_events projection', 'table lake_orders', 'table lake_orders projection',
+      'table lake_dead_letters', 'table lake_dead_letters projection', 'view events', 'view orders',
+    ]);
+    // The database may not exist yet: its CREATE runs with the catalog only; the rest inside it.
+    expect(sent[0]!.QueryExecutionContext).toEqual({ Catalog: 'AwsDataCatalog' });
+    expect(sent.slice(1).every((s) => s.QueryExecutionContext?.Database === 'livelens')).toBe(true);
+    expect(sent.every((s) => s.WorkGroup === 'analytics' && s.ResultConfiguration?.OutputLocation === 's3://results-bucket/livelens/')).toBe(true);
+    expect(sent[1]!.QueryString).toContain("LOCATION 's3://lake-bucket/livelens/lake/events/'");
+    expect(sent[1]!.QueryString).toContain("'storage.location.template' = 's3://lake-bucket/livelens/lake/events/dt=${dt}/'");
+    expect(sent[1]!.QueryString).toContain("'projection.dt.range' = '2024-01-01,NOW+1DAYS'");
+    expect(sent[3]!.QueryString).toContain('`imported_at` bigint');
+    expect(sent[5]!.QueryString).toContain("LOCATION 's3://lake-bucket/livelens/lake/dead_letters/'");
     expect(sent.every((s) => s.ExecutionParameters === undefined)).toBe(true);
+    // DDL has no rows to read.
+    expect(athena.commandCalls(GetQueryResultsCommand)).toHaveLength(0);
+
+    await engine.setup();
+    const again = athena.commandCalls(StartQueryExecutionCommand).slice(sent.length).map((c) => c.args[0].input);
+    expect(again).toEqual(sent);
+  });
+
+  it('setup without an S3 lake names the settings', async () => {
+    const engine = new AthenaEngine(new AthenaClient({ region: 'eu-west-1' }), config, noSleep);
+    await expect(engine.setup()).rejects.toThrow(/set LIVELENS_LAKE \(or the older LIVELENS_LAKE_S3\) to s3:\/\/bucket\/prefix/);
+    expect(athena.commandCalls(StartQueryExecutionCommand)).toHaveLength(0);
   });
 });
 
@@ -128,6 +154,10 @@ describe('Athena types and settings', () => {
       workgroup: 'primary', database: 'livelens', catalog: 'AwsDataCatalog', outputLocation: 's3://out-bucket/x/', lakeS3: 's3://lake-bucket/lake',
     });
     expect(() => athenaConfigFromEnv({ LIVELENS_LAKE_S3: "s3://bucket/x' OR 1=1" })).toThrow(/LIVELENS_LAKE_S3=.* is not an s3:\/\/ URL/);
+    // LIVELENS_LAKE is the one setting; LIVELENS_LAKE_S3 its older name, and LIVELENS_LAKE wins.
+    expect(athenaConfigFromEnv({ LIVELENS_LAKE: 's3://new-lake/p/', LIVELENS_LAKE_S3: 's3://old-lake/q' }).lakeS3).toBe('s3://new-lake/p');
+    expect(athenaConfigFromEnv({ LIVELENS_LAKE: '/srv/lake', LIVELENS_LAKE_S3: 's3://old-lake/q' }).lakeS3).toBeUndefined();
+    expect(() => athenaConfigFromEnv({ LIVELENS_LAKE: 'gs://bucket/x' })).toThrow(/LIVELENS_LAKE="gs:\/\/bucket\/x" is neither a folder nor an s3:\/\/ URL/);
   });
 });
 

@@ -17,7 +17,7 @@ import {
 import type { ColumnInfo as AthenaColumnInfo, Row as AthenaRow, StartQueryExecutionCommandInput } from '@aws-sdk/client-athena';
 import type { ColumnInfo, ColumnType, QueryEngine, QueryResult, Row, SqlValue } from './engine.ts';
 import type { AthenaConfig } from './athena-config.ts';
-import { athenaSetupStatements } from './athena-ddl.ts';
+import { athenaDdl } from './athena-ddl.ts';
 import { loadQuery } from './query-files.ts';
 import { checkParameters, toPositional } from './parameters.ts';
 
@@ -83,18 +83,32 @@ export class AthenaEngine implements QueryEngine {
     return (await this.query(queryName, params)).rows;
   }
 
-  /** Creates the lake tables and dedupe views (once per database); see athena-ddl.ts. */
-  async setup(): Promise<void> {
-    if (this.config.lakeS3 === undefined) throw new Error('Athena setup needs LIVELENS_LAKE_S3 (s3://bucket/prefix of the lake)');
-    for (const ddl of athenaSetupStatements(this.config.lakeS3)) await this.execute(ddl, []);
+  /**
+   * Creates (or brings up to date) the database, lake tables and dedupe
+   * views; idempotent (athena-ddl.ts). Returns each statement's query id.
+   */
+  async setup(): Promise<Array<{ object: string; query_execution_id: string }>> {
+    if (this.config.lakeS3 === undefined) {
+      throw new Error('Athena setup needs the lake on S3: set LIVELENS_LAKE (or the older LIVELENS_LAKE_S3) to s3://bucket/prefix');
+    }
+    const done: Array<{ object: string; query_execution_id: string }> = [];
+    for (const s of athenaDdl({ lakeS3: this.config.lakeS3, database: this.config.database })) {
+      done.push({ object: s.object, query_execution_id: await this.startAndWait(s.sql, [], s.context === 'database') });
+    }
+    return done;
   }
 
   /** Starts one statement, waits for it, and reads every result page. */
   async execute(sql: string, values: string[]): Promise<QueryResult> {
+    return this.readResults(await this.startAndWait(sql, values, true));
+  }
+
+  /** Starts one statement (in the configured database, or with `inDatabase` false only the catalog) and waits for it. */
+  private async startAndWait(sql: string, values: string[], inDatabase: boolean): Promise<string> {
     const input: StartQueryExecutionCommandInput = {
       QueryString: sql,
       WorkGroup: this.config.workgroup,
-      QueryExecutionContext: { Database: this.config.database, Catalog: this.config.catalog },
+      QueryExecutionContext: inDatabase ? { Database: this.config.database, Catalog: this.config.catalog } : { Catalog: this.config.catalog },
     };
     // Athena refuses an empty ExecutionParameters list.
     if (values.length > 0) input.ExecutionParameters = values;
@@ -103,7 +117,7 @@ export class AthenaEngine implements QueryEngine {
     const id = started.QueryExecutionId;
     if (id === undefined) throw new Error('Athena StartQueryExecution returned no QueryExecutionId');
     await this.waitForSuccess(id);
-    return this.readResults(id);
+    return id;
   }
 
   private async waitForSuccess(id: string): Promise<void> {

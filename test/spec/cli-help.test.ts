@@ -14,6 +14,7 @@ const COMMANDS: { command: string[]; flags: string[] }[] = [
   { command: ['report', 'qoe'], flags: ['--by', '--from', '--to', '--format', '--engine'] },
   { command: ['report', 'experiment'], flags: ['--from', '--to', '--format', '--engine'] },
   { command: ['stats'], flags: ['--input'] },
+  { command: ['athena', 'ddl'], flags: ['--create', '--lake'] },
   { command: ['simulate'], flags: [] },
   { command: ['demo'], flags: [] },
 ];
@@ -32,6 +33,7 @@ const SETTINGS: { variable: string; command: string[] }[] = [
   { variable: 'LIVELENS_KINESIS_ENDPOINT', command: ['ingest'] },
   { variable: 'LIVELENS_DATA_DIR', command: ['orders', 'import'] },
   { variable: 'LIVELENS_DATA_DIR', command: ['report', 'conversion'] },
+  { variable: 'LIVELENS_LAKE', command: ['athena', 'ddl'] },
 ];
 
 /** How many CLI processes run at once (each start-up loads TypeScript through tsx). */
@@ -58,7 +60,7 @@ describe('--help on every command', () => {
   it('the top level lists every command of SPEC 5', () => {
     const top = help([]);
     expect(top.code).toBe(0);
-    for (const name of ['serve', 'ingest', 'orders', 'report', 'stats', 'simulate', 'demo']) expect(top.stdout).toMatch(new RegExp(`^\\s+${name}\\b`, 'm'));
+    for (const name of ['serve', 'ingest', 'orders', 'report', 'stats', 'athena', 'simulate', 'demo']) expect(top.stdout).toMatch(new RegExp(`^\\s+${name}\\b`, 'm'));
     expect(help(['orders']).stdout).toMatch(/^\s+import\b/m);
   });
 
