@@ -34,7 +34,7 @@ export const SETTINGS = {
   athenaOutput: { env: 'LIVELENS_ATHENA_OUTPUT', flag: '--athena-output <s3url>', description: 'Athena result location, s3://bucket/prefix (unless the workgroup enforces one)' },
   athenaDatabase: { env: 'LIVELENS_ATHENA_DATABASE', flag: '--athena-database <name>', description: 'Glue database holding the lake tables and views', default: 'livelens' },
   athenaCatalog: { env: 'LIVELENS_ATHENA_CATALOG', flag: '--athena-catalog <name>', description: 'Athena data catalog', default: 'AwsDataCatalog' },
-  lake: { env: 'LIVELENS_LAKE', flag: '--lake <dir|s3url>', description: 'where the lake is: a folder, or s3://bucket/prefix (only the athena engine reads an s3:// lake)', default: '<data dir>/lake' },
+  lake: { env: 'LIVELENS_LAKE', flag: '--lake <location>', description: 'where the lake is: a folder, or s3://bucket/prefix (only the athena engine reads an s3:// lake)', default: '<data dir>/lake' },
   lakeS3: { env: 'LIVELENS_LAKE_S3', flag: '--lake-s3 <s3url>', description: 'older name of --lake for an s3:// lake (--lake / LIVELENS_LAKE wins)' },
 } satisfies Record<string, SettingSpec>;
 
