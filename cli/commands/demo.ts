@@ -22,6 +22,7 @@ import { formatDemoSummary } from '../../simulate/summary.ts';
 import { parseWriteKeys } from '../../collector/write-keys.ts';
 import { generateRetailerKeys } from '../../simulate/simulated-day.ts';
 import { intFlag } from './simulate.ts';
+import { createDashboard } from '../../dashboard/mount.ts';
 
 /** The demo's day of shows: sized to finish in about a minute on 2 cores. */
 export const DEMO_SEED = 1;
@@ -59,7 +60,7 @@ export function register(program: Command): void {
     .option('--hours <h>', 'hours the shows spread over', String(DEMO_HOURS))
     .option('--reset', 'clear the data dir first (livelens data only); a previous demo\'s data is always replaced')
     .option('--exit', 'exit after the summary instead of serving until Ctrl-C (exit code 1 if a report differs from the planted truth)');
-  for (const name of ['dataDir', 'port', 'writeKeys'] as const) cmd.addOption(settingOption(name));
+  for (const name of ['dataDir', 'port', 'writeKeys', 'dashboardTokens'] as const) cmd.addOption(settingOption(name));
   cmd.action(async (opts: Record<string, unknown>) => {
     try {
       await runDemo(opts);
@@ -79,6 +80,7 @@ async function runDemo(opts: Record<string, unknown>): Promise<void> {
   if (!(hours > 0 && hours <= MAX_SIM_HOURS)) throw new Error(`--hours is "${String(opts.hours)}": expected a number above 0 and at most ${MAX_SIM_HOURS}`);
   const port = intFlag('port', resolveSetting('port', opts), 0, 65_535);
   const keyList = resolveSetting('writeKeys', opts);
+  const dashboard = createDashboard({ dataDir, dashboardTokens: resolveSetting('dashboardTokens', opts), writeKeys: keyList });
   const prepared = prepareDemoDataDir(dataDir, { reset: opts.reset === true });
   out.write(`livelens demo: data in ${dataDir} (${prepared})\n`);
   const progress = createProgress('sessions');
@@ -93,6 +95,7 @@ async function runDemo(opts: Record<string, unknown>): Promise<void> {
       hours,
       writeKeys: demoKeys(keyList),
       ...(keyList ? { extraWriteKeys: keyList } : {}),
+      routes: [dashboard.routes],
       onStep: (s) => {
         if (s !== 'simulate') progress.stop();
         out.write(`- ${STEP_TEXT[s] ?? s}\n`);
@@ -109,6 +112,7 @@ async function runDemo(opts: Record<string, unknown>): Promise<void> {
   out.write(formatDemoSummary(day));
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   out.write(`\nDemo ready in ${seconds} s (${Object.entries(day.timings).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`).join(', ')}).\n`);
+  out.write(dashboard.signInText(day.serve.url));
   out.write(`Collector: ${day.serve.url}/v1/events\n`);
   for (const [retailer, key] of Object.entries(day.writeKeys)) out.write(`Write key for retailer ${retailer}: ${key}\n`);
   if (keyList) out.write('The keys of --write-keys / LIVELENS_WRITE_KEYS are accepted too.\n');

@@ -1,0 +1,29 @@
+/**
+ * The dashboard as one Hono app (SPEC section 8): the page at `/`, the data
+ * API under `/api/v1/`, the session routes, security headers on all of it.
+ * Mounted on the collector's app by `livelens serve` (one line), sharing the
+ * access layer with the other `/api/v1/` routes (the live panel).
+ *
+ * @example
+ * const access = createAccess({ tokens });
+ * app.route('/', createDashboardApp({ access, dataDir: '.livelens' }));
+ */
+import { Hono } from 'hono';
+import { securityHeaders, type Access, type AccessEnv } from './access/index.ts';
+
+export interface DashboardDeps {
+  access: Access;
+  /** Where the lake is read from (engine settings come from the environment, as for the CLI). */
+  dataDir: string;
+}
+
+/** Path prefix of the data API. */
+export const API_PREFIX = '/api/v1';
+
+export function createDashboardApp(deps: DashboardDeps): Hono<AccessEnv> {
+  const app = new Hono<AccessEnv>();
+  app.use(`${API_PREFIX}/*`, securityHeaders());
+  app.route('/', deps.access.routes);
+  app.use(`${API_PREFIX}/*`, deps.access.require);
+  return app;
+}

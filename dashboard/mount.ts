@@ -1,0 +1,53 @@
+/**
+ * The dashboard for a server: resolves LIVELENS_DASHBOARD_TOKENS (one
+ * generated admin token when unset), builds the access layer once (shared
+ * with the live routes) and the routes to mount on the server's port.
+ *
+ * @example
+ * const dashboard = createDashboard({ dataDir, dashboardTokens: env.LIVELENS_DASHBOARD_TOKENS, writeKeys: env.LIVELENS_WRITE_KEYS });
+ * const s = await startServer({ ...settings, routes: [dashboard.routes, liveRoutes(dashboard.access)] });
+ * console.log(dashboard.signInText(s.url));
+ */
+import { parseWriteKeys } from '../collector/write-keys.ts';
+import { mountApp, type ServerRoutes } from '../server/start-server.ts';
+import { createAccess, resolveDashboardTokens, type Access, type DashboardToken } from './access/index.ts';
+import { createDashboardApp } from './app.ts';
+
+export interface DashboardOptions {
+  dataDir: string;
+  /** LIVELENS_DASHBOARD_TOKENS; unset or blank: one generated admin token. */
+  dashboardTokens?: string;
+  /** LIVELENS_WRITE_KEYS, so that no dashboard token equals a write key and write keys are refused by name. */
+  writeKeys?: string;
+}
+
+export interface Dashboard {
+  /** Mount on the server: `startServer({ routes: [dashboard.routes] })`. */
+  routes: ServerRoutes;
+  /** The access layer, for other `/api/v1/` routes (the live panel). */
+  access: Access;
+  tokens: DashboardToken[];
+  /** True when no token was configured and one admin token was generated. */
+  generatedToken: boolean;
+  /** The lines to print at start: the dashboard's URL and how to sign in. */
+  signInText(serverUrl: string): string;
+}
+
+/** Throws one clear line for a bad token list or a token equal to a write key. */
+export function createDashboard(options: DashboardOptions): Dashboard {
+  const { tokens, generated } = resolveDashboardTokens(options.dashboardTokens);
+  const writeKeys = options.writeKeys !== undefined && options.writeKeys.trim() !== '' ? parseWriteKeys(options.writeKeys).map((k) => k.key) : [];
+  const access = createAccess({ tokens, writeKeys });
+  const app = createDashboardApp({ access, dataDir: options.dataDir });
+  return {
+    routes: mountApp('/', app),
+    access,
+    tokens,
+    generatedToken: generated,
+    signInText: (serverUrl) =>
+      `dashboard: ${serverUrl}/\n` +
+      (generated
+        ? `dashboard sign-in token (admin): ${tokens[0]!.token}\n`
+        : 'dashboard: sign in with a token of --dashboard-tokens / LIVELENS_DASHBOARD_TOKENS\n'),
+  };
+}
