@@ -275,7 +275,7 @@ describe('runIngest against kinesalite', () => {
     writeFileSync(join(spool, '1001-2.ndjson.open'), JSON.stringify(letter(4)) + '\n');
     const stats = await runIngest(options(dataDir, stream, { deadLetterStream: dlStream }));
     expect(stats.deadLetterStream).toMatchObject({ landed: 2 });
-    expect(stats.deadLetterSegments).toEqual({ segments: 1, landed: 2, malformed: 0 });
+    expect(stats.deadLetterSegments).toEqual({ segments: 1, landed: 2, malformed: 0, deadLettered: 0 });
     const rows = await readLake(dataDir, 'dead_letters', '"index"');
     expect(rows).toEqual([0, 1, 2, 3].map((i) => ({ ...letter(i), dt: i === 0 ? '2026-11-27' : '2026-11-28' })));
     expect(existsSync(join(spool, '1000-1.ndjson'))).toBe(false);

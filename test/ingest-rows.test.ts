@@ -6,7 +6,7 @@ import { LAKE_EVENT_COLUMNS, toLakeRow } from '../contract/lake.ts';
 import { packEvents, packLines } from '../contract/record-format.ts';
 import { EVENTS_TABLE } from '../pipeline/ingest/lake-tables.ts';
 import { NdjsonLander } from '../pipeline/ingest/ndjson-lander.ts';
-import { enriched, everyType, lakeSchema, readLake, tempDataDir } from './ingest-fixtures.ts';
+import { BASE_MS, enriched, everyType, lakeSchema, readLake, tempDataDir } from './ingest-fixtures.ts';
 
 describe('NdjsonLander (events)', () => {
   let dataDir: string;
@@ -76,7 +76,7 @@ describe('NdjsonLander (events)', () => {
     expect(await lander.land(packEvents([enriched(1), enriched(3)]))).toMatchObject({ landed: 1, duplicates: 1 });
   });
 
-  it('counts malformed lines and blank lines apart, and lands the rest', async () => {
+  it('counts malformed lines and blank lines apart, lands the rest, and keeps each malformed line as a dead letter with its reason', async () => {
     dataDir = tempDataDir();
     lander = await NdjsonLander.open({ dataDir, spec: EVENTS_TABLE });
     const good = JSON.stringify(enriched(1));
@@ -84,8 +84,29 @@ describe('NdjsonLander (events)', () => {
     const records = packLines([good, 'not json {', '', '   ', noId]);
     // A single-line record without a trailing newline is valid too.
     records.push(Buffer.from(JSON.stringify(enriched(3))));
-    const result = await lander.land(records);
-    expect(result).toMatchObject({ lines: 4, landed: 2, malformed: 2 });
+    const result = await lander.land(records, undefined, 'stream s1');
+    expect(result).toMatchObject({ lines: 4, landed: 2, malformed: 2, deadLettered: 2 });
     expect((await readLake(dataDir, 'events', 'event_id')).map((r) => r.event_id)).toEqual(['evt-00000001', 'evt-00000003']);
+    const letters = await readLake(dataDir, 'dead_letters', 'raw');
+    expect(letters).toEqual([
+      { retailer_id: '', received_at: expect.any(Number), index: -1, error: expect.stringMatching(/^ingest: stream s1 line 2: not JSON/), raw: 'not json {', dt: expect.any(String) },
+      { retailer_id: 'retailer-1', received_at: BASE_MS + 12, index: -1, error: 'ingest: stream s1 line 3: lacks event_id (or it does not fit the lake column)', raw: noId, dt: '2026-11-27' },
+    ]);
+  });
+
+  it('never skips a line DuckDB refuses: a lone surrogate (as an older collector accepted it) lands as a dead letter, escaped', async () => {
+    dataDir = tempDataDir();
+    lander = await NdjsonLander.open({ dataDir, spec: EVENTS_TABLE });
+    const events = Array.from({ length: 50 }, (_, i) => enriched(i));
+    const lines = events.map((e) => JSON.stringify(e));
+    lines[20] = JSON.stringify({ ...events[20], viewer_id: '\ud800' });
+    const result = await lander.land(packLines(lines), undefined, 'stream s1');
+    expect(result).toMatchObject({ lines: 50, landed: 49, malformed: 1, deadLettered: 1 });
+    const letters = await readLake(dataDir, 'dead_letters', 'raw');
+    expect(letters).toHaveLength(1);
+    expect(letters[0]).toMatchObject({ retailer_id: 'retailer-1', received_at: BASE_MS + 30, index: -1 });
+    expect(letters[0]!.error).toBe('ingest: stream s1 line 21: a string is not valid Unicode (lone UTF-16 surrogate), which the lake cannot store');
+    // The raw line, kept whole, with the escape as text: nothing is lost.
+    expect(letters[0]!.raw).toBe(lines[20]);
   });
 });

@@ -74,7 +74,7 @@ collector's sealed segments in <data-dir>/dead-letters/.`,
           flushAgeMs: opts.flushSeconds === undefined ? undefined : (opts.flushSeconds as number) * 1000,
           onFlush: (f) =>
             process.stderr.write(
-              JSON.stringify({ msg: 'landed', stream: f.stream, lines: f.lines, landed: f.landed, duplicates: f.duplicates, malformed: f.malformed, files: f.files.length }) + '\n',
+              JSON.stringify({ msg: 'landed', stream: f.stream, lines: f.lines, landed: f.landed, duplicates: f.duplicates, malformed: f.malformed, deadLettered: f.deadLettered, files: f.files.length }) + '\n',
             ),
         });
         process.stdout.write(JSON.stringify(stats) + '\n');

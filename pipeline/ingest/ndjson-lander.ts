@@ -2,11 +2,12 @@
  * Lands a batch of NDJSON lines in the lake: stages them in a file, lets
  * DuckDB parse and flatten them, drops duplicates (within the batch, and
  * against a bounded memory of keys landed by earlier batches), writes one
- * durable Parquet file per `dt` partition.
+ * durable Parquet file per `dt` partition. No line is skipped: one that
+ * cannot become a row lands in `lake/dead_letters/` with the reason.
  *
  * @example
  * const lander = await NdjsonLander.open({ dataDir, spec: EVENTS_TABLE });
- * const r = await lander.land([recordData1, recordData2]); // { lines, landed, duplicates, malformed, files }
+ * const r = await lander.land([recordData1, recordData2]); // { lines, landed, duplicates, malformed, deadLettered, files }
  * lander.close();
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
@@ -14,8 +15,10 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { openWriterSession, sqlString, type WriterSession } from '../lake/duckdb-session.ts';
 import { EVENTS_ROW_ORDER, writePartitions } from '../lake/parquet-partitions.ts';
+import type { DeadLetter } from '../../contract/enriched.ts';
+import { frameLines, LINE_COLUMN, ROW_COLUMN, type FramedLines } from './framed-lines.ts';
 import type { NdjsonTableSpec } from './lake-tables.ts';
-import { countNdjsonLines } from './ndjson-lines.ts';
+import { rescueLine, writeRescuedLetters } from './rescued-lines.ts';
 
 /** Keys remembered across batches for dedupe; older ones are forgotten (the query layer dedupes globally). */
 export const RECENT_KEYS_MAX = 1_000_000;
@@ -37,8 +40,10 @@ export interface LandResult {
   landed: number;
   /** Rows dropped because their key was in this batch already or landed recently. */
   duplicates: number;
-  /** Lines that were not JSON objects with the required fields. */
+  /** Lines that were not JSON objects with the required fields (or that the lake could not read). */
   malformed: number;
+  /** Of `malformed`, lines kept in `lake/dead_letters/` with the reason (all of them, or the landing throws). */
+  deadLettered: number;
   files: string[];
 }
 
@@ -85,48 +90,76 @@ export class NdjsonLander {
    * Lands the lines of `chunks` (each a whole number of NDJSON lines; a
    * missing final newline is added). `fileName` fixes the Parquet file name
    * (the same in every partition), so landing the same input again replaces
-   * its files instead of adding copies.
+   * its files instead of adding copies. A line that cannot become a row is
+   * kept as a dead letter with the reason (`source` names where it came
+   * from); when even that fails, the landing throws and nothing is committed.
    */
-  land(chunks: readonly Uint8Array[], fileName?: string): Promise<LandResult> {
+  land(chunks: readonly Uint8Array[], fileName?: string, source = `${this.opts.spec.table} batch`): Promise<LandResult> {
     // One staging file and one DuckDB connection: landings take turns.
-    const run = this.queue.then(() => this.landNow(chunks, fileName));
+    const run = this.queue.then(() => this.landNow(chunks, fileName, source));
     this.queue = run.catch(() => undefined);
     return run;
   }
 
-  private async landNow(chunks: readonly Uint8Array[], fileName: string | undefined): Promise<LandResult> {
+  private async landNow(chunks: readonly Uint8Array[], fileName: string | undefined, source: string): Promise<LandResult> {
     const { spec } = this.opts;
     const con = this.db.con;
-    const parts: Uint8Array[] = [];
-    for (const c of chunks) {
-      if (c.byteLength === 0) continue;
-      parts.push(c);
-      if (c[c.byteLength - 1] !== 0x0a) parts.push(NEWLINE);
-    }
-    if (parts.length === 0) return { lines: 0, landed: 0, duplicates: 0, malformed: 0, files: [] };
-    await writeFile(this.stagingPath, parts);
+    const parts = chunks.filter((c) => c.byteLength > 0);
+    const framed = frameLines(parts);
+    if (framed.count === 0) return { lines: 0, landed: 0, duplicates: 0, malformed: 0, deadLettered: 0, files: [] };
+    await writeFile(this.stagingPath, framed.staged);
     try {
       const required = spec.requiredColumns.map((c) => `"${c}" IS NOT NULL`).join(' AND ');
-      const columns = `{${Object.entries(spec.readColumns).map(([k, v]) => `${sqlString(k)}: ${sqlString(v)}`).join(', ')}}`;
+      const rowType = `STRUCT(${Object.entries(spec.readColumns).map(([k, v]) => `"${k}" ${v}`).join(', ')})`;
+      const columns = `{${sqlString(LINE_COLUMN)}: 'BIGINT', ${sqlString(ROW_COLUMN)}: ${sqlString(rowType)}}`;
       const key = spec.dedupeKey ? `"${spec.dedupeKey}"` : undefined;
-      // One pass: parse, flatten and mark the first copy of each key not landed recently.
+      // A line the reader refuses comes back as a row of NULLs (ignore_errors): it has no __line and is found below.
+      await con.run(
+        `CREATE OR REPLACE TEMP TABLE parsed AS SELECT ${LINE_COLUMN}, unnest(${ROW_COLUMN}) ` +
+          `FROM read_ndjson(${sqlString(this.stagingPath)}, columns = ${columns}, ignore_errors = true, maximum_object_size = ${MAX_NDJSON_LINE_BYTES}) ` +
+          `WHERE ${LINE_COLUMN} IS NOT NULL`,
+      );
+      // One pass: flatten and mark the first copy of each key not landed recently.
       const keep = key ? `row_number() OVER (PARTITION BY ${key} ORDER BY received_at) = 1 AND ${key} NOT IN (SELECT k FROM recent_keys)` : 'true';
       await con.run(
-        `CREATE OR REPLACE TEMP TABLE usable AS SELECT ${spec.selectList}, ${spec.dtExpression} AS dt, ${keep} AS keep ` +
-          `FROM read_ndjson(${sqlString(this.stagingPath)}, columns = ${columns}, ignore_errors = true, maximum_object_size = ${MAX_NDJSON_LINE_BYTES}) ` +
-          `WHERE ${required}`,
+        `CREATE OR REPLACE TEMP TABLE usable AS SELECT ${spec.selectList}, ${spec.dtExpression} AS dt, ${keep} AS keep, ${LINE_COLUMN} ` +
+          `FROM parsed WHERE ${required} AND ${LINE_COLUMN} BETWEEN 1 AND ${framed.count}`,
       );
-      await con.run('CREATE OR REPLACE TEMP VIEW landing AS SELECT * EXCLUDE (keep) FROM usable WHERE keep');
-      const counts = (await con.runAndReadAll('SELECT count(*), count(*) FILTER (WHERE keep) FROM usable')).getRowsJson()[0]!.map(Number);
-      const [usable, landed] = counts as [number, number];
+      await con.run(`CREATE OR REPLACE TEMP VIEW landing AS SELECT * EXCLUDE (keep, ${LINE_COLUMN}) FROM usable WHERE keep`);
+      const counts = (await con.runAndReadAll(`SELECT count(*), count(*) FILTER (WHERE keep), count(DISTINCT ${LINE_COLUMN}) FROM usable`)).getRowsJson()[0]!.map(Number);
+      const [usable, landed, distinct] = counts as [number, number, number];
+      if (distinct !== usable) throw new Error(`${source}: ${usable - distinct} staged lines were read twice; nothing landed`);
+      const letters = usable < framed.count ? await this.rescue(framed, source) : [];
       const files = await writePartitions(con, { dataDir: this.opts.dataDir, table: spec.table, source: 'landing', columns: spec.outputColumns, fileName,
         orderBy: spec.table === 'events' ? EVENTS_ROW_ORDER : undefined });
+      files.push(...await writeRescuedLetters(con, {
+        dataDir: this.opts.dataDir,
+        stagingPath: `${this.stagingPath}.rescued`,
+        letters,
+        fileName: fileName ? fileName.replace(/(\.parquet)?$/, '-rescued.parquet') : undefined,
+      }));
       if (key) await this.rememberKeys(`SELECT ${key} FROM landing`);
-      const lines = countNdjsonLines(parts);
-      return { lines, landed, duplicates: usable - landed, malformed: lines - usable, files };
+      const result = { lines: framed.count, landed, duplicates: usable - landed, malformed: framed.count - usable, deadLettered: letters.length, files };
+      if (result.landed + result.duplicates + result.deadLettered !== result.lines) {
+        throw new Error(`${source}: ${result.lines - result.landed - result.duplicates - result.deadLettered} of ${result.lines} lines neither landed nor kept; nothing committed`);
+      }
+      return result;
     } finally {
       await rm(this.stagingPath, { force: true });
     }
+  }
+
+  /** Dead letters keeping the lines that did not become rows, each with its reason. */
+  private async rescue(framed: FramedLines, source: string): Promise<DeadLetter[]> {
+    const rows = (await this.db.con.runAndReadAll(
+      `SELECT n FROM range(1, ${framed.count + 1}) r(n) WHERE n NOT IN (SELECT ${LINE_COLUMN} FROM usable) ORDER BY n`,
+    )).getRowsJson();
+    const now = Date.now();
+    const { table, requiredColumns } = this.opts.spec;
+    return rows.map((r) => {
+      const line = Number(r[0]);
+      return rescueLine(framed.text(line), { table, source, line, required: requiredColumns, now });
+    });
   }
 
   close(): void {
@@ -160,4 +193,3 @@ export class NdjsonLander {
   }
 }
 
-const NEWLINE = new Uint8Array([0x0a]);

@@ -101,7 +101,7 @@ export async function runIngest(options: IngestOptions): Promise<IngestStats> {
       deadLetters = new StreamConsumer({ ...consumerOptions, stream: dlStream, lander: deadLetterLander });
       runs.push(deadLetters.run());
     }
-    const segments: SpoolLandStats = { segments: 0, landed: 0, malformed: 0 };
+    const segments: SpoolLandStats = { segments: 0, landed: 0, malformed: 0, deadLettered: 0 };
     if (options.deadLetterSegments !== false) {
       runs.push(landSegmentsUntilDone({ ...options, signal: stop.signal }, deadLetterLander, segments));
     }
@@ -133,6 +133,7 @@ async function landSegmentsUntilDone(options: IngestOptions, lander: NdjsonLande
     total.segments += s.segments;
     total.landed += s.landed;
     total.malformed += s.malformed;
+    total.deadLettered += s.deadLettered;
   };
   await landOnce();
   if (options.once) return;

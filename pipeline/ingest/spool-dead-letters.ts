@@ -6,7 +6,7 @@
  * delete) replaces its file instead of adding a copy: exactly once.
  *
  * @example
- * await landDeadLetterSegments(dataDir, lander) // { segments: 2, landed: 17, malformed: 0 }
+ * await landDeadLetterSegments(dataDir, lander) // { segments: 2, landed: 17, malformed: 0, deadLettered: 0 }
  */
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -21,6 +21,8 @@ export interface SpoolLandStats {
   segments: number;
   landed: number;
   malformed: number;
+  /** Lines the lake could not read as they were, kept escaped or with the reason. */
+  deadLettered: number;
 }
 
 export async function landDeadLetterSegments(dataDir: string, lander: NdjsonLander): Promise<SpoolLandStats> {
@@ -29,17 +31,20 @@ export async function landDeadLetterSegments(dataDir: string, lander: NdjsonLand
   try {
     names = (await readdir(dir)).filter((n) => n.endsWith(SEALED_SEGMENT_SUFFIX)).sort();
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { segments: 0, landed: 0, malformed: 0 };
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { segments: 0, landed: 0, malformed: 0, deadLettered: 0 };
     throw err;
   }
-  const stats: SpoolLandStats = { segments: 0, landed: 0, malformed: 0 };
+  const stats: SpoolLandStats = { segments: 0, landed: 0, malformed: 0, deadLettered: 0 };
   for (const name of names) {
     const path = join(dir, name);
-    const result = await lander.land([await readFile(path)], `spool-${name.slice(0, -SEALED_SEGMENT_SUFFIX.length)}.parquet`);
+    const result = await lander.land([await readFile(path)], `spool-${name.slice(0, -SEALED_SEGMENT_SUFFIX.length)}.parquet`, `dead-letter segment ${name}`);
+    const unlanded = result.lines - result.landed - result.duplicates - result.deadLettered;
+    if (unlanded !== 0) throw new Error(`dead-letter segment ${path}: ${unlanded} of its ${result.lines} lines were not landed; the segment is kept`);
     await rm(path, { force: true });
     stats.segments++;
     stats.landed += result.landed;
     stats.malformed += result.malformed;
+    stats.deadLettered += result.deadLettered;
   }
   return stats;
 }

@@ -50,6 +50,7 @@ export interface FlushInfo {
   landed: number;
   duplicates: number;
   malformed: number;
+  deadLettered: number;
   files: string[];
   checkpoints: StoredCheckpoint[];
 }
@@ -60,6 +61,8 @@ export interface ConsumerStats {
   landed: number;
   duplicates: number;
   malformed: number;
+  /** Of `malformed`, lines kept in lake/dead_letters with the reason. */
+  deadLettered: number;
   files: number;
   flushes: number;
   /** Shards read to their end (closed by a reshard) during this run. */
@@ -77,7 +80,7 @@ interface Pending {
 }
 
 export class StreamConsumer {
-  readonly stats: ConsumerStats = { records: 0, lines: 0, landed: 0, duplicates: 0, malformed: 0, files: 0, flushes: 0, shardsFinished: 0 };
+  readonly stats: ConsumerStats = { records: 0, lines: 0, landed: 0, duplicates: 0, malformed: 0, deadLettered: 0, files: 0, flushes: 0, shardsFinished: 0 };
   private readonly store: CheckpointStore;
   private readonly readers = new Map<string, ShardReader>();
   private readonly finished = new Set<string>();
@@ -163,7 +166,7 @@ export class StreamConsumer {
   private async flush(): Promise<void> {
     const p = this.pending;
     if (p.chunks.length === 0 && p.closing.size === 0) return;
-    const result = p.chunks.length > 0 ? await this.opts.lander.land(p.chunks) : { lines: 0, landed: 0, duplicates: 0, malformed: 0, files: [] };
+    const result = p.chunks.length > 0 ? await this.opts.lander.land(p.chunks, undefined, `stream ${this.opts.stream}`) : { lines: 0, landed: 0, duplicates: 0, malformed: 0, deadLettered: 0, files: [] };
     const committed: StoredCheckpoint[] = [];
     const shards = new Set([...p.positions.keys(), ...p.closing.keys()]);
     for (const shardId of shards) {
@@ -183,6 +186,7 @@ export class StreamConsumer {
     s.landed += result.landed;
     s.duplicates += result.duplicates;
     s.malformed += result.malformed;
+    s.deadLettered += result.deadLettered;
     s.files += result.files.length;
     s.flushes++;
     this.opts.onFlush?.({ stream: this.opts.stream, ...result, checkpoints: committed });
