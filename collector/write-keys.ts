@@ -8,18 +8,19 @@
  * //  { key: 'k2', retailer: 'default', origins: [] }]
  */
 import { randomBytes } from 'node:crypto';
+import { MAX_RETAILER_CHARS, RETAILER_ID_PATTERN } from '../contract/limits.ts';
 import type { WriteKey } from './types.ts';
+
+export { MAX_RETAILER_CHARS };
+const RETAILER_PATTERN = new RegExp(RETAILER_ID_PATTERN);
 
 /** Retailer of a key given without `@retailer`. */
 export const DEFAULT_RETAILER = 'default';
 /** Longest write key (characters). */
 export const MAX_WRITE_KEY_CHARS = 128;
-/** Longest retailer id (characters). */
-export const MAX_RETAILER_CHARS = 64;
 // A key travels in `?key=`, so only URL-unreserved characters (RFC 3986): no
 // escaping needed, and none of the setting's separators `@ = , |` or whitespace.
 const KEY_PATTERN = new RegExp(`^[A-Za-z0-9_.~-]{1,${MAX_WRITE_KEY_CHARS}}$`);
-const RETAILER_PATTERN = new RegExp(`^[A-Za-z0-9_-]{1,${MAX_RETAILER_CHARS}}$`);
 const ENTRY_SYNTAX = 'expected key[@retailer][=origin1|origin2]';
 
 /** Parses the setting; throws with the offending entry and what is allowed. */

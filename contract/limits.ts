@@ -11,6 +11,9 @@ export const MAX_EVENTS_PER_BATCH = 500;
 export const MIN_EVENTS_PER_BATCH = 1;
 /** Length of identifiers such as viewer_id, show_id, product_id (characters). */
 export const MAX_ID_CHARS = 64;
+/** Longest retailer id (characters); a retailer id is 1 to 64 of [A-Za-z0-9_-] (write keys, orders). */
+export const MAX_RETAILER_CHARS = 64;
+export const RETAILER_ID_PATTERN = `^[A-Za-z0-9_-]{1,${MAX_RETAILER_CHARS}}$`;
 /** event_id: 8 to 64 of [A-Za-z0-9_-]. */
 export const EVENT_ID_PATTERN = '^[A-Za-z0-9_-]{8,64}$';
 /** Entries in an event's `experiments` object. */

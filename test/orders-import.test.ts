@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { LAKE_ORDER_COLUMNS } from '../contract/lake.ts';
 import { importOrders, MAX_REPORTED_ORDER_ERRORS } from '../pipeline/orders/import-orders.ts';
 import { MAX_ORDER_QUANTITY, MIN_ORDER_TS_MS, parseOrderTs } from '../pipeline/orders/order-line.ts';
+import { MAX_PRICE } from '../contract/limits.ts';
 import { lakeSchema, readLake, useTempDataDirs } from './ingest-fixtures.ts';
 
 const setup = useTempDataDirs();
@@ -30,7 +31,7 @@ describe('importOrders', () => {
     const dataDir = setup();
     const r = await importOrders(file(dataDir, 'orders.csv', CSV), { dataDir, retailer: 'acme', now: IMPORTED_AT });
     expect(r).toMatchObject({ loaded: 4, skipped: 1, unchanged: 0, duplicates: 0 });
-    expect(r.errors).toEqual([{ line: 6, error: 'unit_price "1,5" is not a number' }]);
+    expect(r.errors).toEqual([{ line: 6, error: 'unit_price "1,5" is not a decimal number' }]);
     expect(await lakeSchema(dataDir, 'orders')).toEqual(LAKE_ORDER_COLUMNS);
     const row = (o: string, ts: number, user: string, click: string | null, p: string, q: number, price: number, cur: string, dt: string) => ({
       retailer_id: 'acme', order_id: o, ts, user_id: user, click_id: click, product_id: p, quantity: q, unit_price: price, currency: cur, imported_at: IMPORTED_AT, dt,
@@ -113,7 +114,7 @@ describe('importOrders', () => {
     const text = 'order_id,ts,user_id,product_id,quantity,unit_price,currency\n"o-\n1",1795824000000,u,p,x,1,USD\no-2,1795824000000,u,p,1\no-3,1795824000000,u,p,1,1,USD\no-4,"1795824000000,u\n';
     const r = await importOrders(file(dataDir, 'multi.csv', text), { dataDir, now: IMPORTED_AT });
     expect(r.loaded).toBe(1);
-    expect(r.errors[0]).toEqual({ line: 2, error: 'quantity "x" is not a number' });
+    expect(r.errors[0]).toEqual({ line: 2, error: 'quantity "x" is not a decimal number' });
     expect(r.errors[1]).toEqual({ line: 4, error: 'unit_price is missing' });
     expect(r.errors[2]!.line).toBe(6);
     expect(r.errors[2]!.error).toMatch(/^unreadable CSV: Quote Not Closed/);
@@ -138,6 +139,84 @@ describe('importOrders', () => {
     expect(parseOrderTs('2026-11-28')).toBe(Date.UTC(2026, 10, 28));
     expect(() => parseOrderTs(String(MIN_ORDER_TS_MS - 1))).toThrow(/before 2000-01-01/);
     expect(() => parseOrderTs('2026-13-45T10:00:00Z')).toThrow(/not a valid date-time/);
+  });
+
+  it('strips a UTF-8 BOM from an NDJSON file, as from a CSV one: the first row loads', async () => {
+    const dataDir = setup();
+    const row = (o: string) => JSON.stringify({ order_id: o, ts: 1795824000000, user_id: 'u', product_id: 'p', quantity: 1, unit_price: 1, currency: 'USD' });
+    const r = await importOrders(file(dataDir, 'b.ndjson', '\ufeff' + row('o-1') + '\n' + row('o-2') + '\n'), { dataDir, now: IMPORTED_AT });
+    expect(r).toMatchObject({ loaded: 2, skipped: 0, errors: [] });
+    const csv = await importOrders(file(dataDir, 'b.csv', '\ufefforder_id,ts,user_id,product_id,quantity,unit_price,currency\no-3,1795824000000,u,p,1,1,USD\n'), { dataDir, now: IMPORTED_AT });
+    expect(csv).toMatchObject({ loaded: 1, skipped: 0 });
+  });
+
+  it('refuses a row that does not parse as written: impossible dates, hex or other non-decimal numbers', async () => {
+    const dataDir = setup();
+    const text = [
+      'order_id,ts,user_id,product_id,quantity,unit_price,currency',
+      'o-1,2026-02-30T10:00:00Z,u,p,1,1,USD',
+      'o-2,2026-11-28T10:00:00Z,u,p,1,0x10,USD',
+      'o-3,2026-11-28T24:30:00Z,u,p,1,1,USD',
+      'o-4,2026-11-28T10:00:00Z,u,p,0x2,1,USD',
+      'o-5,2026-11-28T10:00:00Z,u,p,1, 1e2 ,USD',
+      'o-6,2025-02-29,u,p,1,1,USD',
+      'o-7,2024-02-29T10:00:00+01:00,u,p,1,.5,USD',
+      'o-8,2026-11-28T10:61:00Z,u,p,1,1,USD',
+      'o-9,2026-11-28T10:00:00+25:00,u,p,1,1,USD',
+    ].join('\n') + '\n';
+    const r = await importOrders(file(dataDir, 'dates.csv', text), { dataDir, now: IMPORTED_AT });
+    expect(r.errors).toEqual([
+      { line: 2, error: 'ts "2026-02-30T10:00:00Z" is not a valid date-time: 2026-02 has 28 days' },
+      { line: 3, error: 'unit_price "0x10" is not a decimal number' },
+      { line: 4, error: 'ts "2026-11-28T24:30:00Z" is not a valid date-time: hour 24 (0 to 23)' },
+      { line: 5, error: 'quantity "0x2" is not a decimal number' },
+      { line: 7, error: 'ts "2025-02-29" is not a valid date-time: 2025-02 has 28 days' },
+      { line: 9, error: 'ts "2026-11-28T10:61:00Z" is not a valid date-time: minute 61 (0 to 59)' },
+      { line: 10, error: 'ts "2026-11-28T10:00:00+25:00" is not a valid date-time: zone offset +25:00 (at most 23:59)' },
+    ]);
+    expect((await readLake(dataDir, 'orders', ORDER_BY)).map((x) => [x.order_id, x.unit_price, x.ts])).toEqual([
+      ['o-5', 100, Date.UTC(2026, 10, 28, 10)],
+      ['o-7', 0.5, Date.UTC(2024, 1, 29, 9)],
+    ]);
+  });
+
+  it(`bounds unit_price to MAX_PRICE and quantity to ${MAX_ORDER_QUANTITY}, so revenue stays finite`, async () => {
+    const dataDir = setup();
+    const row = (o: string, q: unknown, price: unknown) => JSON.stringify({ order_id: o, ts: 1795824000000, user_id: 'u', product_id: 'p', quantity: q, unit_price: price, currency: 'USD' });
+    const r = await importOrders(file(dataDir, 'big.ndjson', [row('o-1', 1, 1e308), row('o-2', 1, MAX_PRICE), row('o-3', MAX_ORDER_QUANTITY + 1, 1), row('o-4', MAX_ORDER_QUANTITY, 1)].join('\n')), { dataDir, now: IMPORTED_AT });
+    expect(r.errors).toEqual([
+      { line: 1, error: `unit_price 1e+308 must be from 0 to ${MAX_PRICE} (MAX_PRICE)` },
+      { line: 3, error: `quantity ${MAX_ORDER_QUANTITY + 1} must be a whole number from 1 to ${MAX_ORDER_QUANTITY}` },
+    ]);
+    expect(r.loaded).toBe(2);
+  });
+
+  it('refuses an empty or malformed retailer (an empty one would read as every retailer)', async () => {
+    const dataDir = setup();
+    const path = file(dataDir, 'r.csv', 'order_id,ts,user_id,product_id,quantity,unit_price,currency\no-1,1795824000000,u,p,1,1,USD\n');
+    for (const retailer of ['', '  ', 'a b', 'x'.repeat(65)]) {
+      await expect(importOrders(path, { dataDir, retailer })).rejects.toThrow(/--retailer .* must be 1 to 64 of \[A-Za-z0-9_-\]/);
+    }
+    expect(readdirSync(dataDir)).not.toContain('lake');
+  });
+
+  it('reports an unterminated quote by the line its row starts on, whatever follows it', async () => {
+    const dataDir = setup();
+    const rows = ['order_id,ts,user_id,product_id,quantity,unit_price,currency'];
+    for (let i = 2; i <= 20; i++) rows.push(`o-${i},1795824000000,u,p,1,1,USD`);
+    rows.push('o-21,"1795824000000,u,p,1,1,USD');
+    for (const tail of ['\n', '', '\n\n', '\no-22,1795824000000,u,p,1,1,USD\n']) {
+      const r = await importOrders(file(dataDir, 'q.csv', rows.join('\n') + tail), { dataDir, now: IMPORTED_AT });
+      expect(r.errors.map((e) => e.line)).toEqual([21]);
+      expect(r.loaded).toBe(19);
+    }
+  });
+
+  it('refuses text that is not valid Unicode (a lone surrogate in NDJSON) instead of storing it altered', async () => {
+    const dataDir = setup();
+    const line = '{"order_id":"o-\\ud800","ts":1795824000000,"user_id":"u","product_id":"p","quantity":1,"unit_price":1,"currency":"USD"}';
+    const r = await importOrders(file(dataDir, 'u.ndjson', line + '\n'), { dataDir, now: IMPORTED_AT });
+    expect(r.errors).toEqual([{ line: 1, error: 'order_id is not valid Unicode (lone UTF-16 surrogate at character 2)' }]);
   });
 
   it(`lists at most ${MAX_REPORTED_ORDER_ERRORS} errors but counts every skipped row`, async () => {

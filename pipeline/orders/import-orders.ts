@@ -16,6 +16,7 @@
  */
 import { access, constants } from 'node:fs/promises';
 import { LAKE_ORDER_COLUMNS } from '../../contract/lake.ts';
+import { MAX_RETAILER_CHARS, RETAILER_ID_PATTERN } from '../../contract/limits.ts';
 import { openWriterSession } from '../lake/duckdb-session.ts';
 import { writePartitions } from '../lake/parquet-partitions.ts';
 import { sqlString } from '../lake/duckdb-session.ts';
@@ -56,6 +57,10 @@ const KEY = ['retailer_id', 'order_id', 'product_id'];
 
 export async function importOrders(file: string, options: ImportOrdersOptions): Promise<ImportOrdersResult> {
   const retailer = options.retailer ?? DEFAULT_ORDERS_RETAILER;
+  // An empty retailer would be read by the report layer as "every retailer".
+  if (!new RegExp(RETAILER_ID_PATTERN).test(retailer)) {
+    throw new Error(`--retailer ${JSON.stringify(retailer)}: a retailer must be 1 to ${MAX_RETAILER_CHARS} of [A-Za-z0-9_-], as in LIVELENS_WRITE_KEYS`);
+  }
   await access(file, constants.R_OK).catch((err: Error) => {
     throw new Error(`cannot read orders file ${file}: ${err.message}`);
   });

@@ -41,8 +41,10 @@ export async function* readOrderRows(file: string, format: OrderFileFormat): Asy
 async function* readNdjson(file: string): AsyncGenerator<RawOrderRow> {
   const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
   let line = 0;
-  for await (const text of lines) {
+  for await (const read of lines) {
     line++;
+    // A UTF-8 BOM (as spreadsheet exports write) is not part of the first row.
+    const text = line === 1 && read.startsWith('\ufeff') ? read.slice(1) : read;
     if (text.trim() === '') continue;
     let value: unknown;
     try {
@@ -62,6 +64,16 @@ async function* readNdjson(file: string): AsyncGenerator<RawOrderRow> {
 async function* readCsv(file: string): AsyncGenerator<RawOrderRow> {
   const skipped: RawOrderRow[] = [];
   let headerChecked = false;
+  // Where the previous record (read or skipped) ended, tracked as the parser goes, so that a
+  // record is numbered by the line it starts on: the line after that one, past empty lines.
+  let lastEnd = 1;
+  let lastEmpty = 0;
+  const startOf = (lines: number, emptyLines: number): number => {
+    const start = lastEnd + 1 + (emptyLines - lastEmpty);
+    lastEnd = lines;
+    lastEmpty = emptyLines;
+    return start;
+  };
   const input = createReadStream(file);
   const parser = input.pipe(
     parse({
@@ -75,27 +87,26 @@ async function* readCsv(file: string): AsyncGenerator<RawOrderRow> {
         headerChecked = true;
         return names;
       },
-      info: true,
       relax_column_count: true,
       skip_empty_lines: true,
       skip_records_with_error: true,
+      on_record: (record: Record<string, string>, context: { lines: number; empty_lines: number }) => ({ line: startOf(context.lines, context.empty_lines), row: record }),
       on_skip: (err) => {
-        if (err) skipped.push({ line: Number(err.lines), error: `unreadable CSV: ${err.message}` });
+        if (err) {
+          const e = err as unknown as { lines: number; empty_lines?: number };
+          // An unclosed quote is only noticed at the end of the file: its record starts after the previous one.
+          skipped.push({ line: startOf(Number(e.lines), e.empty_lines ?? lastEmpty), error: `unreadable CSV: ${err.message}` });
+        }
         return undefined;
       },
     }),
   );
   // pipe() does not forward a read error; end the parse with it instead.
   input.once('error', (err) => parser.destroy(err));
-  // The line a record starts on: the line after the previous record, past any empty lines.
-  let lastEnd = 1;
-  let lastEmpty = 0;
-  for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number; empty_lines: number; invalid_field_length: number } }>) {
-    yield* skipped.splice(0);
-    const start = lastEnd + 1 + (info.empty_lines - lastEmpty);
-    lastEnd = info.lines;
-    lastEmpty = info.empty_lines;
-    yield { line: start, row: record };
+  for await (const record of parser as AsyncIterable<{ line: number; row: Record<string, string> }>) {
+    // Rows skipped before this one come first, so lines stay in file order.
+    while (skipped.length > 0 && skipped[0]!.line < record.line) yield skipped.shift()!;
+    yield record;
   }
   yield* skipped.splice(0);
   if (!headerChecked) throw new Error(`${file}: empty file, expected a CSV header row and order lines`);
