@@ -100,12 +100,12 @@ export class GroupState {
 
   /** True when nothing of the group is left in the window ending at `at`. */
   idle(at: number): boolean {
-    return this.newestSlice <= Math.floor(at / COUNT_SLICE_MS) - this.counts.length && this.viewers <= 0 && this.sessions <= 0;
+    return this.newestSlice <= sliceIndex(at, COUNT_SLICE_MS) - this.counts.length && this.viewers <= 0 && this.sessions <= 0;
   }
 
   /** The group's figures for the window ending at `at` (SPEC section 8). */
   figures(at: number): LiveFigures {
-    const kAt = Math.floor(at / COUNT_SLICE_MS);
+    const kAt = sliceIndex(at, COUNT_SLICE_MS); // the current second counts as it fills
     const kFrom = kAt - this.counts.length; // exclusive
     let events = 0;
     let clicks = 0;
