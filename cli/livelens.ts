@@ -1,11 +1,11 @@
 /**
- * The `livelens` command (SPEC section 5). Each subcommand lives in
+ * The `livelens` command (docs/spec.md §5). Each subcommand lives in
  * `cli/commands/<name>.ts` and registers itself on the program; this file
  * only lists them.
  */
 import { Command } from 'commander';
 import { createRequire } from 'node:module';
-import { applySettingFlags, settingOption } from '../config/settings.ts';
+import { resolveSetting, settingOption } from '../config/settings.ts';
 
 const pkg = createRequire(import.meta.url)('../package.json') as { version: string };
 
@@ -30,9 +30,8 @@ export async function buildProgram(): Promise<Command> {
     .version(pkg.version)
     .showHelpAfterError()
     .configureHelp({ sortSubcommands: false })
-    .addOption(settingOption('logLevel'))
-    // Flags win over environment variables, also for modules that read the environment.
-    .hook('preAction', (_program, action) => applySettingFlags(action.optsWithGlobals()));
+    // Each command resolves its settings once (config/settings.ts) and passes them down.
+    .addOption(settingOption('logLevel'));
   for (const load of commandModules) (await load()).register(program);
   return program;
 }
@@ -43,6 +42,15 @@ try {
 } catch (err) {
   // A clear one-line error, not a stack trace (LIVELENS_LOG_LEVEL=debug shows the stack).
   process.stderr.write(`livelens: ${err instanceof Error ? err.message : String(err)}\n`);
-  if (process.env.LIVELENS_LOG_LEVEL === 'debug' || process.env.LIVELENS_LOG_LEVEL === 'trace') console.error(err);
+  if (['debug', 'trace'].includes(logLevel())) console.error(err);
   process.exitCode = 1;
+}
+
+/** The --log-level / LIVELENS_LOG_LEVEL in force ('info' when it is itself malformed: the error above says so). */
+function logLevel(): string {
+  try {
+    return resolveSetting('logLevel', program.opts());
+  } catch {
+    return 'info';
+  }
 }

@@ -1,7 +1,7 @@
 /**
  * The collector's own limits and timings (the wire limits live in
  * contract/limits.ts). Each is a named constant with its unit; the ones an
- * operator may change are also settings (collector/config.ts).
+ * operator may change are also settings (config/settings.ts).
  */
 
 /** Per write key: sustained events per second, and the burst a key may spend at once. */

@@ -10,6 +10,10 @@ import { pino, type Logger } from 'pino';
 
 export type { Logger };
 
-export function createLogger(level = process.env.LIVELENS_LOG_LEVEL ?? 'info'): Logger {
+/** Level when the caller names none. */
+export const DEFAULT_LOG_LEVEL = 'info';
+
+/** A JSON-lines logger at `level` (the command passes its resolved --log-level / LIVELENS_LOG_LEVEL). */
+export function createLogger(level: string = DEFAULT_LOG_LEVEL): Logger {
   return pino({ name: 'livelens-collector', level });
 }

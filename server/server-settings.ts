@@ -1,28 +1,20 @@
 /**
- * The server's settings from flags and environment (docs/spec.md §7):
- * what `livelens serve` resolves before calling startServer.
+ * The settings a running server takes (config/settings.ts declares each):
+ * `livelens serve` adds their flags and resolves them once; programmatic
+ * callers pass the same names to startServer. A new server setting is its
+ * registry entry plus its name here.
  *
  * @example
- * const s = await startServer(serverSettingsFrom(cmd.opts()));
+ * const settings = resolveSettings(SERVER_SETTINGS, cmd.opts());
+ * const s = await startServer(settings);
  */
-import { resolveSetting } from '../config/settings.ts';
-import { resolveCollectorTuning } from '../collector/config.ts';
-import type { ServerOptions } from './start-server.ts';
+import type { SettingName, SettingsOf } from '../config/settings.ts';
 
-/** Reads the server's settings from flags and environment (flags win). */
-export function serverSettingsFrom(opts: Record<string, unknown>, env: NodeJS.ProcessEnv = process.env): ServerOptions {
-  const port = Number(resolveSetting('port', opts, env));
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-    throw new Error(`LIVELENS_PORT / --port is "${resolveSetting('port', opts, env)}": expected a port from 0 to 65535`);
-  }
-  return {
-    dataDir: resolveSetting('dataDir', opts, env)!,
-    port,
-    host: resolveSetting('host', opts, env),
-    writeKeys: resolveSetting('writeKeys', opts, env),
-    kinesisStream: resolveSetting('kinesisStream', opts, env),
-    kinesisEndpoint: resolveSetting('kinesisEndpoint', opts, env),
-    regionHeader: resolveSetting('regionHeader', opts, env),
-    ...resolveCollectorTuning(opts, env),
-  };
-}
+export const SERVER_SETTINGS = [
+  'dataDir', 'port', 'host', 'writeKeys', 'kinesisStream', 'kinesisEndpoint', 'regionHeader',
+  'spoolMaxBytes', 'keyEventsPerSecond', 'keyBurstEvents', 'addressRequestsPerSecond', 'addressBurstRequests',
+  'clientAddressHeader', 'deadLetterStream', 'lingerMs',
+] as const satisfies readonly SettingName[];
+
+/** The server's settings, resolved. */
+export type ServerSettings = SettingsOf<typeof SERVER_SETTINGS>;

@@ -16,13 +16,13 @@
  * await s.stop();
  */
 import type { Env, Hono, Schema } from 'hono';
-import type { CollectorTuning } from '../collector/config.ts';
 import { startCollector, type CollectorHandle } from '../collector/node.ts';
 import { createLogger, type Logger } from '../collector/log.ts';
-import type { CollectorEnv, WriteKey } from '../collector/types.ts';
+import type { CollectorEnv, RateLimits, WriteKey } from '../collector/types.ts';
 import { parseWriteKeys } from '../collector/write-keys.ts';
 import { createKinesisClient, ensureStream } from '../streams/embedded-kinesis.ts';
 import { resolveKinesisTarget, type KinesisTarget } from '../streams/kinesis-target.ts';
+import type { ServerSettings } from './server-settings.ts';
 
 /** Mounts routes on the server's app (one port for collector, dashboard and live routes). */
 export type ServerRoutes = (app: Hono<CollectorEnv>) => void;
@@ -55,16 +55,13 @@ export interface ServerService {
   stop(): Promise<void> | void;
 }
 
-export interface ServerOptions extends Partial<CollectorTuning> {
+/**
+ * The server's settings (server-settings.ts; `livelens serve` resolves them
+ * from flags and environment) plus what only code passes. Absent settings
+ * take the collector's defaults.
+ */
+export interface ServerOptions extends Partial<ServerSettings> {
   dataDir: string;
-  /** 0 picks a free port. */
-  port?: number;
-  host?: string;
-  writeKeys?: string;
-  /** A real stream; unset starts embedded kinesalite (unless kinesisEndpoint is set). */
-  kinesisStream?: string;
-  kinesisEndpoint?: string;
-  regionHeader?: string;
   /** First pause between stream probes while the stream is down (default DRAIN_RETRY_MS; tests shorten it). */
   drainRetryMs?: number;
   /** Extra routes and sub-apps on the same port, mounted in order after the collector's. */
@@ -106,7 +103,16 @@ export async function startServer(options: ServerOptions): Promise<ServerHandle>
   let collector: CollectorHandle;
   try {
     collector = await startCollector({
-      ...options,
+      dataDir: options.dataDir,
+      port: options.port,
+      host: options.host,
+      writeKeys: options.writeKeys,
+      regionHeader: options.regionHeader,
+      clientAddressHeader: options.clientAddressHeader,
+      rateLimits: rateLimitsOf(options),
+      spoolMaxBytes: options.spoolMaxBytes,
+      lingerMs: options.lingerMs,
+      drainRetryMs: options.drainRetryMs,
       kinesis: { endpoint, stream, deadLetterStream: options.deadLetterStream },
       extraRoutes: (app) => {
         for (const mount of options.routes ?? []) mount(app);
@@ -155,6 +161,16 @@ export async function startServer(options: ServerOptions): Promise<ServerHandle>
         await target.release();
       })()),
   };
+}
+
+/** The rate limits the options set (the collector's defaults fill the rest). */
+function rateLimitsOf(o: ServerOptions): Partial<RateLimits> {
+  const limits: Partial<RateLimits> = {};
+  if (o.keyEventsPerSecond !== undefined) limits.keyEventsPerSecond = o.keyEventsPerSecond;
+  if (o.keyBurstEvents !== undefined) limits.keyBurstEvents = o.keyBurstEvents;
+  if (o.addressRequestsPerSecond !== undefined) limits.addressRequestsPerSecond = o.addressRequestsPerSecond;
+  if (o.addressBurstRequests !== undefined) limits.addressBurstRequests = o.addressBurstRequests;
+  return limits;
 }
 
 /**

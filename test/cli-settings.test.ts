@@ -27,7 +27,7 @@ describe('livelens settings on the command line', () => {
   it('a DuckDB flag reaches the engine and wins over its variable', async () => {
     const bad = await livelens(['report', 'conversion', '--by', 'creator', '--data-dir', dir, '--duckdb-threads', 'abc']);
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toContain('LIVELENS_DUCKDB_THREADS="abc" must be a whole number');
+    expect(bad.stderr).toContain('livelens report conversion: --duckdb-threads must be a whole number from 1 to 1024 threads; got "abc"');
     const good = await livelens(['report', 'conversion', '--by', 'creator', '--data-dir', dir, '--duckdb-threads', '1', '--format', 'json'], {
       LIVELENS_DUCKDB_THREADS: 'abc',
     });

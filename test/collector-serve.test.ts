@@ -13,7 +13,8 @@ import { createKinesisClient, EMBEDDED_STREAM_NAME, startEmbeddedKinesis } from 
 import { readStream } from '../collector/testing/read-stream.ts';
 import { batchBody, realisticEvents } from '../collector/testing/fixtures.ts';
 import { startServer } from '../server/start-server.ts';
-import { serverSettingsFrom } from '../server/server-settings.ts';
+import { SERVER_SETTINGS } from '../server/server-settings.ts';
+import { resolveSettings } from '../config/settings.ts';
 import { createServer } from 'node:net';
 import { createLogger } from '../collector/log.ts';
 import { ensureStream } from '../streams/embedded-kinesis.ts';
@@ -59,11 +60,13 @@ describe('livelens serve', () => {
 
   it('reads settings from flags over environment variables, and checks them', () => {
     const env = { LIVELENS_PORT: '9000', LIVELENS_SPOOL_MAX_BYTES: '1000', LIVELENS_RATE_ADDRESS_REQUESTS_PER_S: '5' };
-    const s = serverSettingsFrom({ port: '9100', dataDir: '/tmp/x' }, env);
-    expect(s).toMatchObject({ port: 9100, dataDir: '/tmp/x', spoolMaxBytes: 1000, rateLimits: { addressRequestsPerSecond: 5 }, regionHeader: 'cloudfront-viewer-country' });
-    expect(() => serverSettingsFrom({ port: 'eighty' }, {})).toThrow('expected a port from 0 to 65535');
-    expect(() => serverSettingsFrom({}, { LIVELENS_RATE_KEY_BURST_EVENTS: '10' })).toThrow('LIVELENS_RATE_KEY_BURST_EVENTS / --rate-key-burst-events is "10": expected an integer from 500');
-    expect(() => serverSettingsFrom({}, { LIVELENS_KINESIS_LINGER_MS: '500' })).toThrow('from 0 to 100');
+    const s = resolveSettings(SERVER_SETTINGS, { port: '9100', dataDir: '/tmp/x' }, env);
+    expect(s).toMatchObject({ port: 9100, dataDir: '/tmp/x', spoolMaxBytes: 1000, addressRequestsPerSecond: 5, regionHeader: 'cloudfront-viewer-country' });
+    expect(() => resolveSettings(SERVER_SETTINGS, { port: 'eighty' }, {})).toThrow('--port must be a whole number from 0 to 65535; got "eighty"');
+    expect(() => resolveSettings(SERVER_SETTINGS, {}, { LIVELENS_RATE_KEY_BURST_EVENTS: '10' })).toThrow(
+      '--rate-key-burst-events must be a whole number of at least 500 events; got "10" from LIVELENS_RATE_KEY_BURST_EVENTS',
+    );
+    expect(() => resolveSettings(SERVER_SETTINGS, {}, { LIVELENS_KINESIS_LINGER_MS: '500' })).toThrow('--kinesis-linger-ms must be a whole number from 0 to 100 ms; got "500"');
   });
 
   it('refuses a bad LIVELENS_WRITE_KEYS entry with one clear line and exit 1, no stack trace', async () => {

@@ -20,7 +20,8 @@ import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { createKinesisClient, EMBEDDED_STREAM_NAME, ensureStream, startEmbeddedKinesis } from '../../streams/embedded-kinesis.ts';
 import { startCollector } from '../../collector/node.ts';
 import { startServer } from '../../server/start-server.ts';
-import { serverSettingsFrom } from '../../server/server-settings.ts';
+import { SERVER_SETTINGS } from '../../server/server-settings.ts';
+import { resolveSettings } from '../../config/settings.ts';
 import type { EventSink } from '../../collector/types.ts';
 
 const NO_LIMITS = { keyEventsPerSecond: 0, addressRequestsPerSecond: 0 };
@@ -70,8 +71,8 @@ async function start(variant: string, dataDir: string): Promise<{ url: string; s
   }
   if (variant === 'kinesis') {
     // LIVELENS_* tuning (e.g. LIVELENS_KINESIS_LINGER_MS) applies, as in `livelens serve`.
-    const settings = serverSettingsFrom({}, { ...process.env, LIVELENS_KINESIS_STREAM: '', LIVELENS_KINESIS_ENDPOINT: '' });
-    return startServer({ ...settings, dataDir, port: 0, writeKeys: KEY, rateLimits: { ...NO_LIMITS, keyBurstEvents: 500, addressBurstRequests: 1 }, log });
+    const settings = resolveSettings(SERVER_SETTINGS, {}, { ...process.env, LIVELENS_KINESIS_STREAM: '', LIVELENS_KINESIS_ENDPOINT: '' });
+    return startServer({ ...settings, dataDir, port: 0, writeKeys: KEY, ...NO_LIMITS, keyBurstEvents: 500, addressBurstRequests: 1, log });
   }
   throw new Error(`unknown variant "${variant}": expected bare, noop, kinesis or raw`);
 }

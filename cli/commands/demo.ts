@@ -11,7 +11,7 @@
  * livelens demo --viewers 300 --exit --data-dir /tmp/demo
  */
 import type { Command } from 'commander';
-import { resolveSetting, settingOption } from '../../config/settings.ts';
+import { addSettingOptions, resolveSettings } from '../../config/settings.ts';
 import { runIngest } from '../../pipeline/ingest/run-ingest.ts';
 import { RETAILERS } from '../../simulate/catalog.ts';
 import { prepareDemoDataDir, writeDemoMarker } from '../../simulate/data-dir.ts';
@@ -29,6 +29,9 @@ export const DEMO_SEED = 1;
 export const DEMO_SHOWS = 6;
 export const DEMO_VIEWERS = 800;
 export const DEMO_HOURS = 8;
+
+/** The settings the demo takes (the rest are the embedded defaults). */
+const DEMO_SETTINGS = ['dataDir', 'port', 'writeKeys', 'dashboardTokens'] as const;
 
 const STEP_TEXT: Record<string, string> = {
   start: 'starting embedded Kinesis, collector and ingest',
@@ -60,7 +63,7 @@ export function register(program: Command): void {
     .option('--hours <h>', 'hours the shows spread over', String(DEMO_HOURS))
     .option('--reset', 'clear the data dir first (livelens data only); a previous demo\'s data is always replaced')
     .option('--exit', 'exit after the summary instead of serving until Ctrl-C (exit code 1 if a report differs from the planted truth)');
-  for (const name of ['dataDir', 'port', 'writeKeys', 'dashboardTokens'] as const) cmd.addOption(settingOption(name));
+  addSettingOptions(cmd, DEMO_SETTINGS);
   cmd.action(async (opts: Record<string, unknown>) => {
     try {
       await runDemo(opts);
@@ -75,12 +78,13 @@ export function register(program: Command): void {
 async function runDemo(opts: Record<string, unknown>): Promise<void> {
   const started = Date.now();
   const out = process.stdout;
-  const dataDir = resolveSetting('dataDir', opts)!;
+  const settings = resolveSettings(DEMO_SETTINGS, opts);
+  const dataDir = settings.dataDir;
   const hours = Number(opts.hours);
   if (!(hours > 0 && hours <= MAX_SIM_HOURS)) throw new Error(`--hours is "${String(opts.hours)}": expected a number above 0 and at most ${MAX_SIM_HOURS}`);
-  const port = intFlag('port', resolveSetting('port', opts), 0, 65_535);
-  const keyList = resolveSetting('writeKeys', opts);
-  const dashboard = createDashboard({ dataDir, dashboardTokens: resolveSetting('dashboardTokens', opts), writeKeys: keyList });
+  const port = settings.port;
+  const keyList = settings.writeKeys;
+  const dashboard = createDashboard({ dataDir, dashboardTokens: settings.dashboardTokens, writeKeys: keyList });
   const prepared = prepareDemoDataDir(dataDir, { reset: opts.reset === true });
   out.write(`livelens demo: data in ${dataDir} (${prepared})\n`);
   const progress = createProgress('sessions');

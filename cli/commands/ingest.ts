@@ -9,39 +9,36 @@
  * LIVELENS_KINESIS_ENDPOINT=http://127.0.0.1:4567 livelens ingest
  */
 import { Option, type Command } from 'commander';
-import { resolveSetting, settingOption } from '../../config/settings.ts';
-import { COLLECTOR_SETTINGS } from '../../collector/config.ts';
+import { addSettingOptions, resolveSettings, SETTINGS } from '../../config/settings.ts';
+import { parseInteger } from '../../config/parse-integer.ts';
 import { EMBEDDED_DEAD_LETTER_STREAM_NAME } from '../../streams/embedded-kinesis.ts';
 import { resolveKinesisTarget } from '../../streams/kinesis-target.ts';
 import { runIngest } from '../../pipeline/ingest/run-ingest.ts';
 import { FLUSH_AGE_MS, FLUSH_ROWS } from '../../pipeline/ingest/stream-consumer.ts';
 
-function positiveInteger(name: string) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got "${value}"`);
-    return n;
-  };
-}
+/** Largest --flush-rows: bounds the events held in memory before a landing. */
+export const MAX_FLUSH_ROWS = 10_000_000;
+/** Largest --flush-seconds (one day). */
+export const MAX_FLUSH_SECONDS = 86_400;
 
-/** The collector's dead-letter stream setting: ingest lands that stream too. */
-const DEAD_LETTER_STREAM = COLLECTOR_SETTINGS.deadLetterStream;
+/** The settings ingest takes; the dead-letter stream (the collector's setting) is landed too. */
+const INGEST_SETTINGS = ['dataDir', 'kinesisStream', 'kinesisEndpoint', 'deadLetterStream'] as const;
+const DEAD_LETTER_STREAM = SETTINGS.deadLetterStream;
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('ingest')
     .description('stream -> lake: land events and dead letters as Parquet under <data-dir>/lake, checkpointed per shard')
     .option('--once', 'read every shard up to its current tip, land, checkpoint and exit')
-    .addOption(new Option('--flush-rows <n>', `land once this many events are buffered (default ${FLUSH_ROWS})`).argParser(positiveInteger('--flush-rows')))
+    .addOption(new Option('--flush-rows <n>', `land once this many events are buffered (default ${FLUSH_ROWS})`).argParser((v) => parseInteger(v, { flag: '--flush-rows', min: 1, max: MAX_FLUSH_ROWS, unit: 'events' })))
     .addOption(
-      new Option('--flush-seconds <s>', `land buffered events at least this often (default ${FLUSH_AGE_MS / 1000})`).argParser(positiveInteger('--flush-seconds')),
+      new Option('--flush-seconds <s>', `land buffered events at least this often (default ${FLUSH_AGE_MS / 1000})`).argParser((v) => parseInteger(v, { flag: '--flush-seconds', min: 1, max: MAX_FLUSH_SECONDS, unit: 's' })),
     )
-    .addOption(settingOption('dataDir'))
-    .addOption(settingOption('kinesisStream'))
-    .addOption(settingOption('kinesisEndpoint'))
     .addOption(
-      new Option(DEAD_LETTER_STREAM.flag, `dead-letter stream to land as well (env ${DEAD_LETTER_STREAM.env}, default ${EMBEDDED_DEAD_LETTER_STREAM_NAME} when it exists)`),
-    )
+      new Option(DEAD_LETTER_STREAM.flag, `dead-letter stream to land as well (env ${DEAD_LETTER_STREAM.variable}, default ${EMBEDDED_DEAD_LETTER_STREAM_NAME} when it exists)`),
+    );
+  addSettingOptions(cmd, ['dataDir', 'kinesisStream', 'kinesisEndpoint']);
+  cmd
     .addHelpText(
       'after',
       `
@@ -52,12 +49,9 @@ Dead letters are landed from the dead-letter stream (when it exists) and from th
 collector's sealed segments in <data-dir>/dead-letters/.`,
     )
     .action(async (opts: Record<string, unknown>) => {
-      const dataDir = resolveSetting('dataDir', opts)!;
-      const target = await resolveKinesisTarget({
-        dataDir,
-        stream: resolveSetting('kinesisStream', opts),
-        endpoint: resolveSetting('kinesisEndpoint', opts),
-      });
+      const settings = resolveSettings(INGEST_SETTINGS, opts);
+      const dataDir = settings.dataDir;
+      const target = await resolveKinesisTarget({ dataDir, stream: settings.kinesisStream, endpoint: settings.kinesisEndpoint });
       const stop = new AbortController();
       const onSignal = () => stop.abort();
       process.once('SIGINT', onSignal);
@@ -69,7 +63,7 @@ collector's sealed segments in <data-dir>/dead-letters/.`,
           kinesis: target.kinesis,
           once: opts.once === true,
           signal: stop.signal,
-          deadLetterStream: (opts.deadLetterStream as string | undefined) || process.env[DEAD_LETTER_STREAM.env] || undefined,
+          deadLetterStream: settings.deadLetterStream,
           flushRows: opts.flushRows as number | undefined,
           flushAgeMs: opts.flushSeconds === undefined ? undefined : (opts.flushSeconds as number) * 1000,
           onFlush: (f) =>

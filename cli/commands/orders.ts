@@ -35,7 +35,7 @@ Exit code: 0 all rows loaded, ${EXIT_ROWS_SKIPPED} some rows skipped (listed on 
     .action(async (file: string, opts: Record<string, unknown>) => {
       let result;
       try {
-        result = await importOrders(file, { dataDir: resolveSetting('dataDir', opts)!, retailer: opts.retailer as string });
+        result = await importOrders(file, { dataDir: resolveSetting('dataDir', opts), retailer: opts.retailer as string });
       } catch (err) {
         process.stderr.write(`livelens orders import: ${(err as Error).message}\n`);
         process.exitCode = 1;

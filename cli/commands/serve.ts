@@ -11,24 +11,25 @@
  * livelens serve --data-dir .livelens --port 8787
  */
 import type { Command } from 'commander';
-import { resolveSetting, settingOption } from '../../config/settings.ts';
-import { collectorOptions } from '../../collector/config.ts';
+import { addSettingOptions, resolveSetting, resolveSettings } from '../../config/settings.ts';
+import { createLogger } from '../../collector/log.ts';
 import { startServer } from '../../server/start-server.ts';
-import { serverSettingsFrom } from '../../server/server-settings.ts';
+import { SERVER_SETTINGS } from '../../server/server-settings.ts';
 import { createDashboard } from '../../dashboard/mount.ts';
+
+/** What serve takes: the server's settings and the dashboard's tokens. */
+const SERVE_SETTINGS = [...SERVER_SETTINGS, 'dashboardTokens'] as const;
 
 export function register(program: Command): void {
   const cmd = program
     .command('serve')
     .description('run the collector (POST /v1/events); starts embedded Kinesis unless a stream is configured');
-  for (const name of ['dataDir', 'port', 'host', 'writeKeys', 'kinesisStream', 'kinesisEndpoint', 'regionHeader', 'dashboardTokens'] as const) {
-    cmd.addOption(settingOption(name));
-  }
-  for (const option of collectorOptions()) cmd.addOption(option);
-  cmd.action(async (opts: Record<string, unknown>) => {
-    const settings = serverSettingsFrom(opts);
-    const dashboard = createDashboard({ dataDir: settings.dataDir, dashboardTokens: resolveSetting('dashboardTokens', opts), writeKeys: settings.writeKeys });
-    const s = await startServer({ ...settings, routes: [dashboard.routes] });
+  addSettingOptions(cmd, SERVE_SETTINGS);
+  cmd.action(async (_opts: unknown, command: Command) => {
+    const flags = command.optsWithGlobals();
+    const { dashboardTokens, ...settings } = resolveSettings(SERVE_SETTINGS, flags);
+    const dashboard = createDashboard({ dataDir: settings.dataDir, dashboardTokens, writeKeys: settings.writeKeys });
+    const s = await startServer({ ...settings, routes: [dashboard.routes], log: createLogger(resolveSetting('logLevel', flags)) });
     process.stdout.write(`livelens collector listening on ${s.url} (POST ${s.url}/v1/events)\n`);
     process.stdout.write(`kinesis: ${s.kinesisEndpoint ?? 'AWS'} (${s.kinesisSource}), stream ${s.stream}\n`);
     if (s.collector.generatedKey) process.stdout.write(`demo write key (retailer "default"): ${s.writeKey}\n`);

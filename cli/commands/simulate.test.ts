@@ -10,7 +10,7 @@ describe('livelens simulate flags', () => {
 
   it('refuses sizes that are not whole numbers in range, naming the flag', () => {
     expect(intFlag('viewers', '250', 1)).toBe(250);
-    expect(() => intFlag('viewers', '2.5', 1)).toThrow('--viewers is "2.5": expected a whole number from 1');
-    expect(() => intFlag('shows', '1', 2, 1000)).toThrow('--shows is "1": expected a whole number from 2 to 1000');
+    expect(() => intFlag('viewers', '2.5', 1)).toThrow('--viewers must be a whole number of at least 1; got "2.5"');
+    expect(() => intFlag('shows', '1', 2, 1000)).toThrow('--shows must be a whole number from 2 to 1000; got "1"');
   });
 });

@@ -10,7 +10,8 @@
  */
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { resolveSetting, settingOption } from '../../config/settings.ts';
+import { addSettingOptions, resolveSettings } from '../../config/settings.ts';
+import { parseInteger } from '../../config/parse-integer.ts';
 import { parseWriteKeys } from '../../collector/write-keys.ts';
 import { RETAILERS } from '../../simulate/catalog.ts';
 import { createProgress } from '../../simulate/progress.ts';
@@ -23,11 +24,12 @@ export const DEFAULT_SIM_SHOWS = 6;
 export const DEFAULT_SIM_VIEWERS = 800;
 export const DEFAULT_SIM_HOURS = 8;
 
-/** Parses a whole-number flag, naming the flag and the allowed range when it is wrong. */
-export function intFlag(name: string, text: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`--${name} is "${String(text)}": expected a whole number from ${min} to ${max}`);
-  return n;
+/** The settings simulate takes: where the collector listens and the keys it accepts. */
+const SIMULATE_SETTINGS = ['dataDir', 'port', 'writeKeys', 'regionHeader'] as const;
+
+/** Parses a whole-number flag of these commands (config/parse-integer.ts: one parser, one message). */
+export function intFlag(name: string, text: unknown, min: number, max?: number): number {
+  return parseInteger(text, { flag: `--${name}`, min, max });
 }
 
 /** retailer → key from a `key@retailer,...` list; every simulated retailer must have one. */
@@ -56,7 +58,7 @@ export function register(program: Command): void {
     .option('--endpoint <url>', 'collector base URL (default http://127.0.0.1:<port>)')
     .option('--out <dir>', `where order CSVs and truth.json go (default <data-dir>/${SIMULATION_DIR})`)
     .option('--concurrency <n>', 'viewers simulated at once', String(DEFAULT_CONCURRENCY));
-  for (const name of ['dataDir', 'port', 'writeKeys', 'regionHeader'] as const) cmd.addOption(settingOption(name));
+  addSettingOptions(cmd, SIMULATE_SETTINGS);
   cmd.action(async (opts: Record<string, unknown>) => {
     try {
       await runSimulateCommand(opts);
@@ -68,10 +70,11 @@ export function register(program: Command): void {
 }
 
 async function runSimulateCommand(opts: Record<string, unknown>): Promise<void> {
-  const dataDir = resolveSetting('dataDir', opts)!;
+  const settings = resolveSettings(SIMULATE_SETTINGS, opts);
+  const dataDir = settings.dataDir;
   const hours = Number(opts.hours);
   if (!(hours > 0 && hours <= MAX_SIM_HOURS)) throw new Error(`--hours is "${String(opts.hours)}": expected a number above 0 and at most ${MAX_SIM_HOURS}`);
-  const endpoint = typeof opts.endpoint === 'string' ? opts.endpoint : `http://127.0.0.1:${resolveSetting('port', opts)}`;
+  const endpoint = typeof opts.endpoint === 'string' ? opts.endpoint : `http://127.0.0.1:${settings.port}`;
   const progress = createProgress('sessions');
   const sim = await runSimulation({
     seed: intFlag('seed', opts.seed, 0, 2 ** 32 - 1),
@@ -79,8 +82,8 @@ async function runSimulateCommand(opts: Record<string, unknown>): Promise<void> 
     viewers: intFlag('viewers', opts.viewers, 1, 1_000_000),
     hours,
     endpoint,
-    writeKeys: retailerKeys(resolveSetting('writeKeys', opts)),
-    regionHeader: resolveSetting('regionHeader', opts),
+    writeKeys: retailerKeys(settings.writeKeys),
+    regionHeader: settings.regionHeader,
     outDir: typeof opts.out === 'string' ? opts.out : join(dataDir, SIMULATION_DIR),
     concurrency: intFlag('concurrency', opts.concurrency, 1, 10_000),
     onProgress: (done, total) => progress.update(done, total),

@@ -1,7 +1,8 @@
 /**
- * Athena settings (SPEC section 7: the AWS SDK's own conventions plus one
- * variable each). Region and credentials come from the SDK's default chain
- * (`AWS_REGION`, `AWS_PROFILE`, instance roles, ...).
+ * Athena settings (docs/spec.md §7: the AWS SDK's own conventions plus one
+ * variable each, declared in config/settings.ts). Region and credentials
+ * come from --aws-region or the SDK's default chain (`AWS_REGION`,
+ * `AWS_PROFILE`, instance roles, ...).
  *
  * | variable                   | meaning                                         | default          |
  * |----------------------------|-------------------------------------------------|------------------|
@@ -13,14 +14,17 @@
  * | LIVELENS_LAKE_S3           | older name of LIVELENS_LAKE for an s3:// lake (LIVELENS_LAKE wins) | unset |
  *
  * @example
- * const config = athenaConfigFromEnv(process.env);
+ * const config = athenaConfigFrom(resolveSettings(ATHENA_SETTINGS, cmd.opts()));
  */
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { LAKE_ENV, LAKE_S3_ENV, resolveLakeLocation } from '../lake/lake-location.ts';
+import { SETTINGS, type SettingName, type SettingsOf } from '../../config/settings.ts';
+import { LAKE_ENV, LAKE_S3_ENV, resolveLakeLocation, type LakeLocation } from '../lake/lake-location.ts';
 
 export interface AthenaConfig {
+  /** AWS region; undefined: the AWS SDK's default chain. */
+  region?: string;
   workgroup: string;
   outputLocation?: string;
   database: string;
@@ -29,34 +33,24 @@ export interface AthenaConfig {
   lakeS3?: string;
 }
 
-export const ATHENA_ENV = {
-  workgroup: 'LIVELENS_ATHENA_WORKGROUP',
-  outputLocation: 'LIVELENS_ATHENA_OUTPUT',
-  database: 'LIVELENS_ATHENA_DATABASE',
-  catalog: 'LIVELENS_ATHENA_CATALOG',
-  lake: LAKE_ENV,
-  lakeS3: LAKE_S3_ENV,
-} as const;
+/** The settings the Athena engine takes (config/settings.ts). */
+export const ATHENA_SETTINGS = ['awsRegion', 'athenaWorkgroup', 'athenaOutput', 'athenaDatabase', 'athenaCatalog', 'lake', 'lakeS3'] as const satisfies readonly SettingName[];
 
-function s3Url(name: string, value: string | undefined): string | undefined {
-  if (value === undefined || value === '') return undefined;
-  if (!/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/[^'\s]*)?$/.test(value)) {
-    throw new Error(`${name}="${value}" is not an s3:// URL (s3://bucket/prefix, no quotes or spaces)`);
-  }
-  return value.replace(/\/+$/, '');
+/** The lake location of resolved settings (errors name LIVELENS_LAKE / LIVELENS_LAKE_S3, as its flags do). */
+export function lakeLocationFrom(s: { dataDir?: string; lake?: string; lakeS3?: string }): LakeLocation {
+  const given: NodeJS.ProcessEnv = {};
+  if (s.lake !== undefined) given[LAKE_ENV] = s.lake;
+  if (s.lakeS3 !== undefined) given[LAKE_S3_ENV] = s.lakeS3;
+  return resolveLakeLocation({ dataDir: s.dataDir ?? '.', env: given });
 }
 
-/** Reads the Athena settings from the environment. */
-export function athenaConfigFromEnv(env: NodeJS.ProcessEnv = process.env): AthenaConfig {
-  const config: AthenaConfig = {
-    workgroup: env[ATHENA_ENV.workgroup] || 'primary',
-    database: env[ATHENA_ENV.database] || 'livelens',
-    catalog: env[ATHENA_ENV.catalog] || 'AwsDataCatalog',
-  };
-  const output = s3Url(ATHENA_ENV.outputLocation, env[ATHENA_ENV.outputLocation]);
-  if (output !== undefined) config.outputLocation = `${output}/`;
+/** The Athena config from resolved settings (already checked by the registry). */
+export function athenaConfigFrom(s: SettingsOf<typeof ATHENA_SETTINGS>): AthenaConfig {
+  const config: AthenaConfig = { workgroup: s.athenaWorkgroup, database: s.athenaDatabase, catalog: s.athenaCatalog };
+  if (s.awsRegion !== undefined) config.region = s.awsRegion;
+  if (s.athenaOutput !== undefined) config.outputLocation = `${s.athenaOutput.replace(/\/+$/, '')}/`;
   // LIVELENS_LAKE wins over LIVELENS_LAKE_S3; a folder lake leaves Athena without one.
-  const lake = resolveLakeLocation({ dataDir: '.', env });
+  const lake = lakeLocationFrom(s);
   if (lake.kind === 's3') config.lakeS3 = lake.url;
   return config;
 }
@@ -65,11 +59,11 @@ export function athenaConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Athen
  * Fails early, with what to set, when the AWS SDK would find no region
  * (it would otherwise fail on the first call with only "Region is missing").
  */
-export function requireAwsRegion(env: NodeJS.ProcessEnv = process.env, home = homedir()): void {
-  if (env.AWS_REGION || env.AWS_DEFAULT_REGION) return;
+export function requireAwsRegion(region: string | undefined, env: NodeJS.ProcessEnv = process.env, home = homedir()): void {
+  if (region || env.AWS_REGION || env.AWS_DEFAULT_REGION) return;
   if (existsSync(env.AWS_CONFIG_FILE || join(home, '.aws', 'config'))) return;
   throw new Error(
     'the athena engine needs an AWS region: set AWS_REGION (or --aws-region), plus credentials through the AWS SDK default chain, ' +
-      `and the Athena settings ${Object.values(ATHENA_ENV).join(', ')} (see README, "Reports and queries")`,
+      `and the Athena settings ${ATHENA_SETTINGS.filter((n) => n !== 'awsRegion').map((n) => SETTINGS[n].variable).join(', ')} (see README, "Reports and queries")`,
   );
 }

@@ -5,7 +5,8 @@ import {
 } from '@aws-sdk/client-athena';
 import type { GetQueryResultsCommandOutput } from '@aws-sdk/client-athena';
 import { AthenaEngine, ATHENA_PAGE_ROWS, ATHENA_QUERY_TIMEOUT_MS, athenaColumnType, athenaValue } from './athena.ts';
-import { athenaConfigFromEnv, requireAwsRegion } from './athena-config.ts';
+import { ATHENA_SETTINGS, athenaConfigFrom, requireAwsRegion } from './athena-config.ts';
+import { resolveSettings } from '../../config/settings.ts';
 import { loadQuery } from './query-files.ts';
 
 const athena = mockClient(AthenaClient);
@@ -149,22 +150,28 @@ describe('Athena types and settings', () => {
     expect(athenaValue('2026-11-01', 'DATE')).toBe('2026-11-01');
   });
 
-  it('reads the environment and refuses a malformed S3 URL', () => {
-    expect(athenaConfigFromEnv({ LIVELENS_ATHENA_OUTPUT: 's3://out-bucket/x/', LIVELENS_LAKE_S3: 's3://lake-bucket/lake' })).toEqual({
-      workgroup: 'primary', database: 'livelens', catalog: 'AwsDataCatalog', outputLocation: 's3://out-bucket/x/', lakeS3: 's3://lake-bucket/lake',
+  it('builds its config from the resolved settings and refuses a malformed S3 URL', () => {
+    const athenaConfig = (env: NodeJS.ProcessEnv, flags: Record<string, unknown> = {}) => athenaConfigFrom(resolveSettings(ATHENA_SETTINGS, flags, env));
+    expect(athenaConfig({ LIVELENS_ATHENA_OUTPUT: 's3://out-bucket/x/', LIVELENS_LAKE_S3: 's3://lake-bucket/lake/' }, { awsRegion: 'eu-west-1' })).toEqual({
+      region: 'eu-west-1', workgroup: 'primary', database: 'livelens', catalog: 'AwsDataCatalog', outputLocation: 's3://out-bucket/x/', lakeS3: 's3://lake-bucket/lake',
     });
-    expect(() => athenaConfigFromEnv({ LIVELENS_LAKE_S3: "s3://bucket/x' OR 1=1" })).toThrow(/LIVELENS_LAKE_S3=.* is not an s3:\/\/ URL/);
-    // LIVELENS_LAKE is the one setting; LIVELENS_LAKE_S3 its older name, and LIVELENS_LAKE wins.
-    expect(athenaConfigFromEnv({ LIVELENS_LAKE: 's3://new-lake/p/', LIVELENS_LAKE_S3: 's3://old-lake/q' }).lakeS3).toBe('s3://new-lake/p');
-    expect(athenaConfigFromEnv({ LIVELENS_LAKE: '/srv/lake', LIVELENS_LAKE_S3: 's3://old-lake/q' }).lakeS3).toBeUndefined();
-    expect(() => athenaConfigFromEnv({ LIVELENS_LAKE: 'gs://bucket/x' })).toThrow(/LIVELENS_LAKE="gs:\/\/bucket\/x" is neither a folder nor an s3:\/\/ URL/);
+    expect(() => athenaConfig({ LIVELENS_LAKE_S3: "s3://bucket/x' OR 1=1" })).toThrow(/LIVELENS_LAKE_S3=.* is not an s3:\/\/ URL/);
+    expect(() => athenaConfig({ LIVELENS_ATHENA_OUTPUT: 'bucket/x' })).toThrow(
+      '--athena-output must be an s3:// URL (s3://bucket/prefix, no quotes or spaces); got "bucket/x" from LIVELENS_ATHENA_OUTPUT',
+    );
+    // LIVELENS_LAKE is the one setting; LIVELENS_LAKE_S3 its older name, and LIVELENS_LAKE wins (its flag too).
+    expect(athenaConfig({ LIVELENS_LAKE: 's3://new-lake/p/', LIVELENS_LAKE_S3: 's3://old-lake/q' }).lakeS3).toBe('s3://new-lake/p');
+    expect(athenaConfig({ LIVELENS_LAKE: 's3://env-lake/p' }, { lake: 's3://flag-lake/p' }).lakeS3).toBe('s3://flag-lake/p');
+    expect(athenaConfig({ LIVELENS_LAKE: '/srv/lake', LIVELENS_LAKE_S3: 's3://old-lake/q' }).lakeS3).toBeUndefined();
+    expect(() => athenaConfig({ LIVELENS_LAKE: 'gs://bucket/x' })).toThrow(/LIVELENS_LAKE="gs:\/\/bucket\/x" is neither a folder nor an s3:\/\/ URL/);
   });
 });
 
 describe('requireAwsRegion', () => {
   it('names what to set when the SDK would find no region', () => {
-    expect(() => requireAwsRegion({}, '/nonexistent-home')).toThrow(/needs an AWS region: set AWS_REGION \(or --aws-region\)/);
-    expect(() => requireAwsRegion({ AWS_REGION: 'eu-west-1' }, '/nonexistent-home')).not.toThrow();
-    expect(() => requireAwsRegion({ AWS_DEFAULT_REGION: 'eu-west-1' }, '/nonexistent-home')).not.toThrow();
+    expect(() => requireAwsRegion(undefined, {}, '/nonexistent-home')).toThrow(/needs an AWS region: set AWS_REGION \(or --aws-region\)/);
+    expect(() => requireAwsRegion('eu-west-1', {}, '/nonexistent-home')).not.toThrow();
+    expect(() => requireAwsRegion(undefined, { AWS_REGION: 'eu-west-1' }, '/nonexistent-home')).not.toThrow();
+    expect(() => requireAwsRegion(undefined, { AWS_DEFAULT_REGION: 'eu-west-1' }, '/nonexistent-home')).not.toThrow();
   });
 });

@@ -4,7 +4,7 @@
  * page by page and converted by Athena's column metadata.
  *
  * @example
- * const engine = createAthenaEngine(athenaConfigFromEnv());
+ * const engine = createAthenaEngine(athenaConfigFrom(resolveSettings(ATHENA_SETTINGS)));
  * const rows = await engine.run('conversion_by_show', { from_ms, to_ms, retailer_id: '', window_ms: 86_400_000 });
  */
 import {
@@ -170,7 +170,7 @@ export class AthenaEngine implements QueryEngine {
   }
 }
 
-/** An Athena engine on the SDK's default region and credentials. */
-export function createAthenaEngine(config: AthenaConfig, client: AthenaClient = new AthenaClient({})): AthenaEngine {
+/** An Athena engine in the config's region (else the SDK's default chain), on the SDK's default credentials. */
+export function createAthenaEngine(config: AthenaConfig, client: AthenaClient = new AthenaClient(config.region ? { region: config.region } : {})): AthenaEngine {
   return new AthenaEngine(client, config);
 }

@@ -8,7 +8,8 @@
  */
 import { Option } from 'commander';
 import type { Command } from 'commander';
-import { resolveSetting, settingOption } from '../../../config/settings.ts';
+import { addSettingOptions, resolveSettings } from '../../../config/settings.ts';
+import { ENGINE_SETTINGS, engineSettingsFrom } from '../../../pipeline/engine/create-engine.ts';
 import {
   formatReport, parseDurationMs, parseTimeBound, reportFormat, runReport, REPORT_FORMATS,
 } from '../../../pipeline/reports/index.ts';
@@ -27,30 +28,20 @@ export interface ReportFlags {
 
 /** Adds the shared flags to a report subcommand. */
 export function addReportOptions(cmd: Command): Command {
-  return cmd
+  cmd
     .option('--from <time>', 'start of the period, inclusive: ISO 8601 or epoch ms (default: the beginning)')
     .option('--to <time>', 'end of the period, exclusive: ISO 8601 or epoch ms (default: no end)')
     .option('--retailer <id>', 'only this retailer (default: every retailer)')
     .option('--window <duration>', 'attribution window: e.g. 24h, 90m, 2d', '24h')
-    .addOption(new Option('--format <format>', 'output format').choices([...REPORT_FORMATS]).default('table'))
-    .addOption(settingOption('engine'))
-    .addOption(settingOption('dataDir'))
-    .addOption(settingOption('duckdbMemoryLimit'))
-    .addOption(settingOption('duckdbThreads'))
-    .addOption(settingOption('awsRegion'))
-    .addOption(settingOption('athenaWorkgroup'))
-    .addOption(settingOption('athenaOutput'))
-    .addOption(settingOption('athenaDatabase'))
-    .addOption(settingOption('athenaCatalog'))
-    .addOption(settingOption('lakeS3'));
+    .addOption(new Option('--format <format>', 'output format').choices([...REPORT_FORMATS]).default('table'));
+  return addSettingOptions(cmd, ENGINE_SETTINGS);
 }
 
 /** Flags → library options (validated; errors name the flag and what is allowed). */
 export function reportOptionsFromFlags(flags: ReportFlags): ReportOptions {
   const options: ReportOptions = {
     by: flags.by ?? '',
-    engine: resolveSetting('engine', flags as Record<string, unknown>),
-    dataDir: resolveSetting('dataDir', flags as Record<string, unknown>) ?? './.livelens',
+    ...engineSettingsFrom(resolveSettings(ENGINE_SETTINGS, flags as Record<string, unknown>)),
   };
   if (flags.from !== undefined) options.fromMs = parseTimeBound(flags.from);
   if (flags.to !== undefined) options.toMs = parseTimeBound(flags.to);
