@@ -9,17 +9,15 @@
  * AWS_REGION=eu-west-1 LIVELENS_LAKE=s3://acme-lake/livelens livelens athena ddl --create
  */
 import type { Command } from 'commander';
-import { settingOption } from '../../config/settings.ts';
-import { athenaConfigFromEnv, requireAwsRegion } from '../../pipeline/engine/athena-config.ts';
+import { addSettingOptions, resolveSettings, type SettingsOf } from '../../config/settings.ts';
+import { ATHENA_SETTINGS, athenaConfigFrom, lakeLocationFrom, requireAwsRegion, type AthenaConfig } from '../../pipeline/engine/athena-config.ts';
 import { athenaDdlScript } from '../../pipeline/engine/athena-ddl.ts';
 import { createAthenaEngine } from '../../pipeline/engine/athena.ts';
-import { resolveLakeLocation } from '../../pipeline/lake/lake-location.ts';
 
 /** The S3 lake root the DDL points at, or an error naming what to set. */
-function lakeS3(): string {
-  const config = athenaConfigFromEnv();
+function lakeS3(config: AthenaConfig, settings: SettingsOf<typeof ATHENA_SETTINGS>): string {
   if (config.lakeS3 === undefined) {
-    const lake = resolveLakeLocation({ dataDir: '.' });
+    const lake = lakeLocationFrom(settings);
     const now = lake.setting === 'default' ? 'no lake is set' : `${lake.setting} is a folder`;
     throw new Error(`athena ddl needs the lake on S3 (${now}): set --lake / LIVELENS_LAKE (or the older LIVELENS_LAKE_S3) to s3://bucket/prefix, the folder holding events/, orders/ and dead_letters/`);
   }
@@ -28,17 +26,10 @@ function lakeS3(): string {
 
 export function register(program: Command): void {
   const athena = program.command('athena').description('Amazon Athena over the lake on S3');
-  athena
+  const ddl = athena
     .command('ddl')
     .description('print the Athena tables (lake_events, lake_orders, lake_dead_letters) and dedupe views, or create them with --create')
     .option('--create', 'run the statements through the Athena API instead of printing them')
-    .addOption(settingOption('lake'))
-    .addOption(settingOption('lakeS3'))
-    .addOption(settingOption('awsRegion'))
-    .addOption(settingOption('athenaWorkgroup'))
-    .addOption(settingOption('athenaOutput'))
-    .addOption(settingOption('athenaDatabase'))
-    .addOption(settingOption('athenaCatalog'))
     .addHelpText(
       'after',
       `
@@ -49,13 +40,14 @@ CREATE OR REPLACE VIEW; nothing is dropped and no data is touched.
 With --create, stdout gets {"database","lake","statements":[{"object","query_execution_id"}]}.`,
     )
     .action(async (opts: Record<string, unknown>) => {
-      const config = athenaConfigFromEnv();
-      const lake = lakeS3();
+      const settings = resolveSettings(ATHENA_SETTINGS, opts);
+      const config = athenaConfigFrom(settings);
+      const lake = lakeS3(config, settings);
       if (opts.create !== true) {
         process.stdout.write(athenaDdlScript({ lakeS3: lake, database: config.database }));
         return;
       }
-      requireAwsRegion();
+      requireAwsRegion(config.region);
       const engine = createAthenaEngine(config);
       try {
         const statements = await engine.setup();
@@ -65,4 +57,5 @@ With --create, stdout gets {"database","lake","statements":[{"object","query_exe
         await engine.close();
       }
     });
+  addSettingOptions(ddl, ['lake', 'lakeS3', 'awsRegion', 'athenaWorkgroup', 'athenaOutput', 'athenaDatabase', 'athenaCatalog']);
 }
