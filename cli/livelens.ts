@@ -13,7 +13,7 @@ const pkg = createRequire(import.meta.url)('../package.json') as { version: stri
 export type RegisterCommand = (program: Command) => void;
 
 const commandModules: Array<() => Promise<{ register: RegisterCommand }>> = [
-  // One line per command module, in SPEC order.
+  // One line per command module, in docs/spec.md order.
   () => import('./commands/serve.ts'),
   () => import('./commands/ingest.ts'),
   () => import('./commands/orders.ts'),

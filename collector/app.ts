@@ -1,7 +1,7 @@
 /**
  * The collector as a Hono app built from injected parts (keys, sinks, clock,
  * limits), so tests drive it with `app.request()` and no server. Routes:
- * `POST /v1/events` (SPEC section 2), `GET /healthz`, `GET /readyz`,
+ * `POST /v1/events` (docs/spec.md §2), `GET /healthz`, `GET /readyz`,
  * `GET /metrics`.
  *
  * @example

@@ -23,7 +23,8 @@ import { Counters } from './counters.ts';
 import { DEFAULT_LINGER_MS, DEFAULT_SPOOL_MAX_BYTES } from './limits.ts';
 import { lingerAfterResponse } from './linger.ts';
 import { createLogger, type Logger } from './log.ts';
-import { DEAD_LETTERS_DIR, FileDeadLetters } from './sinks/dead-letters/index.ts';
+import { DEAD_LETTERS_DIR, SPOOL_DIR } from '../contract/data-dir.ts';
+import { FileDeadLetters } from './sinks/dead-letters/index.ts';
 import { DurableSink } from './sinks/durable/index.ts';
 import { KinesisWriter } from './sinks/kinesis/index.ts';
 import type { ClientAddress, CollectorEnv, EventSink, RateLimits, WriteKey } from './types.ts';
@@ -31,7 +32,6 @@ import { generateDemoKey, parseWriteKeys } from './write-keys.ts';
 
 export const DEFAULT_PORT = 8787;
 export const DEFAULT_HOST = '127.0.0.1';
-export const SPOOL_DIR = 'spool';
 /** Longest wait for open requests to finish on stop before their connections are cut. */
 export const STOP_REQUESTS_TIMEOUT_MS = 5_000;
 /** Open connections at once; beyond, new ones are refused (bounds memory under overload: each may hold a 1 MiB body). */

@@ -1,5 +1,5 @@
 /**
- * Write keys (SPEC section 7): `LIVELENS_WRITE_KEYS` holds comma-separated
+ * Write keys (docs/spec.md §7): `LIVELENS_WRITE_KEYS` holds comma-separated
  * `key@retailer[=origin1|origin2]` entries.
  *
  * @example

@@ -1,5 +1,5 @@
 /**
- * What the collector adds to each accepted event (SPEC section 2) before it
+ * What the collector adds to each accepted event (docs/spec.md §2) before it
  * writes it to the stream, and what dead letters look like.
  */
 import type { LiveEvent } from './events.ts';

@@ -1,5 +1,5 @@
 /**
- * The event contract (SPEC section 2): one schema per event type, the types
+ * The event contract (docs/spec.md §2): one schema per event type, the types
  * derived from it, and the validator the collector runs on every event.
  *
  * The SDK imports only types from here (`import type`), so none of this code

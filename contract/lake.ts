@@ -71,10 +71,10 @@ export function toLakeRow(e: EnrichedEvent): LakeEventRow {
  * count events once per event_id and order lines once per
  * (retailer_id, order_id, product_id), the latest `imported_at` winning.
  */
-export const LAKE_DIR = 'lake';
+export { LAKE_DIR } from './data-dir.ts';
 export const LAKE_TABLES = { events: 'events', deadLetters: 'dead_letters', orders: 'orders' } as const;
 
-/** Order lines in the lake (SPEC section 3), under `lake/orders/`. */
+/** Order lines in the lake (docs/spec.md §3), under `lake/orders/`. */
 export const LAKE_ORDER_COLUMNS = {
   retailer_id: 'VARCHAR',
   order_id: 'VARCHAR',

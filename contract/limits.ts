@@ -1,5 +1,5 @@
 /**
- * Limits of the wire contract (SPEC section 2). Every limit is named once here,
+ * Limits of the wire contract (docs/spec.md §2). Every limit is named once here,
  * with its unit in the name, and imported wherever it is enforced or documented.
  * This file has no dependencies so that the browser SDK can import it cheaply.
  */

@@ -2,7 +2,7 @@
  * Well-formed Unicode for what reaches the lake. A JavaScript string may hold
  * a lone UTF-16 surrogate (`"\ud800"` in JSON); the lake (DuckDB, Parquet:
  * UTF-8) cannot, and refuses the whole line. The collector rejects events
- * with one (SPEC section 2 strings are Unicode text); dead letters and
+ * with one (docs/spec.md §2 strings are Unicode text); dead letters and
  * ingest escape them so nothing is lost.
  *
  * @example

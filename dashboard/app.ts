@@ -1,5 +1,5 @@
 /**
- * The dashboard as one Hono app (SPEC section 8): the page at `/`, the data
+ * The dashboard as one Hono app (docs/spec.md §8): the page at `/`, the data
  * API under `/api/v1/`, the session routes, security headers on all of it.
  * Mounted on the collector's app by `livelens serve` (one line), sharing the
  * access layer with the other `/api/v1/` routes (the live panel).

@@ -1,5 +1,5 @@
 /**
- * The live aggregator (SPEC section 8): folds enriched events into sliding
+ * The live aggregator (docs/spec.md §8): folds enriched events into sliding
  * windows per (retailer, region) and (retailer, show) and answers
  * snapshots. Memory is bounded by `LiveLimits` (oldest evicted first,
  * counted in `dropped`); duplicate deliveries of an `event_id` within the

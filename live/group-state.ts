@@ -103,7 +103,7 @@ export class GroupState {
     return this.newestSlice <= sliceIndex(at, COUNT_SLICE_MS) - this.counts.length && this.viewers <= 0 && this.sessions <= 0;
   }
 
-  /** The group's figures for the window ending at `at` (SPEC section 8). */
+  /** The group's figures for the window ending at `at` (docs/spec.md §8). */
   figures(at: number): LiveFigures {
     const kAt = sliceIndex(at, COUNT_SLICE_MS); // the current second counts as it fills
     const kFrom = kAt - this.counts.length; // exclusive

@@ -1,5 +1,5 @@
 /**
- * Every limit of the live view (SPEC section 8), in one place. The live
+ * Every limit of the live view (docs/spec.md §8), in one place. The live
  * view's memory is bounded by these caps: past one, the oldest entry is
  * evicted first and counted in `LiveDropped`.
  *
@@ -14,7 +14,7 @@ export const DEFAULT_LIVE_WINDOW_S = 300;
 /** Smallest and largest window accepted. */
 export const MIN_LIVE_WINDOW_S = 30;
 export const MAX_LIVE_WINDOW_S = 3_600;
-/** Concurrent viewers: a heartbeat within this long before `at` (SPEC 4b). */
+/** Concurrent viewers: a heartbeat within this long before `at` (docs/spec.md §4b). */
 export const CONCURRENT_WINDOW_MS = 30_000;
 /** Counters (events, clicks, chat, watch and buffer time) are kept per slice of this width: windows are exact to it. */
 export const COUNT_SLICE_MS = 1_000;

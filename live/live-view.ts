@@ -1,5 +1,5 @@
 /**
- * The live view of a server (SPEC section 8) as a server service: its own
+ * The live view of a server (docs/spec.md §8) as a server service: its own
  * stream reader feeding the aggregator, a snapshot every SNAPSHOT_INTERVAL_MS,
  * the sparkline history, and listeners (SSE clients, alerts, CloudWatch)
  * called with each snapshot. Nothing here is on the collector's path.

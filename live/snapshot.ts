@@ -1,5 +1,5 @@
 /**
- * The live snapshot (SPEC section 8): what `GET /api/v1/live/snapshot`
+ * The live snapshot (docs/spec.md §8): what `GET /api/v1/live/snapshot`
  * returns and `GET /api/v1/live` streams. A figure with no data is `null`.
  */
 

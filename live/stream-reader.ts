@@ -1,5 +1,5 @@
 /**
- * The live view's own reader of the event stream (SPEC section 8): every
+ * The live view's own reader of the event stream (docs/spec.md §8): every
  * shard from `startAt` (AT_TIMESTAMP, no checkpoint: it is a view, not a
  * copy), each shard polled at most once per `pollIntervalMs`, children of a
  * closed shard followed, throttling and transient errors backed off. It sees
@@ -16,7 +16,7 @@ import { backoffMs, sleep } from '../pipeline/ingest/backoff.ts';
 import { listShardsAll } from '../pipeline/ingest/shard-lineage.ts';
 import type { Logger } from '../collector/log.ts';
 
-/** Each shard is asked for records at most once per this interval (SPEC: at most once a second). */
+/** Each shard is asked for records at most once per this interval (docs/spec.md: at most once a second). */
 export const LIVE_POLL_INTERVAL_MS = 1_000;
 /** Records asked for per GetRecords call. */
 export const LIVE_GET_RECORDS_LIMIT = 1_000;

@@ -1,5 +1,5 @@
 -- attributed_order_lines: every order line with ts in [$from_ms, $to_ms),
--- with the click_to_buy it is attributed to (SPEC section 4), or NULL
+-- with the click_to_buy it is attributed to (docs/spec.md §4), or NULL
 -- attribution columns when unattributed.
 --   1. the click with the same click_id, when the order's ts is at or after
 --      the click's event_time and at most $window_ms after it; else

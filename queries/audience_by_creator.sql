@@ -1,4 +1,4 @@
--- audience_by_creator: per retailer and creator (SPEC section 4b): viewers
+-- audience_by_creator: per retailer and creator (docs/spec.md §4b): viewers
 -- (distinct viewer_id with any event of the creator), returning_viewers
 -- (viewers of two or more distinct shows of the creator), returning_share,
 -- buyers (viewers with an order line attributed to a click of theirs in a

@@ -1,4 +1,4 @@
--- audience_by_show: per retailer and show (SPEC section 4b): viewers,
+-- audience_by_show: per retailer and show (docs/spec.md §4b): viewers,
 -- returning_viewers (viewers who had watched the show's creator before: their
 -- first event in another show of the creator is earlier than their first
 -- event in this one), returning_share, buyers (viewers with an order line

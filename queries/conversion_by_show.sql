@@ -1,4 +1,4 @@
--- conversion_by_show: per retailer and show (SPEC section 4): viewers, clickers,
+-- conversion_by_show: per retailer and show (docs/spec.md §4): viewers, clickers,
 -- buyers, orders, units, revenue, conversion_rate, revenue_per_viewer.
 -- One row per currency of its attributed order lines (viewers and clickers
 -- repeated); a show with no attributed line gets one row, currency NULL.

@@ -1,5 +1,5 @@
 -- experiment_assignments: one row per (retailer_id, viewer_id) seen in
--- experiment $experiment_id between $from_ms and $to_ms (SPEC section 4).
+-- experiment $experiment_id between $from_ms and $to_ms (docs/spec.md §4).
 -- variant: the variant of the viewer's first `exposure` event for the
 -- experiment, or, with no exposure event, of the first event carrying the
 -- experiment in `experiments` (ties broken by event_id).

@@ -1,6 +1,6 @@
 -- experiment_exclusions: viewers of experiment $experiment_id, and those
 -- left out of the analysis for being seen in more than one variant
--- (SPEC section 4), with the variants they were first assigned to.
+-- (docs/spec.md §4), with the variants they were first assigned to.
 -- requires: experiment_assignments
 SELECT
   count(*) AS exposed_viewers,

@@ -1,5 +1,5 @@
 -- experiment_metrics: per variant and metric of experiment $experiment_id,
--- the sufficient statistics the statistics engine needs (SPEC sections 4
+-- the sufficient statistics the statistics engine needs (docs/spec.md §§4
 -- and 6): n (viewers), sum, sum_squares of the per-viewer metric, and
 -- covariate_sum, covariate_sum_squares, main_covariate_sum_product of its
 -- CUPED covariate, measured over the $lookback_ms before the viewer's

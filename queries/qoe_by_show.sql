@@ -1,4 +1,4 @@
--- qoe_by_show: quality of experience per retailer and show (SPEC section 4),
+-- qoe_by_show: quality of experience per retailer and show (docs/spec.md §4),
 -- over events in [$from_ms, $to_ms). Percentiles are linear-interpolated on
 -- DuckDB (quantile_cont) and within approx_percentile's error on Athena.
 --   rebuffer_pct          100 * sum(buffer_ms) / (sum(watch_ms) + sum(buffer_ms))

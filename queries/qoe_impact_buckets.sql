@@ -1,5 +1,5 @@
 -- qoe_impact_buckets: per retailer, region, dimension (rebuffer, latency,
--- startup) and QoE bucket of qoe_impact_pairs (SPEC section 4b): viewers
+-- startup) and QoE bucket of qoe_impact_pairs (docs/spec.md §4b): viewers
 -- (pairs), buyers (pairs with an order line attributed to a click of that
 -- viewer in that show), revenue, conversion_rate, revenue_per_viewer, and
 -- revenue_at_risk beside the buckets:

@@ -1,5 +1,5 @@
 -- qoe_impact_by_latency: conversion and revenue per retailer, region and
--- latency bucket of the (viewer, show) pairs (SPEC section 4b), with
+-- latency bucket of the (viewer, show) pairs (docs/spec.md §4b), with
 -- revenue_at_risk beside the buckets; rules and formula in qoe_impact_buckets.sql.
 -- requires: qoe_impact_buckets
 SELECT retailer_id, region, bucket, currency, viewers, buyers, revenue,

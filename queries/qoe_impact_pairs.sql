@@ -1,4 +1,4 @@
--- qoe_impact_pairs: one row per retailer, show and viewer (SPEC section 4b),
+-- qoe_impact_pairs: one row per retailer, show and viewer (docs/spec.md §4b),
 -- the viewer's sessions of that show pooled, with the pair's QoE buckets:
 --   rebuffer_bucket  Σbuffer_ms / (Σwatch_ms + Σbuffer_ms): none (0), low (above 0,
 --                    at most 1%), medium (above 1%, at most 3%), high (above 3%);

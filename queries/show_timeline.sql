@@ -1,5 +1,5 @@
 -- show_timeline: per retailer and minute of event_time of show $show_id
--- (SPEC section 4b). minute: epoch ms of the minute's start.
+-- (docs/spec.md §4b). minute: epoch ms of the minute's start.
 --   concurrent_viewers   distinct viewers with a heartbeat in the minute
 --   chat_messages, product_impressions, clicks   events of those types
 --   revenue              attributed order line revenue, by the minute of the click it is attributed to

@@ -1,6 +1,6 @@
 /**
  * The Amazon IVS player binding: turns player states and events into
- * livelens events (SPEC section 2).
+ * livelens events (docs/spec.md §2).
  *
  * - `session_start` when attached (attach after `setAutoplay`, whose value it reports); a playback after ENDED starts a new session.
  * - `startup`: from the play intent to the first PLAYING. The intent is the

@@ -10,7 +10,7 @@
  * errors, 429 and 5xx are retried with backoff. An acknowledged event_id is
  * never sent again. Events handed to sendBeacon at unload stay queued and go
  * again from the next page (a beacon has no answer), so reports count events
- * once per event_id (SPEC section 4).
+ * once per event_id (docs/spec.md §4).
  *
  * @example
  * const t = createTracker({ endpoint: 'https://c.example.com', writeKey: 'k', showId: 's1', creatorId: 'c1' });
@@ -372,7 +372,7 @@ export function createTracker(options: TrackerOptions): Tracker {
 
 /**
  * Carries a click id onto a checkout URL, so that the order can be
- * attributed to the click (SPEC section 4).
+ * attributed to the click (docs/spec.md §4).
  *
  * @example appendClickId('https://shop.example/checkout?x=1', 'abc') // 'https://shop.example/checkout?x=1&livelens_click_id=abc'
  */

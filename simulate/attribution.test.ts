@@ -11,7 +11,7 @@ function line(tsMs: number, over: Partial<OrderLine> = {}): OrderLine {
   return { retailerId: 'r1', orderId: 'o-1', tsMs, userId: 'u1', productId: 'p1', quantity: 1, unitPriceCents: 100, currency: 'USD', ...over };
 }
 
-describe('reference attribution (SPEC section 4)', () => {
+describe('reference attribution (docs/spec.md §4)', () => {
   it('rule 1: the click with the same click_id, at or after it and within the window (edges inclusive)', () => {
     const c = click('k1', 10 * H, { userId: undefined });
     const atClick = line(10 * H, { clickId: 'k1' });

@@ -1,5 +1,5 @@
 /**
- * A second, independent implementation of SPEC section 4's attribution, in
+ * A second, independent implementation of docs/spec.md §4's attribution, in
  * plain TypeScript over the planted clicks and order lines, so the SQL's
  * answer can be checked against it.
  *
@@ -9,7 +9,7 @@
  */
 import type { OrderLine } from './orders.ts';
 
-/** The attribution window SPEC section 4 gives by default. */
+/** The attribution window docs/spec.md §4 gives by default. */
 export const DEFAULT_WINDOW_MS = 24 * 3_600_000;
 
 export interface ClickFact {

@@ -2,7 +2,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEMO_MARKER_FILE, prepareDemoDataDir, writeDemoMarker } from './data-dir.ts';
+import { prepareDemoDataDir, writeDemoMarker } from './data-dir.ts';
+import { DEMO_MARKER_FILE } from '../contract/data-dir.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'livelens-datadir-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

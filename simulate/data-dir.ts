@@ -10,11 +10,10 @@
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, parse, resolve } from 'node:path';
+import { DATA_DIR_ENTRIES, DEMO_MARKER_FILE } from '../contract/data-dir.ts';
 
-/** Written by the demo; its presence marks the folder's data as the demo's own. */
-export const DEMO_MARKER_FILE = 'demo.json';
-/** What livelens itself writes under a data dir. */
-export const LIVELENS_DATA_ENTRIES = ['checkpoints', 'dead-letters', 'kinesis', 'lake', 'simulation', 'spool', 'staging', DEMO_MARKER_FILE];
+const LIVELENS_DATA_ENTRIES: readonly string[] = DATA_DIR_ENTRIES;
+
 
 export type PreparedDataDir = 'fresh' | 'replaced previous demo' | 'reset';
 

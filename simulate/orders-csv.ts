@@ -1,6 +1,6 @@
 /**
  * Writes the planted order lines as the commerce systems would export them:
- * one CSV file per retailer, with a header row, in SPEC section 3's columns.
+ * one CSV file per retailer, with a header row, in docs/spec.md §3's columns.
  * The two retailers' systems differ the way real ones do (ISO 8601 times in
  * one, epoch ms in the other), and each export carries one broken row that
  * the importer must report by line number and skip.

@@ -1,5 +1,5 @@
 /**
- * Linear-interpolated quantile, the definition SPEC section 4 names (DuckDB
+ * Linear-interpolated quantile, the definition docs/spec.md §4 names (DuckDB
  * `quantile_cont`, R type 7): position (n − 1)·p in the sorted values.
  *
  * @example

@@ -11,6 +11,7 @@
  * await day.serve.stop();
  */
 import { join } from 'node:path';
+import { SIMULATION_DIR } from '../contract/data-dir.ts';
 import { randomBytes } from 'node:crypto';
 import { startServer, type ServerHandle, type ServerRoutes, type ServerService } from '../server/start-server.ts';
 import { createLogger, type Logger } from '../collector/log.ts';
@@ -25,8 +26,6 @@ import { compareConversion, compareExperiment, compareQoe, type Mismatch } from 
 import { runSimulation, type SimulationResult } from './run.ts';
 import type { ConversionDimension, QoeDimension } from './truth.ts';
 
-/** Folder under the data dir for the order exports and truth.json. */
-export const SIMULATION_DIR = 'simulation';
 /** The trusted header that carries each simulated viewer's own address (so per-address rate limits see many viewers). */
 export const SIM_CLIENT_ADDRESS_HEADER = 'x-forwarded-for';
 

@@ -13,7 +13,7 @@ function session(viewerId: string, showId: string, creatorId = 'c1'): PlannedSes
 const click = (viewerId: string, creatorId = 'c1'): ClickFact => ({ clickId: `k-${viewerId}`, retailerId: 'r1', viewerId, productId: 'p', offerId: 'o', showId: 's1', creatorId, region: 'US', atMs: 0 });
 const line = (id: string): OrderLine => ({ retailerId: 'r1', orderId: id, tsMs: 1, userId: 'u', productId: 'p', quantity: 1, unitPriceCents: 100, currency: 'USD' });
 
-describe('audienceRows (SPEC 4b)', () => {
+describe('audienceRows (docs/spec.md §4b)', () => {
   it('counts viewers of two or more distinct shows as returning, and converts each group on its own', () => {
     // v1 watches s1 twice (one show) and s2: returning, buyer. v2: s1 only, buyer. v3: s1 and s2: returning, no buyer. v4: s2 only.
     const sessions = [session('v1', 's1'), { ...session('v1', 's1'), sessionKey: 'v1/s1/2' }, session('v1', 's2'), session('v2', 's1'), session('v3', 's1'), session('v3', 's2'), session('v4', 's2'), session('v1', 's9', 'c2')];

@@ -1,5 +1,5 @@
 /**
- * Ground truth of SPEC section 4b's audience insight, per retailer and
+ * Ground truth of docs/spec.md §4b's audience insight, per retailer and
  * creator: distinct viewers, those who watched two or more of the creator's
  * shows (returning), and the conversion of returning and one-show viewers
  * (a buyer being a viewer with an order line attributed to a click in one

@@ -1,5 +1,5 @@
 /**
- * Ground truth of the conversion reports (SPEC section 4): per retailer and
+ * Ground truth of the conversion reports (docs/spec.md §4): per retailer and
  * creator, show, offer or region, one row per currency of the attributed
  * lines, computed from the planted sessions, clicks and attributed lines.
  *
@@ -15,7 +15,7 @@ const KEY_COLUMN = { creator: 'creator_id', show: 'show_id', offer: 'offer_id', 
 
 export interface ConversionTruthRow {
   retailer_id: string;
-  /** The group key, under its SPEC name (`creator_id`, `show_id`, `offer_id`, `region`). */
+  /** The group key, under its docs/spec.md name (`creator_id`, `show_id`, `offer_id`, `region`). */
   [key: string]: string | number | null;
   currency: string | null;
   viewers: number;

@@ -1,5 +1,5 @@
 /**
- * Ground truth of the QoE reports (SPEC section 4): per retailer and
+ * Ground truth of the QoE reports (docs/spec.md §4): per retailer and
  * region, show or device class, from the planted startups, rebuffers,
  * latencies and failures, with the heartbeats the SDK's binding sends.
  *
@@ -18,7 +18,7 @@ const QOE_KEY_COLUMN = { region: 'region', show: 'show_id', device: 'device' } a
 
 export interface QoeTruthRow {
   retailer_id: string;
-  /** The group key under its SPEC name: `region`, `show_id` or `device`. */
+  /** The group key under its docs/spec.md name: `region`, `show_id` or `device`. */
   [key: string]: string | number | null;
   sessions: number;
   startup_p50_ms: number | null;

@@ -1,6 +1,6 @@
 /**
  * The ground truth: every number the reports should show, computed from what
- * the simulator planted, by SPEC section 4's definitions, with no SQL.
+ * the simulator planted, by docs/spec.md §4's definitions, with no SQL.
  *
  * @example
  * const truth = computeTruth({ world, sessions, lines, clickIds, variants });
@@ -25,7 +25,7 @@ export interface GroundTruth {
   totals: { viewers: number; sessions: number; clicks: number; order_lines: number; attributed_lines: number; revenue_by_currency: Record<string, number> };
   conversion: Record<ConversionDimension, ConversionTruthRow[]>;
   qoe: Record<QoeDimension, QoeTruthRow[]>;
-  /** SPEC 4b audience per retailer and creator (no report computes it yet). */
+  /** docs/spec.md §4b audience per retailer and creator (no report computes it yet). */
   audience: { creator: AudienceTruthRow[] };
   experiments: Record<string, ExperimentTruth>;
 }

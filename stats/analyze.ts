@@ -2,7 +2,7 @@
  * One entry point over the engine: compare each variant with the control
  * (the first variant) by the chosen method, apply a multiple-comparison
  * correction, and check the sample ratio — the `livelens stats` contract
- * of SPEC section 6.
+ * of docs/spec.md §6.
  *
  * Which fields a method fills (the rest are null):
  * - frequentist: expected, ci, p_value (Welch t-test)
@@ -138,7 +138,7 @@ export function correctComparisons(comparisons: readonly Comparison[], options: 
   });
 }
 
-/** The SPEC section 6 analysis with each comparison's details (errors, θ, the raw effect). */
+/** The docs/spec.md §6 analysis with each comparison's details (errors, θ, the raw effect). */
 export function analyzeVariantsDetailed(input: StatsInput): { srm_p_value: number; comparisons: Comparison[] } {
   const [control, ...treatments] = input.variants;
   if (!control || treatments.length === 0) throw new RangeError('variants needs the control and at least one other variant');
@@ -154,7 +154,7 @@ export function analyzeVariantsDetailed(input: StatsInput): { srm_p_value: numbe
   };
 }
 
-/** The SPEC section 6 analysis: every variant after the first against the first. */
+/** The docs/spec.md §6 analysis: every variant after the first against the first. */
 export function analyzeVariants(input: StatsInput): StatsOutput {
   const { srm_p_value, comparisons } = analyzeVariantsDetailed(input);
   return {

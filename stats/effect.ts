@@ -1,6 +1,6 @@
 /**
  * The treatment-minus-control effect and its variance, absolute or
- * relative (SPEC section 6), with Welch–Satterthwaite degrees of freedom.
+ * relative (docs/spec.md §6), with Welch–Satterthwaite degrees of freedom.
  *
  * Relative effect: `(μB − μA)/|μA|`, variance by the delta method
  * `varB/(nB·μA²) + varA·μB²/(nA·μA⁴)`. Under CUPED the numerator uses the

@@ -1,5 +1,5 @@
 /**
- * Two-sided Welch t-test on an effect (SPEC section 6), and the pooled
+ * Two-sided Welch t-test on an effect (docs/spec.md §6), and the pooled
  * two-proportion z-test of textbooks and statsmodels' `proportions_ztest`.
  *
  * @example

@@ -1,5 +1,5 @@
 /**
- * The experiment statistics engine (SPEC section 6): pure functions over
+ * The experiment statistics engine (docs/spec.md §6): pure functions over
  * per-variant sufficient statistics, no I/O.
  *
  * @example

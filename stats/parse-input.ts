@@ -1,5 +1,5 @@
 /**
- * Reads and checks the `livelens stats` input (SPEC section 6). Errors
+ * Reads and checks the `livelens stats` input (docs/spec.md §6). Errors
  * name the field and what is allowed; sums no data can produce (a sum of
  * squares below sum²/n beyond rounding) are refused, not clamped.
  *
@@ -57,7 +57,7 @@ export class StatsInputError extends Error {}
 /**
  * Checks a parsed JSON value and fills defaults: method frequentist,
  * relative true, alpha 0.05, equal weights, N* 5000, no correction.
- * Optional beyond SPEC: `cuped`, `prior` ({mean, variance} on the relative
+ * Optional beyond docs/spec.md: `cuped`, `prior` ({mean, variance} on the relative
  * lift), `sequential_tuning` (N*), `correction` (none|holm|bh).
  */
 export function parseStatsInput(value: unknown): StatsInput {

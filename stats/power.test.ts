@@ -1,4 +1,4 @@
-/** Power: the MDE formula of SPEC section 4 by hand, its inverse, and a seeded check that the MDE is detected 80% of the time. */
+/** Power: the MDE formula of docs/spec.md §4 by hand, its inverse, and a seeded check that the MDE is detected 80% of the time. */
 import { describe, expect, it } from 'vitest';
 import { compareArms } from './analyze.ts';
 import { detectableEffectForUnits, minimumDetectableEffect, powerMultiplier, unitsPerArm } from './power.ts';

@@ -1,5 +1,5 @@
 /**
- * Power (SPEC section 4): the minimum detectable relative effect of a
+ * Power (docs/spec.md §4): the minimum detectable relative effect of a
  * two-sided test at a given sample, and its inverse, the units per arm a
  * planned effect needs.
  *
@@ -35,7 +35,7 @@ export function powerMultiplier(alpha: number = DEFAULT_ALPHA, power: number = D
 /**
  * The smallest relative effect (|μB − μA| / |μA|) the sample detects with
  * the given power; null when the control mean is 0 or an arm has fewer
- * than 2 units (SPEC section 4).
+ * than 2 units (docs/spec.md §4).
  */
 export function minimumDetectableEffect(
   control: ArmMoments,

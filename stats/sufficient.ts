@@ -1,5 +1,5 @@
 /**
- * Per-variant sufficient statistics (SPEC section 6 input) and the per-arm
+ * Per-variant sufficient statistics (docs/spec.md §6 input) and the per-arm
  * moments every test is built from. Variances here are per unit, so the
  * variance of an arm's mean is `variance / n`.
  *
@@ -10,7 +10,7 @@
 
 export type MetricType = 'mean' | 'proportion' | 'ratio';
 
-/** Sums over the units (viewers) of one variant; field names as in SPEC section 6. */
+/** Sums over the units (viewers) of one variant; field names as in docs/spec.md §6. */
 export interface VariantSums {
   n: number;
   sum: number;

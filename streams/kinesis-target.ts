@@ -22,11 +22,8 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { createKinesisClient } from './kinesis-client.ts';
 import { EMBEDDED_STREAM_NAME, ensureStream, startEmbeddedKinesis } from './embedded-kinesis.ts';
+import { EMBEDDED_ENDPOINT_FILE, EMBEDDED_KINESIS_DIR } from '../contract/data-dir.ts';
 
-/** Folder of the embedded kinesalite under the data dir. */
-export const EMBEDDED_KINESIS_DIR = 'kinesis';
-/** File, inside that folder, holding the endpoint of the kinesalite serving it. */
-export const EMBEDDED_ENDPOINT_FILE = 'endpoint';
 /** How long an advertised endpoint may take to answer before it is taken as gone. */
 export const ENDPOINT_PROBE_TIMEOUT_MS = 1_500;
 

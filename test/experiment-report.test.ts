@@ -136,7 +136,7 @@ describe('analyzeExperiment', () => {
     // pooled: x = [1, 0, 2, 2, 0, 0], y = [2, 0.5, 1, 3, 4, 0]: cov 0.25, var(x) 0.9667
     expect(watch.cuped_theta).toBeCloseTo(0.25 / (29 / 30), 12);
 
-    // Power (SPEC 4): control y = [2, 0.5, 1] (var 7/12), treatment y = [3, 4, 0] (var 13/3), μA = 7/6.
+    // Power (docs/spec.md §4): control y = [2, 0.5, 1] (var 7/12), treatment y = [3, 4, 0] (var 13/3), μA = 7/6.
     const zSum = 1.959963985 + 0.841621234;
     expect(watch.mde_relative).toBeCloseTo((zSum * Math.sqrt(7 / 12 / 3 + 13 / 3 / 3)) / (7 / 6), 6);
     // CUPED: the adjusted variance per arm, y − θ·x computed unit by unit.

@@ -1,4 +1,4 @@
-/** `livelens stats` end to end: the real CLI, a file and stdin, the SPEC section 6 JSON. */
+/** `livelens stats` end to end: the real CLI, a file and stdin, the docs/spec.md §6 JSON. */
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

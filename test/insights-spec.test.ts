@@ -1,7 +1,7 @@
 /**
- * SPEC section 4b (live-commerce insights), black box: `livelens report qoe-impact`,
+ * docs/spec.md §4b (live-commerce insights), black box: `livelens report qoe-impact`,
  * `livelens report audience` and `livelens report timeline` on a hand-made day, checked
- * against buckets, audiences and minutes computed by hand from SPEC 4b.
+ * against buckets, audiences and minutes computed by hand from docs/spec.md §4b.
  * Adapted from a reviewer's probe: the collector caps a heartbeat's watch_ms
  * at 60 s, so watch time above that is sent as two heartbeats in one minute
  * (same totals and latency medians, same viewers per minute), and show x2's

@@ -1,5 +1,5 @@
 /**
- * SPEC section 4b reports (qoe-impact, audience, timeline) on a hand-made
+ * docs/spec.md §4b reports (qoe-impact, audience, timeline) on a hand-made
  * lake, every expected row computed by hand from the rules in the query
  * files: bucket edges, pooled sessions, buyers by attributed click,
  * revenue at risk, returning viewers, per-minute timeline.

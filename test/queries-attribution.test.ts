@@ -1,5 +1,5 @@
 /**
- * SPEC section 4 attribution and conversion on hand-made lake fixtures,
+ * docs/spec.md §4 attribution and conversion on hand-made lake fixtures,
  * with expected rows computed by hand (see the comments on each order).
  * Real DuckDB, a fresh in-memory database per test, timezone pinned.
  */

@@ -1,5 +1,5 @@
 /**
- * Quality of experience (SPEC section 4) and per-session rows on a
+ * Quality of experience (docs/spec.md §4) and per-session rows on a
  * hand-made fixture; percentiles checked against hand computation of
  * linear interpolation (DuckDB quantile_cont: position (n - 1) * p).
  */

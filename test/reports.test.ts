@@ -101,7 +101,7 @@ describe('runReport', () => {
 });
 
 describe('livelens report', () => {
-  it('prints SPEC section 5 JSON', async () => {
+  it('prints docs/spec.md §5 JSON', async () => {
     const { stdout } = await run(process.execPath, [LIVELENS, 'report', 'conversion', '--by', 'creator', '--format', 'json', '--data-dir', dataDir, '--from', new Date(T0).toISOString(), '--window', '90m']);
     const json = JSON.parse(stdout) as { rows: Array<Record<string, unknown>>; query: string; params: Record<string, unknown> };
     expect(json.query).toBe('conversion_by_creator');

@@ -1,5 +1,5 @@
 /**
- * `livelens athena ddl [--create]` (SPEC section 5): prints the Athena
+ * `livelens athena ddl [--create]` (docs/spec.md §5): prints the Athena
  * setup for the lake on S3 (database, external tables with partition
  * projection, dedupe views), or with `--create` runs it through the Athena
  * API. Idempotent either way (pipeline/engine/athena-ddl.ts).

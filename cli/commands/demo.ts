@@ -1,5 +1,5 @@
 /**
- * `livelens demo` (`npm start`, SPEC section 5): the whole product on
+ * `livelens demo` (`npm start`, docs/spec.md §5): the whole product on
  * embedded defaults. Starts embedded Kinesis, the collector and ingest;
  * the simulator plays a small day of shows through the real SDK; orders are
  * imported; the reports and experiments run and are checked against the

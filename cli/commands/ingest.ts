@@ -1,6 +1,6 @@
 /**
  * `livelens ingest [--once]`: stream to lake, checkpointed per shard
- * (SPEC section 5). Runs until SIGINT/SIGTERM (then lands what it read and
+ * (docs/spec.md §5). Runs until SIGINT/SIGTERM (then lands what it read and
  * checkpoints it) or, with `--once`, until every shard is read to its tip.
  * One JSON line per landing goes to stderr, the run's totals to stdout.
  *

@@ -1,6 +1,6 @@
 /**
  * `livelens orders import FILE [--retailer ID]`: orders (CSV with a header,
- * or NDJSON) into the lake (SPEC section 3). Each bad row is printed to
+ * or NDJSON) into the lake (docs/spec.md §3). Each bad row is printed to
  * stderr as `FILE:LINE: reason`; the summary goes to stdout as JSON.
  * Exit code 0: every row loaded; 2: some rows skipped (the rest loaded);
  * 1: nothing could be read (missing file, CSV header lacking columns).

@@ -1,5 +1,5 @@
 /**
- * `livelens report <name>`: the report group (SPEC section 5). Each report
+ * `livelens report <name>`: the report group (docs/spec.md §5). Each report
  * is a module in `cli/commands/report/<name>.ts` exporting `register(group)`
  * and listed below, one line each.
  *
@@ -13,7 +13,7 @@ export type RegisterReport = (group: Command) => void;
 
 // Loaded before register() runs (top-level await), so registration stays synchronous.
 const reportModules: Array<{ register: RegisterReport }> = await Promise.all([
-  // One line per report module, in SPEC order.
+  // One line per report module, in docs/spec.md order.
   import('./report/conversion.ts'),
   import('./report/qoe.ts'),
   import('./report/experiment.ts'),

@@ -1,5 +1,5 @@
 /**
- * `livelens simulate` (SPEC section 5): synthetic live shows with planted
+ * `livelens simulate` (docs/spec.md §5): synthetic live shows with planted
  * effects, played through the real SDK to a running collector. Writes the
  * retailers' order exports (CSV) and the ground truth (`truth.json`), and
  * prints the commands that load them.
@@ -16,7 +16,8 @@ import { parseWriteKeys } from '../../collector/write-keys.ts';
 import { RETAILERS } from '../../simulate/catalog.ts';
 import { createProgress } from '../../simulate/progress.ts';
 import { DEFAULT_CONCURRENCY, MAX_SIM_HOURS, runSimulation } from '../../simulate/run.ts';
-import { SIMULATION_DIR, SIM_CLIENT_ADDRESS_HEADER } from '../../simulate/simulated-day.ts';
+import { SIM_CLIENT_ADDRESS_HEADER } from '../../simulate/simulated-day.ts';
+import { SIMULATION_DIR } from '../../contract/data-dir.ts';
 
 /** Defaults of the sizing flags: a day part of six shows. */
 export const DEFAULT_SIM_SEED = 1;

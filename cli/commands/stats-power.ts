@@ -1,5 +1,5 @@
 /**
- * `livelens stats --power`: the planning question of SPEC section 4 —
+ * `livelens stats --power`: the planning question of docs/spec.md §4 —
  * how many units per arm a relative effect needs (`--lift`), or which
  * relative effect a given sample can detect (`--units`), for a baseline
  * and a per-unit variance (default `p(1−p)` for a conversion-rate baseline).

@@ -1,6 +1,6 @@
 /**
- * `livelens stats --input FILE`: the statistics engine alone (SPEC
- * section 6). Reads the sufficient-statistics JSON from a file or stdin
+ * `livelens stats --input FILE`: the statistics engine alone (docs/spec.md
+ * §6). Reads the sufficient-statistics JSON from a file or stdin
  * (`-`) and prints `{"srm_p_value", "results": [...]}`. Comparisons that
  * cannot be made (too few units, no variance, zero control mean) print
  * null fields and a warning on stderr.
@@ -55,7 +55,7 @@ export function runStats(text: string): { output: StatsOutput; warnings: string[
 export function register(program: Command): void {
   program
     .command('stats')
-    .description('run the experiment statistics engine on per-variant sufficient statistics (SPEC section 6), or plan a test\'s size (--power)')
+    .description('run the experiment statistics engine on per-variant sufficient statistics (docs/spec.md §6), or plan a test\'s size (--power)')
     .option('--input <file>', 'JSON input file, or - for stdin')
     .option('--power [probability]', `plan a test instead: units per arm (--lift) or detectable effect (--units) at this power (default ${DEFAULT_POWER})`)
     .option('--baseline <mean>', '--power: the control mean, e.g. 0.05 for a 5% conversion rate, 12.5 for revenue per viewer')

@@ -1,5 +1,5 @@
 /**
- * Dashboard access (SPEC section 8): tokens, the session cookie, roles and
+ * Dashboard access (docs/spec.md §8): tokens, the session cookie, roles and
  * the same-origin guard, as one object built once per server and shared by
  * every route that needs it (reports, live panel).
  *
@@ -36,7 +36,7 @@ export { SESSION_TTL_MS, MAX_SESSIONS, SessionStore } from './sessions.ts';
 export { securityHeaders, SECURITY_HEADERS, CONTENT_SECURITY_POLICY } from './headers.ts';
 export { requestOrigin, ownOrigin } from './same-origin.ts';
 
-/** The session cookie's name (SPEC section 8). */
+/** The session cookie's name (docs/spec.md §8). */
 export const SESSION_COOKIE = 'livelens_session';
 /** Path of the session resource. */
 export const SESSION_PATH = '/api/v1/session';

@@ -1,5 +1,5 @@
 /**
- * Dashboard sessions (SPEC section 8): kept in the serving process, so they
+ * Dashboard sessions (docs/spec.md §8): kept in the serving process, so they
  * end with it, or after SESSION_TTL_MS. The cookie carries a random id; the
  * store keeps only the id's SHA-256, so a lookup reveals nothing through
  * timing and a memory dump holds no usable cookie.
@@ -12,7 +12,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Role } from './tokens.ts';
 
-/** How long a session lives (12 h, SPEC section 8). */
+/** How long a session lives (12 h, docs/spec.md §8). */
 export const SESSION_TTL_MS = 12 * 3_600_000;
 /** Most sessions held at once; the oldest is dropped beyond it (bounds memory under sign-in floods). */
 export const MAX_SESSIONS = 10_000;

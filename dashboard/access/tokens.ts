@@ -1,5 +1,5 @@
 /**
- * Dashboard tokens (SPEC sections 7 and 8): `LIVELENS_DASHBOARD_TOKENS`
+ * Dashboard tokens (docs/spec.md §§7 and 8): `LIVELENS_DASHBOARD_TOKENS`
  * holds comma-separated `token=role[:scope]` entries, the roles being
  * `admin`, `analyst` and `retailer:<retailer id>`. Without the setting,
  * one admin token is generated and printed at start.

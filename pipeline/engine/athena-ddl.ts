@@ -1,5 +1,5 @@
 /**
- * The Athena setup (`livelens athena ddl [--create]`, SPEC section 5): the
+ * The Athena setup (`livelens athena ddl [--create]`, docs/spec.md §5): the
  * Glue database, external tables `lake_events`, `lake_orders` and
  * `lake_dead_letters` over the Parquet lake on S3 (columns from the lake
  * contract; `dt` found by partition projection reaching tomorrow, since

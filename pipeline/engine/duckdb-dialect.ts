@@ -13,7 +13,7 @@ import { LAKE_DIR, LAKE_EVENT_COLUMNS, LAKE_ORDER_COLUMNS, LAKE_TABLES } from '.
 
 export const DUCKDB_COMPAT_MACROS: readonly string[] = [
   // Athena: approx_percentile(x, p), within its stated error. DuckDB: the exact
-  // linear-interpolated percentile, which SPEC section 4 defines.
+  // linear-interpolated percentile, which docs/spec.md §4 defines.
   'CREATE OR REPLACE MACRO approx_percentile(x, p) AS quantile_cont(x, p)',
   // Athena: json_extract_scalar(json, '$["key"]'). DuckDB's JSON paths spell a quoted key $."key".
   // Athena: array_join(array, separator). DuckDB spells it array_to_string.

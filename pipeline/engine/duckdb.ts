@@ -21,7 +21,7 @@ import { checkParameters, parameterNames } from './parameters.ts';
 export const DEFAULT_DUCKDB_MEMORY_LIMIT = '2GB';
 
 export interface DuckDbEngineOptions {
-  /** Root holding `lake/`; SPEC's `LIVELENS_DATA_DIR`. */
+  /** Root holding `lake/`; docs/spec.md's `LIVELENS_DATA_DIR`. */
   dataDir: string;
   /** DuckDB `memory_limit`, e.g. `1GB`, `512MB`. */
   memoryLimit?: string;

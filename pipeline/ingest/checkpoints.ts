@@ -13,8 +13,7 @@
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../lake/durable-file.ts';
-
-export const CHECKPOINTS_DIR = 'checkpoints';
+import { CHECKPOINTS_DIR } from '../../contract/data-dir.ts';
 
 export interface ShardCheckpoint {
   shard_id: string;

@@ -9,10 +9,10 @@
  */
 import { mkdir, open, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CHECKPOINTS_DIR } from './checkpoints.ts';
+import { CHECKPOINTS_DIR, CONSUMER_LOCK_SUFFIX } from '../../contract/data-dir.ts';
 
 export function consumerLockPath(dataDir: string, stream: string): string {
-  return join(dataDir, CHECKPOINTS_DIR, `${stream}.lock`);
+  return join(dataDir, CHECKPOINTS_DIR, `${stream}${CONSUMER_LOCK_SUFFIX}`);
 }
 
 /** Takes the lock or throws naming the process that holds it; resolves to its release. */

@@ -16,6 +16,7 @@ import { randomBytes } from 'node:crypto';
 import { openWriterSession, sqlString, type WriterSession } from '../lake/duckdb-session.ts';
 import { EVENTS_ROW_ORDER, writePartitions } from '../lake/parquet-partitions.ts';
 import type { DeadLetter } from '../../contract/enriched.ts';
+import { STAGING_DIR } from '../../contract/data-dir.ts';
 import { frameLines, LINE_COLUMN, ROW_COLUMN, type FramedLines } from './framed-lines.ts';
 import type { NdjsonTableSpec } from './lake-tables.ts';
 import { rescueLine, writeRescuedLetters } from './rescued-lines.ts';
@@ -30,8 +31,6 @@ export const RECENT_KEYS_MAX = 1_000_000;
 export const RECENT_KEYS_GENERATIONS = 10;
 /** Longest NDJSON line read (bytes); Kinesis records are at most 1 MiB, spool lines far less. */
 export const MAX_NDJSON_LINE_BYTES = 16 * 1024 * 1024;
-/** Folder under the data dir for batches being landed. */
-export const STAGING_DIR = 'staging';
 
 export interface LandResult {
   /** Non-blank lines handed in. */

@@ -5,7 +5,8 @@ import type { DeadLetter } from '../../contract/enriched.ts';
 import { BASE_MS, readLake, useTempDataDirs } from '../../test/ingest-fixtures.ts';
 import { DEAD_LETTERS_TABLE } from './lake-tables.ts';
 import { NdjsonLander } from './ndjson-lander.ts';
-import { DEAD_LETTER_SPOOL_DIR, landDeadLetterSegments } from './spool-dead-letters.ts';
+import { landDeadLetterSegments } from './spool-dead-letters.ts';
+import { DEAD_LETTERS_DIR } from '../../contract/data-dir.ts';
 
 const newDataDir = useTempDataDirs();
 const letter = (i: number, over: Partial<DeadLetter> = {}): DeadLetter => ({ retailer_id: 'r1', received_at: BASE_MS + 1000 + i, index: i, error: `/ts: bad ${i}`, raw: `{"n":${i}}`, ...over });
@@ -19,7 +20,7 @@ describe('landDeadLetterSegments', () => {
 
   it('lands every line of a segment, escaping what the lake cannot hold, before deleting it', async () => {
     const dataDir = newDataDir();
-    const dir = join(dataDir, DEAD_LETTER_SPOOL_DIR);
+    const dir = join(dataDir, DEAD_LETTERS_DIR);
     mkdirSync(dir, { recursive: true });
     // As an older collector wrote them: an error embedding a lone surrogate, a raw cut mid pair, and a torn line.
     const lines = [
@@ -44,7 +45,7 @@ describe('landDeadLetterSegments', () => {
 
   it('keeps the segment when its lines could not all be landed', async () => {
     const dataDir = newDataDir();
-    const dir = join(dataDir, DEAD_LETTER_SPOOL_DIR);
+    const dir = join(dataDir, DEAD_LETTERS_DIR);
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, '00000000001000-000001.ndjson'), JSON.stringify(letter(0)) + '\n');
     const failing = { land: async () => Promise.reject(new Error('disk full')) } as unknown as NdjsonLander;

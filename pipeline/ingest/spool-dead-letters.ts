@@ -10,12 +10,9 @@
  */
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { DEAD_LETTERS_DIR, SEALED_SEGMENT_SUFFIX } from '../../contract/data-dir.ts';
 import type { NdjsonLander } from './ndjson-lander.ts';
 
-/** The collector's dead-letter folder under the data dir (collector/sinks/dead-letters). */
-export const DEAD_LETTER_SPOOL_DIR = 'dead-letters';
-/** Suffix of a sealed segment; the collector never writes to one again. */
-export const SEALED_SEGMENT_SUFFIX = '.ndjson';
 
 export interface SpoolLandStats {
   segments: number;
@@ -26,7 +23,7 @@ export interface SpoolLandStats {
 }
 
 export async function landDeadLetterSegments(dataDir: string, lander: NdjsonLander): Promise<SpoolLandStats> {
-  const dir = join(dataDir, DEAD_LETTER_SPOOL_DIR);
+  const dir = join(dataDir, DEAD_LETTERS_DIR);
   let names: string[];
   try {
     names = (await readdir(dir)).filter((n) => n.endsWith(SEALED_SEGMENT_SUFFIX)).sort();

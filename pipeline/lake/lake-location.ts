@@ -1,5 +1,5 @@
 /**
- * Where the lake is (SPEC section 7): `LIVELENS_LAKE` is a folder or
+ * Where the lake is (docs/spec.md §7): `LIVELENS_LAKE` is a folder or
  * `s3://bucket/prefix`; `LIVELENS_LAKE_S3` is its older name for the S3
  * case, and `LIVELENS_LAKE` wins when both are set. Default: `<data dir>/lake`.
  * The folder or prefix holds `events/`, `orders/` and `dead_letters/`, each
@@ -83,7 +83,7 @@ export function lakeUrl(location: LakeLocation): string {
   return location.kind === 's3' ? location.url : location.dir;
 }
 
-/** The local lake folder for DuckDB; an s3:// lake is refused naming both settings (SPEC section 7). */
+/** The local lake folder for DuckDB; an s3:// lake is refused naming both settings (docs/spec.md §7). */
 export function requireLocalLake(location: LakeLocation): string {
   if (location.kind === 'local') return location.dir;
   throw new Error(

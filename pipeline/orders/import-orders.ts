@@ -1,5 +1,5 @@
 /**
- * `importOrders`: an orders file (CSV or NDJSON, SPEC section 3) into
+ * `importOrders`: an orders file (CSV or NDJSON, docs/spec.md §3) into
  * `lake/orders/dt=YYYY-MM-DD/` (dt = UTC date of the order's ts), with
  * exactly LAKE_ORDER_COLUMNS. Bad rows are reported by line and skipped; the
  * rest load.

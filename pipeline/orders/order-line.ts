@@ -1,5 +1,5 @@
 /**
- * One order line (SPEC section 3) checked and normalised from a raw CSV or
+ * One order line (docs/spec.md §3) checked and normalised from a raw CSV or
  * NDJSON row: `order_id, ts, user_id, click_id?, product_id, quantity,
  * unit_price, currency`. CSV gives every value as text, NDJSON may give
  * numbers; both are accepted, but only as written: a date that does not

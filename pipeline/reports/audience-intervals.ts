@@ -1,6 +1,6 @@
 /**
- * The 95% Wilson intervals of the audience report's conversion rates (SPEC
- * section 4b, "every conversion rate shown for a group carries a 95% Wilson
+ * The 95% Wilson intervals of the audience report's conversion rates (docs/spec.md
+ * §4b, "every conversion rate shown for a group carries a 95% Wilson
  * interval"): all viewers', returning viewers' and new viewers'.
  *
  * @example

@@ -14,7 +14,7 @@ import { AUDIENCE_INTERVAL_COLUMNS, withAudienceIntervals } from './audience-int
 export interface Grouping {
   /** File in queries/, without `.sql`. */
   query: string;
-  /** The group key's column in the rows (SPEC section 5). */
+  /** The group key's column in the rows (docs/spec.md §5). */
   key: string;
 }
 

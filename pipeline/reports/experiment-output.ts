@@ -1,5 +1,5 @@
 /**
- * Prints an experiment report: `json` (SPEC section 5: `{"rows": [...]}`
+ * Prints an experiment report: `json` (docs/spec.md §5: `{"rows": [...]}`
  * plus the experiment's assignment counts, SRM and exclusions), `csv`
  * (every row column) or a `table` for people: a summary of assignment and
  * SRM, then per metric the relative lift with its interval and p-value

@@ -1,5 +1,5 @@
 /**
- * The experiment report (SPEC sections 4 and 6): per-variant sufficient
+ * The experiment report (docs/spec.md §§4 and 6): per-variant sufficient
  * statistics from `queries/experiment_*.sql`, run on whichever engine is
  * configured, then the statistics engine in TypeScript. Every metric is
  * reported unadjusted and, beside it, CUPED-adjusted.
@@ -19,14 +19,14 @@ import { DEFAULT_POWER, minimumDetectableEffect } from '../../stats/power.ts';
 import { isSampleRatioMismatch, srmPValue, SRM_P_VALUE_THRESHOLD } from '../../stats/srm.ts';
 import { armMoments, type MetricType, type VariantSums } from '../../stats/sufficient.ts';
 
-/** CUPED's pre-exposure window (SPEC: the 14 days before exposure). */
+/** CUPED's pre-exposure window (docs/spec.md: the 14 days before exposure). */
 export const DEFAULT_CUPED_LOOKBACK_MS = 14 * 86_400_000;
 /** Revenue capping percentile when none is given: 1 means no capping. */
 export const DEFAULT_CAP_PERCENTILE = 1;
 /** The variant taken as control when `control` is not given and a variant has this name. */
 export const DEFAULT_CONTROL_NAME = 'control';
 
-/** The per-viewer metrics of SPEC section 4, in report order, with how each is tested. */
+/** The per-viewer metrics of docs/spec.md §4, in report order, with how each is tested. */
 export const EXPERIMENT_METRICS: ReadonlyArray<{ metric: string; type: MetricType }> = [
   { metric: 'converted', type: 'proportion' },
   { metric: 'revenue', type: 'mean' },
@@ -91,7 +91,7 @@ export interface ExperimentRow {
   cuped_chance_to_win: number | null;
   cuped_absolute_p_value: number | null;
   cuped_theta: number | null;
-  /** Minimum detectable relative effect at 80% power for this sample, uncorrected α (SPEC section 4); null when μA = 0 or an arm has < 2 units. */
+  /** Minimum detectable relative effect at 80% power for this sample, uncorrected α (docs/spec.md §4); null when μA = 0 or an arm has < 2 units. */
   mde_relative: number | null;
   /** The same with the CUPED-adjusted variance; null without CUPED. */
   cuped_mde_relative: number | null;

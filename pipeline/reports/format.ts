@@ -1,5 +1,5 @@
 /**
- * Renders a report for people and programs: `json` (SPEC section 5:
+ * Renders a report for people and programs: `json` (docs/spec.md §5:
  * `{"rows": [...], ...}`), `csv` (RFC 4180, header row) or an aligned text
  * `table`.
  *

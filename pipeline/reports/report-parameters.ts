@@ -8,7 +8,7 @@
  * parseTimeBound('2026-11-01T00:00:00Z'); // 1793491200000
  */
 
-/** SPEC section 4: the attribution window unless `--window` says otherwise. */
+/** docs/spec.md §4: the attribution window unless `--window` says otherwise. */
 export const DEFAULT_ATTRIBUTION_WINDOW_MS = 24 * 3_600_000;
 /** Longest attribution window accepted (90 days); longer is almost surely a typo. */
 export const MAX_ATTRIBUTION_WINDOW_MS = 90 * 86_400_000;

@@ -1,5 +1,5 @@
 /**
- * 95% Wilson score interval for a proportion (SPEC 4b "Confidence on
+ * 95% Wilson score interval for a proportion (docs/spec.md §4b "Confidence on
  * leaderboards"): unlike the normal approximation it stays inside [0, 1]
  * and is honest for small audiences and rates near 0 or 1.
  *

@@ -1,4 +1,4 @@
--- events: the lake's event rows, once per event_id (SPEC section 4: events
+-- events: the lake's event rows, once per event_id (docs/spec.md §4: events
 -- are counted once however often they were delivered). The earliest
 -- received copy wins. Reads lake_events (DuckDB: read_parquet over
 -- lake/events/dt=*/; Athena: the external table in queries/athena/).

@@ -1,5 +1,5 @@
 -- orders: order lines once per (retailer_id, order_id, product_id), the
--- latest import winning (SPEC section 3: importing a file twice changes no
+-- latest import winning (docs/spec.md §3: importing a file twice changes no
 -- report). Reads lake_orders (DuckDB: read_parquet over lake/orders/dt=*/;
 -- Athena: the external table in queries/athena/).
 WITH numbered AS (

@@ -1,6 +1,6 @@
 /**
- * Dashboard access through a real `startServe` on 127.0.0.1 (SPEC section
- * 8): sign-in sets the session cookie, the API needs a credential, write
+ * Dashboard access through a real `startServe` on 127.0.0.1 (docs/spec.md
+ * §8): sign-in sets the session cookie, the API needs a credential, write
  * keys are refused as tokens and dashboard tokens are refused on
  * /v1/events, security headers are on every dashboard response.
  */

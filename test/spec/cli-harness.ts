@@ -2,7 +2,7 @@
  * Black-box harness for the SPEC conformance tests: runs the real `livelens` CLI
  * (`node bin/livelens.js ...`) as a child process, starts `livelens serve` on a free
  * port and reads the landed lake with DuckDB. Nothing here imports product code,
- * so these tests only see what SPEC.md promises.
+ * so these tests only see what docs/spec.md promises.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';

@@ -1,11 +1,11 @@
 /**
- * SPEC section 5 and 7, black box: `--help` on every command of the command line, the
+ * docs/spec.md §§5 and 7, black box: `--help` on every command of the command line, the
  * flags each report takes, and a flag documented for every setting of the table.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli, type CliResult } from './cli-harness.ts';
 
-/** Commands of SPEC 5 and the flags each must offer. */
+/** Commands of docs/spec.md §5 and the flags each must offer. */
 const COMMANDS: { command: string[]; flags: string[] }[] = [
   { command: ['serve'], flags: [] },
   { command: ['ingest'], flags: ['--once'] },
@@ -19,7 +19,7 @@ const COMMANDS: { command: string[]; flags: string[] }[] = [
   { command: ['demo'], flags: [] },
 ];
 
-/** Setting variables of SPEC 7 that every command using them must document beside a flag. */
+/** Setting variables of docs/spec.md §7 that every command using them must document beside a flag. */
 const SETTINGS: { variable: string; command: string[] }[] = [
   { variable: 'LIVELENS_DATA_DIR', command: ['serve'] },
   { variable: 'LIVELENS_PORT', command: ['serve'] },
@@ -57,7 +57,7 @@ function help(command: string[]): CliResult {
 }
 
 describe('--help on every command', () => {
-  it('the top level lists every command of SPEC 5', () => {
+  it('the top level lists every command of docs/spec.md §5', () => {
     const top = help([]);
     expect(top.code).toBe(0);
     for (const name of ['serve', 'ingest', 'orders', 'report', 'stats', 'athena', 'simulate', 'demo']) expect(top.stdout).toMatch(new RegExp(`^\\s+${name}\\b`, 'm'));
@@ -84,7 +84,7 @@ describe('--help on every command', () => {
   });
 });
 
-describe('every setting has a flag (SPEC 7)', () => {
+describe('every setting has a flag (docs/spec.md §7)', () => {
   for (const { variable, command } of SETTINGS) {
     it(`livelens ${command.join(' ')} documents a flag for ${variable}`, () => {
       const text = help(command).stdout.replace(/\s+/g, ' ');

@@ -1,5 +1,5 @@
 /**
- * SPEC section 2 (errors 429 and 503, dead letters), black box: `livelens serve` against a local
+ * docs/spec.md §2 (errors 429 and 503, dead letters), black box: `livelens serve` against a local
  * Kinesis (kinesalite) that the test stops, with a small spool and a tight per-address rate.
  */
 import type { Server } from 'node:http';

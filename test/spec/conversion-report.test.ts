@@ -1,7 +1,7 @@
 /**
- * SPEC sections 3, 4 and 5, black box: a small hand-made day posted to a real `livelens serve`,
+ * docs/spec.md §§3, 4 and 5, black box: a small hand-made day posted to a real `livelens serve`,
  * landed with `livelens ingest --once`, orders loaded with `livelens orders import`, and
- * `livelens report conversion` checked against numbers computed by hand from SPEC 4.
+ * `livelens report conversion` checked against numbers computed by hand from docs/spec.md §4.
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -110,7 +110,7 @@ function sortRows(rows: Row[], key: string): Row[] {
   return [...rows].sort((a, b) => `${String(a[key])}|${String(a['currency'])}`.localeCompare(`${String(b[key])}|${String(b['currency'])}`));
 }
 
-/** Expected row of SPEC 4; rates checked with toBeCloseTo. */
+/** Expected row of docs/spec.md §4; rates checked with toBeCloseTo. */
 function expectRow(actual: Row | undefined, expected: Row): void {
   expect(actual).toBeDefined();
   for (const [name, value] of Object.entries(expected)) {
@@ -136,7 +136,7 @@ beforeAll(async () => {
     await post(GERMAN_EVENTS, KEY_R1, { 'CloudFront-Viewer-Country': 'DE' });
     await post(OTHER_EVENTS, KEY_R1);
     await post(DEFAULT_RETAILER_EVENTS, KEY_DEFAULT);
-    // Delivered twice: counted once (SPEC 4).
+    // Delivered twice: counted once (docs/spec.md §4).
     await post([v1Click, v5Start], KEY_R1);
   } finally {
     await serve.stop();
@@ -167,13 +167,13 @@ const C1_USD = { creator_id: 'c1', currency: 'USD', viewers: 3, clickers: 2, buy
 const C2_NONE = { creator_id: 'c2', currency: null, viewers: 2, clickers: 1, buyers: 0, orders: 0, units: 0, conversion_rate: 0 };
 const C3_EUR = { creator_id: 'c3', currency: 'EUR', viewers: 1, clickers: 1, buyers: 1, orders: 1, units: 3, revenue: 7.5, conversion_rate: 1, revenue_per_viewer: 7.5 };
 
-describe('orders import (SPEC 3)', () => {
+describe('orders import (docs/spec.md §3)', () => {
   it('reports the bad row with its line number and loads the rest', () => {
     expect(`${firstImport.stdout}\n${firstImport.stderr}`).toMatch(/(line\D{0,3}|:)5\b/i);
   });
 });
 
-describe('report conversion (SPEC 4, 5)', () => {
+describe('report conversion (docs/spec.md §4, 5)', () => {
   it('--by creator: one row per currency, a null-currency row for a group without sales', async () => {
     const rows = sortRows(await reportOnce(['--by', 'creator']), 'creator_id');
     expect(rows).toHaveLength(4);
@@ -185,7 +185,7 @@ describe('report conversion (SPEC 4, 5)', () => {
     expectRow(rows[3], C3_EUR);
   });
 
-  it('carries a 95% Wilson interval on every conversion rate (SPEC 4b)', async () => {
+  it('carries a 95% Wilson interval on every conversion rate (docs/spec.md §4b)', async () => {
     const rows = await reportOnce(['--by', 'creator']);
     const z = 1.959963984540054;
     for (const row of rows) {

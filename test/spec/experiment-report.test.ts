@@ -1,5 +1,5 @@
 /**
- * SPEC section 4 (experiments), black box: exposures, clicks and orders posted to a real
+ * docs/spec.md §4 (experiments), black box: exposures, clicks and orders posted to a real
  * `livelens serve`, landed, and `livelens report experiment ID` checked for assignment by
  * first exposure, exclusion of viewers seen in two variants, and the converted metric.
  */
@@ -123,7 +123,7 @@ describe('report experiment ID', () => {
     expect(Number(row?.['absolute_ci_low'])).toBeCloseTo(pB - pA - critical * se, 6);
     expect(Number(row?.['absolute_ci_high'])).toBeCloseTo(pB - pA + critical * se, 6);
     const absoluteP = 2 * (1 - jStat.studentt.cdf((pB - pA) / se, df));
-    // SPEC 6 relative effect and its delta-method variance.
+    // docs/spec.md §6 relative effect and its delta-method variance.
     const relative = (pB - pA) / Math.abs(pA);
     const relativeSe = Math.sqrt(varB / (nB * pA ** 2) + (varA * pB ** 2) / (nA * pA ** 4));
     expect(Number(row?.['relative_lift'])).toBeCloseTo(relative, 12);

@@ -1,5 +1,5 @@
 /**
- * SPEC section 4 (quality of experience), black box: a hand-made set of sessions posted to a
+ * docs/spec.md §4 (quality of experience), black box: a hand-made set of sessions posted to a
  * real `livelens serve`, landed with `livelens ingest --once`, and `livelens report qoe`
  * checked against hand-computed linear-interpolated percentiles and ratios.
  * SPEC names the measures but not their JSON fields; the names below are the product's

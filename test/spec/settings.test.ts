@@ -1,5 +1,5 @@
 /**
- * SPEC section 7, black box: every setting is read from its environment variable and its
+ * docs/spec.md §7, black box: every setting is read from its environment variable and its
  * flag wins over it; defaults (generated demo key, ./.livelens) when neither is given.
  */
 import { readdir, writeFile } from 'node:fs/promises';

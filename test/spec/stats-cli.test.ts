@@ -1,5 +1,5 @@
 /**
- * SPEC section 6, black box: `livelens stats --input FILE` against R's Welch t-test on the
+ * docs/spec.md §6, black box: `livelens stats --input FILE` against R's Welch t-test on the
  * `sleep` data and against hand-computed delta-method and chi-square values.
  */
 import { writeFile } from 'node:fs/promises';

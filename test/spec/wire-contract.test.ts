@@ -1,5 +1,5 @@
 /**
- * SPEC section 2 (wire contract of POST /v1/events), black box: one real `livelens serve`
+ * docs/spec.md §2 (wire contract of POST /v1/events), black box: one real `livelens serve`
  * on a free port and a temp data dir; stored events checked after `livelens ingest --once`.
  */
 import { gzipSync } from 'node:zlib';
@@ -287,7 +287,7 @@ describe('POST /v1/events: time bounds and clock skew', () => {
   });
 });
 
-/** One valid and some invalid props per type (SPEC 2, "Event types and props"). */
+/** One valid and some invalid props per type (docs/spec.md §2, "Event types and props"). */
 const PROPS_CASES: { type: string; valid: Json[]; invalid: Json[] }[] = [
   { type: 'session_start', valid: [{}, { autoplay: false, page: '/p' }], invalid: [{ autoplay: 'yes' }, { page: 5 }] },
   { type: 'startup', valid: [{ startup_ms: 0 }, { startup_ms: 850 }], invalid: [{}, { startup_ms: -1 }, { startup_ms: 'fast' }] },

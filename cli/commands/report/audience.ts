@@ -1,5 +1,5 @@
 /**
- * `livelens report audience --by creator|show` (SPEC sections 4b and 5):
+ * `livelens report audience --by creator|show` (docs/spec.md §§4b and 5):
  * viewers, returning_viewers, returning_share and the conversion of
  * returning and new viewers (conversion_rate_returning, conversion_rate_new,
  * each with its 95% Wilson interval). By creator, returning means two or

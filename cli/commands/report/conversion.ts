@@ -1,6 +1,6 @@
 /**
- * `livelens report conversion --by creator|show|offer|region` (SPEC
- * sections 4 and 5): viewers, clickers, buyers, orders, units, revenue,
+ * `livelens report conversion --by creator|show|offer|region` (docs/spec.md
+ * §§4 and 5): viewers, clickers, buyers, orders, units, revenue,
  * currency, conversion_rate (with its 95% Wilson interval) and
  * revenue_per_viewer, one row per group and currency.
  *

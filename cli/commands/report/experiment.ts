@@ -1,5 +1,5 @@
 /**
- * `livelens report experiment ID` (SPEC sections 4–6): assignment counts
+ * `livelens report experiment ID` (docs/spec.md §§4–6): assignment counts
  * per variant, the sample-ratio check, viewers excluded for seeing several
  * variants, and per metric (conversion, revenue per viewer, watch minutes,
  * clicks) the variant means, absolute and relative lift with interval,

@@ -1,6 +1,6 @@
 /**
  * `livelens report qoe-impact --by rebuffer|latency|startup [--region R]`
- * (SPEC sections 4b and 5): viewers (viewer-show pairs), buyers,
+ * (docs/spec.md §§4b and 5): viewers (viewer-show pairs), buyers,
  * conversion_rate (with its 95% Wilson interval), revenue and
  * revenue_per_viewer per QoE bucket, and revenue_at_risk beside the buckets,
  * with its formula stated (after the table; `revenue_at_risk_formula` in JSON).
@@ -14,7 +14,7 @@ import { REPORTS, formatReport, reportFormat, runReport } from '../../../pipelin
 import { addReportOptions, reportOptionsFromFlags } from './options.ts';
 import type { ReportFlags } from './options.ts';
 
-/** How revenue_at_risk is computed, printed beside it (SPEC 4b: "with the formula stated"). */
+/** How revenue_at_risk is computed, printed beside it (docs/spec.md §4b: "with the formula stated"). */
 export const REVENUE_AT_RISK_FORMULA =
   'revenue_at_risk = viewers in buckets worse than the best (none, <2s, <1s) × (conversion of the best bucket − their conversion) × average attributed order line revenue, per retailer, region and currency';
 

@@ -1,5 +1,5 @@
 /**
- * `livelens report qoe --by region|show|device` (SPEC sections 4 and 5):
+ * `livelens report qoe --by region|show|device` (docs/spec.md §§4 and 5):
  * sessions, viewers, startup p50/p95, rebuffer %, rebuffers per minute,
  * live latency p50/p95/p99 and playback failure % per group.
  *

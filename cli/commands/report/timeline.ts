@@ -1,5 +1,5 @@
 /**
- * `livelens report timeline --show ID` (SPEC sections 4b and 5): per minute
+ * `livelens report timeline --show ID` (docs/spec.md §§4b and 5): per minute
  * of the show (minute = epoch ms of its start), concurrent_viewers,
  * chat_messages, product_impressions, clicks, attributed revenue by the
  * click's minute (one row per currency) and product_cues, the products first

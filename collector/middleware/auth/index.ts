@@ -1,5 +1,5 @@
 /**
- * Write-key authentication (SPEC section 2): the key comes in the
+ * Write-key authentication (docs/spec.md §2): the key comes in the
  * `x-write-key` header or the `key` query parameter (sendBeacon cannot set
  * headers); an empty header falls back to the query parameter. An unknown key gets 401 and nothing is stored; a browser whose
  * Origin the key does not allow gets 403.

@@ -1,5 +1,5 @@
 /**
- * CORS for browsers posting events (SPEC section 2: browsers are held to
+ * CORS for browsers posting events (docs/spec.md §2: browsers are held to
  * the key's allowed origins). A response carries
  * `Access-Control-Allow-Origin` (the origin echoed, never `*`, so beacons and
  * fetches both work) only for an origin that is allowed:

@@ -29,7 +29,7 @@ describe('decodeBatch', () => {
     expect((await send('\uFEFF' + body(0), { 'content-type': 'text/plain' })).status).toBe(200);
   });
 
-  it('accepts the media types of SPEC section 2 with parameters', async () => {
+  it('accepts the media types of docs/spec.md §2 with parameters', async () => {
     expect((await send(body(0), { 'content-type': 'text/plain;charset=UTF-8' })).status).toBe(200);
     expect((await send(body(0), { 'content-type': 'Application/JSON' })).status).toBe(200);
     expect((await send(body(0), { 'content-type': 'application/x-www-form-urlencoded' })).status).toBe(415);

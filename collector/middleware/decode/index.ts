@@ -1,5 +1,5 @@
 /**
- * Decodes `POST /v1/events` (SPEC section 2): checks the content type and
+ * Decodes `POST /v1/events` (docs/spec.md §2): checks the content type and
  * encoding (415), reads at most MAX_BODY_BYTES after inflating (413), parses
  * JSON and the envelope (400) and the batch size (400 below
  * MIN_EVENTS_PER_BATCH, 413 above MAX_EVENTS_PER_BATCH). Sets `c.get('envelope')`.

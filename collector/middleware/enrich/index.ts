@@ -1,5 +1,5 @@
 /**
- * Adds the server fields of SPEC section 2 to each valid event:
+ * Adds the server fields of docs/spec.md §2 to each valid event:
  * `retailer_id` (the write key's), `received_at`, `event_time`, `region`
  * (from the trusted CDN header, else `unknown`) and `device` (from the user
  * agent). The client's address is never read here, so it is never stored.

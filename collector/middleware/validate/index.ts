@@ -1,7 +1,7 @@
 /**
  * Validates each event of the batch with the contract's validator and holds
  * its clock-skew-corrected `event_time` (`ts + received_at - sent_at`) to
- * the window of SPEC section 2: no older than MAX_EVENT_AGE_MS, no further
+ * the window of docs/spec.md §2: no older than MAX_EVENT_AGE_MS, no further
  * ahead than MAX_EVENT_FUTURE_MS. Good events go to `c.get('valid')`, the
  * others to `c.get('rejected')` with their index and reason (partial acceptance).
  *

@@ -18,9 +18,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync 
 import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SEGMENT_MAX_BYTES } from '../../limits.ts';
+import { OPEN_SEGMENT_SUFFIX, SEALED_SEGMENT_SUFFIX } from '../../../contract/data-dir.ts';
 
-export const SEALED_SUFFIX = '.ndjson';
-export const OPEN_SUFFIX = '.ndjson.open';
 
 export interface AppendLogOptions {
   dir: string;
@@ -76,12 +75,12 @@ export class AppendLog {
     mkdirSync(options.dir, { recursive: true });
     for (const name of readdirSync(options.dir).sort()) {
       let path = join(options.dir, name);
-      if (name.endsWith(OPEN_SUFFIX)) {
+      if (name.endsWith(OPEN_SEGMENT_SUFFIX)) {
         const sealedPath = path.slice(0, -'.open'.length);
         // Left by a crash: everything acknowledged in it was synced, so it is sealed as is.
         renameSync(path, sealedPath);
         path = sealedPath;
-      } else if (!name.endsWith(SEALED_SUFFIX)) continue;
+      } else if (!name.endsWith(SEALED_SEGMENT_SUFFIX)) continue;
       const bytes = statSync(path).size;
       if (bytes === 0) {
         await unlink(path);
@@ -212,7 +211,7 @@ export class AppendLog {
     if (a && (a.bytes + size <= this.opts.segmentMaxBytes || a.bytes === 0) && this.opts.now() - a.openedAt < this.opts.segmentMaxAgeMs) return a;
     await this.sealActive();
     const openedAt = this.opts.now();
-    const path = join(this.opts.dir, `${String(openedAt).padStart(14, '0')}-${String(this.seq++).padStart(6, '0')}${OPEN_SUFFIX}`);
+    const path = join(this.opts.dir, `${String(openedAt).padStart(14, '0')}-${String(this.seq++).padStart(6, '0')}${OPEN_SEGMENT_SUFFIX}`);
     const handle = await open(path, 'a');
     this.active = { path, bytes: 0, lines: 0, handle, openedAt };
     return this.active;

@@ -9,7 +9,7 @@
  * as events), and to the folder only when the stream refuses them.
  *
  * @example
- * const dl = await FileDeadLetters.open({ dir: join(dataDir, 'dead-letters') });
+ * const dl = await FileDeadLetters.open({ dir: join(dataDir, DEAD_LETTERS_DIR) });
  * await dl.write([{ retailer_id: 'acme', received_at: Date.now(), index: 3, error: '/ts: ...', raw: '{...}' }]);
  */
 import type { DeadLetter } from '../../../contract/enriched.ts';
@@ -19,7 +19,6 @@ import type { DeadLetterSink } from '../../types.ts';
 import { AppendLog } from '../append-log/index.ts';
 import type { KinesisWriter } from '../kinesis/index.ts';
 
-export const DEAD_LETTERS_DIR = 'dead-letters';
 /** Bound on the dead-letter folder; beyond it letters are dropped (and logged by the app). */
 export const DEFAULT_DEAD_LETTERS_MAX_BYTES = DEFAULT_SPOOL_MAX_BYTES;
 

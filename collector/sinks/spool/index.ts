@@ -4,7 +4,7 @@
  * AppendLog) until they are drained to the stream. Bounded by `maxBytes`.
  *
  * @example
- * const spool = await Spool.open(join(dataDir, 'spool'), DEFAULT_SPOOL_MAX_BYTES);
+ * const spool = await Spool.open(join(dataDir, SPOOL_DIR), DEFAULT_SPOOL_MAX_BYTES);
  * await spool.append(packedRecord);          // resolves once fsync'd
  * await spool.drainTo(writer);               // forwards and deletes sealed segments
  */
