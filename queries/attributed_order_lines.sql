@@ -6,7 +6,10 @@
 --   2. the latest click by the same user_id on the same product_id at or
 --      before the order's ts, within $window_ms.
 -- Only clicks of the same retailer and inside the report period qualify.
--- $retailer_id = '' means every retailer.
+-- $retailer_id = '' means every retailer. The creator, show and region
+-- filters ($creator_id, $show_id, $region; '' = all) keep the lines whose
+-- click is of them, after attribution (a filter never moves a line to
+-- another click); with a filter set, unattributed lines are left out.
 WITH clicks AS (
   SELECT event_id, retailer_id, event_time, click_id, user_id, product_id,
          viewer_id, session_id, show_id, creator_id, offer_id, region, device
@@ -61,3 +64,6 @@ LEFT JOIN chosen ch
   ON ch.retailer_id = l.retailer_id AND ch.order_id = l.order_id AND ch.product_id = l.product_id
 LEFT JOIN clicks c
   ON c.event_id = ch.click_event_id
+WHERE ($creator_id = '' OR c.creator_id = $creator_id)
+  AND ($show_id = '' OR c.show_id = $show_id)
+  AND ($region = '' OR c.region = $region)

@@ -5,13 +5,16 @@
 -- attributed to a click of theirs in this show), and the conversion of
 -- returning and of new viewers (conversion_rate_returning,
 -- conversion_rate_new; NULL when the group is empty). Only what the report
--- period holds counts as "before".
+-- period and the creator and region filters hold counts as "before"; the
+-- show filter ($show_id) picks the rows, so other shows still count as before.
 -- requires: attributed_order_lines
 WITH viewer_show_start AS (
   SELECT retailer_id, creator_id, show_id, viewer_id, min(event_time) AS first_seen
   FROM events
   WHERE event_time >= $from_ms AND event_time < $to_ms
     AND ($retailer_id = '' OR retailer_id = $retailer_id)
+    AND ($creator_id = '' OR creator_id = $creator_id)
+    AND ($region = '' OR region = $region)
   GROUP BY retailer_id, creator_id, show_id, viewer_id
 ),
 with_creator_start AS (
@@ -41,6 +44,7 @@ counts AS (
          count(*) FILTER (WHERE NOT is_returning) AS new_viewers,
          count(*) FILTER (WHERE NOT is_returning AND bought) AS new_buyers
   FROM scored
+  WHERE $show_id = '' OR show_id = $show_id
   GROUP BY retailer_id, show_id, creator_id
 )
 SELECT retailer_id, show_id, creator_id, viewers, buyers,

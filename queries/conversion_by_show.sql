@@ -11,6 +11,9 @@ WITH viewer_groups AS (
   FROM events
   WHERE event_time >= $from_ms AND event_time < $to_ms
     AND ($retailer_id = '' OR retailer_id = $retailer_id)
+    AND ($creator_id = '' OR creator_id = $creator_id)
+    AND ($show_id = '' OR show_id = $show_id)
+    AND ($region = '' OR region = $region)
   GROUP BY retailer_id, show_id, viewer_id
 ),
 audience AS (

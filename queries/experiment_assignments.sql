@@ -6,13 +6,16 @@
 -- exposed_at: the first time the viewer was seen in the experiment.
 -- variants_seen: distinct variants the viewer was seen in; viewers with
 -- more than one are excluded from the analysis and counted.
--- $retailer_id = '' means every retailer.
+-- Filters $retailer_id, $creator_id, $show_id, $region: '' means all.
 WITH sightings AS (
   SELECT retailer_id, viewer_id, event_id, event_time, variant, 0 AS source_rank
   FROM events
   WHERE type = 'exposure' AND experiment_id = $experiment_id AND variant IS NOT NULL
     AND event_time >= $from_ms AND event_time < $to_ms
     AND ($retailer_id = '' OR retailer_id = $retailer_id)
+    AND ($creator_id = '' OR creator_id = $creator_id)
+    AND ($show_id = '' OR show_id = $show_id)
+    AND ($region = '' OR region = $region)
   UNION ALL
   SELECT retailer_id, viewer_id, event_id, event_time,
          json_extract_scalar(experiments, '$["' || $experiment_id || '"]') AS variant, 1 AS source_rank
@@ -21,6 +24,9 @@ WITH sightings AS (
     AND json_extract_scalar(experiments, '$["' || $experiment_id || '"]') IS NOT NULL
     AND event_time >= $from_ms AND event_time < $to_ms
     AND ($retailer_id = '' OR retailer_id = $retailer_id)
+    AND ($creator_id = '' OR creator_id = $creator_id)
+    AND ($show_id = '' OR show_id = $show_id)
+    AND ($region = '' OR region = $region)
 ),
 ranked AS (
   SELECT sightings.*,

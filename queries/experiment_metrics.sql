@@ -35,6 +35,9 @@ activity AS (
   LEFT JOIN events e
     ON e.retailer_id = u.retailer_id AND e.viewer_id = u.viewer_id
    AND e.event_time >= u.exposed_at - $lookback_ms AND e.event_time < $to_ms
+   AND ($creator_id = '' OR e.creator_id = $creator_id)
+   AND ($show_id = '' OR e.show_id = $show_id)
+   AND ($region = '' OR e.region = $region)
   GROUP BY u.retailer_id, u.viewer_id, u.variant, u.exposed_at
 ),
 bought AS (

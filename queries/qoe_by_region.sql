@@ -4,7 +4,7 @@
 --   rebuffer_pct          100 * sum(buffer_ms) / (sum(watch_ms) + sum(buffer_ms))
 --   rebuffers_per_minute  count(buffer_end) / (sum(watch_ms) / 60000)
 --   playback_failure_pct  100 * sessions with a fatal error / sessions
--- $retailer_id = '' means every retailer.
+-- Filters $retailer_id, $creator_id, $show_id, $region: '' means all.
 WITH session_viewers AS (
   -- One row per (session, viewer) of a group, so the distinct counts below
   -- run over sessions rather than every event (count(DISTINCT) over every
@@ -14,6 +14,9 @@ WITH session_viewers AS (
   FROM events
   WHERE event_time >= $from_ms AND event_time < $to_ms
     AND ($retailer_id = '' OR retailer_id = $retailer_id)
+    AND ($creator_id = '' OR creator_id = $creator_id)
+    AND ($show_id = '' OR show_id = $show_id)
+    AND ($region = '' OR region = $region)
   GROUP BY retailer_id, region, session_id, viewer_id
 ),
 audience AS (
@@ -38,6 +41,9 @@ totals AS (
   FROM events
   WHERE event_time >= $from_ms AND event_time < $to_ms
     AND ($retailer_id = '' OR retailer_id = $retailer_id)
+    AND ($creator_id = '' OR creator_id = $creator_id)
+    AND ($show_id = '' OR show_id = $show_id)
+    AND ($region = '' OR region = $region)
     -- Only the types measured here: lake files are sorted by type, so other types' row groups are skipped.
     AND type IN ('startup', 'heartbeat', 'buffer_end')
   GROUP BY retailer_id, region

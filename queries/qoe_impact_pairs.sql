@@ -19,6 +19,8 @@ WITH pair_measures AS (
   FROM events
   WHERE event_time >= $from_ms AND event_time < $to_ms
     AND ($retailer_id = '' OR retailer_id = $retailer_id)
+    AND ($creator_id = '' OR creator_id = $creator_id)
+    AND ($show_id = '' OR show_id = $show_id)
     -- Only the measured types (a pair without them is in no bucket): lake files
     -- are sorted by type, so other types' row groups are skipped.
     AND type IN ('startup', 'heartbeat', 'buffer_end')

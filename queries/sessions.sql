@@ -1,12 +1,16 @@
 -- sessions: one row per playback session with an event in [$from_ms, $to_ms):
 -- watch time, first startup time, rebuffers, live latency, errors and
--- whether a fatal error ended playback. $retailer_id = '' means every retailer.
+-- whether a fatal error ended playback. Filters $retailer_id, $creator_id,
+-- $show_id, $region: '' means all.
 WITH scoped AS (
   SELECT retailer_id, session_id, viewer_id, show_id, creator_id, region, device,
          type, event_time, startup_ms, watch_ms, buffer_ms, latency_ms, fatal
   FROM events
   WHERE event_time >= $from_ms AND event_time < $to_ms
     AND ($retailer_id = '' OR retailer_id = $retailer_id)
+    AND ($creator_id = '' OR creator_id = $creator_id)
+    AND ($show_id = '' OR show_id = $show_id)
+    AND ($region = '' OR region = $region)
 )
 SELECT
   retailer_id, session_id,

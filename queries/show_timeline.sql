@@ -13,6 +13,8 @@ WITH show_events AS (
   WHERE event_time >= $from_ms AND event_time < $to_ms
     AND ($retailer_id = '' OR retailer_id = $retailer_id)
     AND show_id = $show_id
+    AND ($creator_id = '' OR creator_id = $creator_id)
+    AND ($region = '' OR region = $region)
 ),
 per_minute AS (
   SELECT retailer_id, minute,

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureEvents, fixtureOrders } from './experiment-fixtures.ts';
 import { tempDataDir, writeLakeTable } from './queries-fixtures.ts';
-import { experimentOptionsFromFlags } from '../cli/commands/report/experiment.ts';
+import { experimentOptions } from '../pipeline/reports/experiment-parameters.ts';
 import { createDuckDbEngine } from '../pipeline/engine/duckdb.ts';
 import { formatExperimentReport } from '../pipeline/reports/experiment-output.ts';
 import { runExperimentReport } from '../pipeline/reports/experiment-run.ts';
@@ -51,7 +51,7 @@ describe('livelens report experiment', () => {
   it('--format csv with --method bayesian: chance to win instead of p (in process)', async () => {
     const engine = await createDuckDbEngine({ dataDir, threads: 1 });
     try {
-      const report = await runExperimentReport('exp1', { ...experimentOptionsFromFlags({ method: 'bayesian', dataDir }), queryEngine: engine });
+      const report = await runExperimentReport('exp1', { ...experimentOptions({ method: 'bayesian' }), queryEngine: engine });
       const [header, first] = formatExperimentReport(report, 'csv').split('\r\n');
       const cells = Object.fromEntries(header!.split(',').map((h, i) => [h, first!.split(',')[i]]));
       expect(cells.metric).toBe('converted');
@@ -63,10 +63,10 @@ describe('livelens report experiment', () => {
   });
 
   it('rejects bad flags saying what is allowed', () => {
-    expect(() => experimentOptionsFromFlags({ weights: 'control:1' })).toThrow(/--weights entry "control:1" is not variant=weight/);
-    expect(() => experimentOptionsFromFlags({ cap: '2' })).toThrow(/--cap "2" is not allowed/);
-    expect(() => experimentOptionsFromFlags({ prior: 'wide' })).toThrow(/--prior "wide"/);
-    expect(experimentOptionsFromFlags({ weights: 'a=1,b=3', lookbackDays: '7', alpha: '0.1' })).toMatchObject({
+    expect(() => experimentOptions({ weights: 'control:1' })).toThrow(/^weights: entry "control:1" is not variant=weight/);
+    expect(() => experimentOptions({ cap: '2' })).toThrow(/^cap: "2" is not allowed/);
+    expect(() => experimentOptions({ prior: 'wide' })).toThrow(/^prior: "wide"/);
+    expect(experimentOptions({ weights: 'a=1,b=3', lookback_days: '7', alpha: '0.1' })).toMatchObject({
       weights: { a: 1, b: 3 }, lookbackMs: 7 * 86_400_000, alpha: 0.1,
     });
   });

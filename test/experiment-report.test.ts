@@ -30,7 +30,7 @@ afterAll(async () => {
 });
 
 const PARAMS = {
-  experiment_id: 'exp1', from_ms: 0, to_ms: 8_640_000_000_000_000, retailer_id: '',
+  experiment_id: 'exp1', from_ms: 0, to_ms: 8_640_000_000_000_000, retailer_id: '', creator_id: '', show_id: '', region: '',
   window_ms: 86_400_000, lookback_ms: 14 * DAY_MS_FOR_TEST, cap_percentile: 1,
 };
 

@@ -6,7 +6,7 @@
  */
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REVENUE_AT_RISK_FORMULA } from '../cli/commands/report/qoe-impact.ts';
+import { REVENUE_AT_RISK_FORMULA } from '../pipeline/reports/index.ts';
 import { eventRow, MINUTE_MS, orderRow, T0, tempDataDir, writeLakeTable } from './queries-fixtures.ts';
 import { runCli } from './spec/cli-harness.ts';
 

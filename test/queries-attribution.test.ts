@@ -9,7 +9,7 @@ import type { DuckDbEngine } from '../pipeline/engine/duckdb.ts';
 import { eventRow, HOUR_MS, MINUTE_MS, orderRow, T0, tempDataDir, writeLakeTable } from './queries-fixtures.ts';
 
 const DAY_MS = 24 * HOUR_MS;
-const ALL = { from_ms: 0, to_ms: 8_640_000_000_000_000, retailer_id: '', window_ms: DAY_MS };
+const ALL = { from_ms: 0, to_ms: 8_640_000_000_000_000, retailer_id: '', creator_id: '', show_id: '', region: '', window_ms: DAY_MS };
 
 const click = (viewer: string, user: string | null, fields: Record<string, string | number>) =>
   eventRow({ type: 'click_to_buy', viewer_id: viewer, session_id: `sess-${viewer}`, user_id: user, event_time: Number(fields.event_time), ...fields });

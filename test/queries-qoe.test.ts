@@ -10,7 +10,7 @@ import type { Row } from '../pipeline/engine/engine.ts';
 import { eventRow, MINUTE_MS, T0, tempDataDir, writeLakeTable } from './queries-fixtures.ts';
 import type { FixtureRow } from './queries-fixtures.ts';
 
-const ALL = { from_ms: 0, to_ms: 8_640_000_000_000_000, retailer_id: '' };
+const ALL = { from_ms: 0, to_ms: 8_640_000_000_000_000, retailer_id: '', creator_id: '', show_id: '', region: '' };
 
 let minute = 0;
 /** Events of one session, a minute apart. */

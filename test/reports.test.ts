@@ -40,7 +40,7 @@ describe('report parameters', () => {
     expect(parseTimeBound('2026-11-01T12:00:00+01:00')).toBe(Date.UTC(2026, 10, 1, 11));
     expect(parseTimeBound('1793534400000')).toBe(1_793_534_400_000);
     expect(() => parseTimeBound('yesterday')).toThrow(/not ISO 8601/);
-    expect(reportParameters({})).toEqual({ from_ms: 0, to_ms: 8_640_000_000_000_000, retailer_id: '', window_ms: 86_400_000 });
+    expect(reportParameters({})).toEqual({ from_ms: 0, to_ms: 8_640_000_000_000_000, retailer_id: '', creator_id: '', show_id: '', region: '', window_ms: 86_400_000 });
     expect(() => reportParameters({ fromMs: 5, toMs: 5 })).toThrow(/--from \(5\) must be before --to \(5\)/);
   });
 });
@@ -77,7 +77,7 @@ describe('runReport', () => {
 
   it('binds the window: 1h leaves the 90-minute-late order unattributed', async () => {
     const result = await runReport('conversion', { by: 'offer', dataDir, windowMs: 3_600_000 });
-    expect(result.params).toEqual({ from_ms: 0, to_ms: 8_640_000_000_000_000, retailer_id: '', window_ms: 3_600_000 });
+    expect(result.params).toEqual({ from_ms: 0, to_ms: 8_640_000_000_000_000, retailer_id: '', creator_id: '', show_id: '', region: '', window_ms: 3_600_000 });
     expect(result.rows.map((r) => [r.offer_id, r.currency, r.buyers, r.conversion_rate_ci_low])).toEqual([['o1', null, 0, 0]]);
   });
 
@@ -105,7 +105,7 @@ describe('livelens report', () => {
     const { stdout } = await run(process.execPath, [LIVELENS, 'report', 'conversion', '--by', 'creator', '--format', 'json', '--data-dir', dataDir, '--from', new Date(T0).toISOString(), '--window', '90m']);
     const json = JSON.parse(stdout) as { rows: Array<Record<string, unknown>>; query: string; params: Record<string, unknown> };
     expect(json.query).toBe('conversion_by_creator');
-    expect(json.params).toEqual({ from_ms: T0, to_ms: 8_640_000_000_000_000, retailer_id: '', window_ms: 5_400_000 });
+    expect(json.params).toEqual({ from_ms: T0, to_ms: 8_640_000_000_000_000, retailer_id: '', creator_id: '', show_id: '', region: '', window_ms: 5_400_000 });
     expect(Object.keys(json.rows[0]!)).toEqual([
       'retailer_id', 'creator_id', 'currency', 'viewers', 'clickers', 'buyers', 'orders', 'units', 'revenue',
       'conversion_rate', 'revenue_per_viewer', 'conversion_rate_ci_low', 'conversion_rate_ci_high',
@@ -117,6 +117,6 @@ describe('livelens report', () => {
     const failed = await run(process.execPath, [LIVELENS, 'report', 'qoe', '--by', 'region', '--data-dir', dataDir, '--to', 'tomorrow'])
       .then(() => undefined, (err: { code: number; stderr: string }) => err);
     expect(failed?.code).toBe(1);
-    expect(failed?.stderr).toContain('livelens report qoe: time "tomorrow" is not ISO 8601');
+    expect(failed?.stderr).toContain('livelens report qoe: --to: time "tomorrow" is not ISO 8601');
   });
 });

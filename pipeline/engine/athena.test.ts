@@ -41,19 +41,19 @@ describe('AthenaEngine', () => {
       .resolves(page([['r1', 'c2', undefined, '3', '0', '1', 'false']]));
 
     const engine = new AthenaEngine(new AthenaClient({ region: 'eu-west-1' }), config, noSleep);
-    const params = { from_ms: 1_793_491_200_000, to_ms: 1_793_577_600_000, retailer_id: "o'brien", window_ms: 86_400_000 };
+    const params = { from_ms: 1_793_491_200_000, to_ms: 1_793_577_600_000, retailer_id: "o'brien", creator_id: '', show_id: 's1', region: '', window_ms: 86_400_000 };
     const result = await engine.query('conversion_by_creator', params);
 
     const start = athena.commandCalls(StartQueryExecutionCommand)[0]!.args[0].input;
     const file = loadQuery('conversion_by_creator');
     // Exactly the file, each $name outside comments replaced by ?, values in the order of the ?s.
-    const PARAM = /\$(from_ms|to_ms|retailer_id|window_ms)\b/g;
+    const PARAM = /\$(from_ms|to_ms|retailer_id|creator_id|show_id|region|window_ms)\b/g;
     const isComment = (line: string) => line.trim().startsWith('--');
     const lines = file.split('\n');
     expect(start.QueryString).toBe(lines.map((l) => (isComment(l) ? l : l.replace(PARAM, '?'))).join('\n'));
     const order = lines.filter((l) => !isComment(l)).flatMap((l) => [...l.matchAll(PARAM)].map((m) => m[1]!));
     expect(order.length).toBeGreaterThan(10);
-    const literal: Record<string, string> = { from_ms: '1793491200000', to_ms: '1793577600000', retailer_id: "'o''brien'", window_ms: '86400000' };
+    const literal: Record<string, string> = { from_ms: '1793491200000', to_ms: '1793577600000', retailer_id: "'o''brien'", creator_id: "''", show_id: "'s1'", region: "''", window_ms: '86400000' };
     expect(start.ExecutionParameters).toEqual(order.map((n) => literal[n]));
     expect(start.WorkGroup).toBe('analytics');
     expect(start.QueryExecutionContext).toEqual({ Database: 'livelens', Catalog: 'AwsDataCatalog' });
@@ -80,7 +80,7 @@ describe('AthenaEngine', () => {
     athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'q-2' });
     athena.on(GetQueryExecutionCommand).resolves({ QueryExecution: { Status: { State: 'FAILED', StateChangeReason: 'TABLE_NOT_FOUND: events' } } });
     const engine = new AthenaEngine(new AthenaClient({ region: 'eu-west-1' }), config, noSleep);
-    await expect(engine.run('qoe_by_region', { from_ms: 0, to_ms: 1, retailer_id: '' })).rejects.toThrow('Athena query q-2 failed: TABLE_NOT_FOUND: events');
+    await expect(engine.run('qoe_by_region', { from_ms: 0, to_ms: 1, retailer_id: '', creator_id: '', show_id: '', region: '' })).rejects.toThrow('Athena query q-2 failed: TABLE_NOT_FOUND: events');
     expect(athena.commandCalls(GetQueryResultsCommand)).toHaveLength(0);
   });
 
@@ -90,7 +90,7 @@ describe('AthenaEngine', () => {
     athena.on(StopQueryExecutionCommand).resolves({});
     let clock = 0;
     const engine = new AthenaEngine(new AthenaClient({ region: 'eu-west-1' }), config, async (ms) => { clock += ms; }, () => clock);
-    await expect(engine.run('qoe_by_region', { from_ms: 0, to_ms: 1, retailer_id: '' })).rejects.toThrow(/still RUNNING after 600000 ms/);
+    await expect(engine.run('qoe_by_region', { from_ms: 0, to_ms: 1, retailer_id: '', creator_id: '', show_id: '', region: '' })).rejects.toThrow(/still RUNNING after 600000 ms/);
     expect(clock).toBeGreaterThanOrEqual(ATHENA_QUERY_TIMEOUT_MS);
     expect(athena.commandCalls(StopQueryExecutionCommand)[0]!.args[0].input).toEqual({ QueryExecutionId: 'q-3' });
   });

@@ -7,7 +7,7 @@
  * @example
  * REPORTS.conversion.groupings.creator; // { query: 'conversion_by_creator', key: 'creator_id' }
  */
-import type { ColumnInfo, Row, SqlValue } from '../engine/engine.ts';
+import type { ColumnInfo, Row } from '../engine/engine.ts';
 import { wilsonInterval } from './wilson.ts';
 import { AUDIENCE_INTERVAL_COLUMNS, withAudienceIntervals } from './audience-intervals.ts';
 
@@ -21,8 +21,6 @@ export interface Grouping {
 export interface ReportDefinition {
   description: string;
   groupings: Record<string, Grouping>;
-  /** Values of the report's own parameters when the caller gives none (e.g. `$region` = '' for every region). */
-  defaultParams?: Record<string, SqlValue>;
   /** Derived columns added to each row after either engine ran the query. */
   enrich?: { columns: ColumnInfo[]; row: (row: Row) => Row };
 }
@@ -70,7 +68,6 @@ export const REPORTS = {
       latency: { query: 'qoe_impact_by_latency', key: 'bucket' },
       startup: { query: 'qoe_impact_by_startup', key: 'bucket' },
     },
-    defaultParams: { region: '' },
     enrich: CONVERSION_INTERVAL,
   },
   audience: {
@@ -86,7 +83,6 @@ export const REPORTS = {
     groupings: {
       show: { query: 'show_timeline', key: 'minute' },
     },
-    defaultParams: { show_id: '' },
   },
 } satisfies Record<string, ReportDefinition>;
 

@@ -191,7 +191,8 @@ export async function analyzeExperiment(engine: QueryEngine, experimentId: strin
   const capPercentile = options.capPercentile ?? DEFAULT_CAP_PERCENTILE;
   const lookbackMs = options.lookbackMs ?? DEFAULT_CUPED_LOOKBACK_MS;
   const base = reportParameters(options);
-  const params = { from_ms: base.from_ms, to_ms: base.to_ms, retailer_id: base.retailer_id, experiment_id: experimentId };
+  const { window_ms: _window, ...filters } = base;
+  const params = { ...filters, experiment_id: experimentId };
   const [exclusions] = await engine.run('experiment_exclusions', params);
   const metricRows = await engine.run('experiment_metrics', {
     ...params,

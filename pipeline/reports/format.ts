@@ -6,7 +6,7 @@
  * @example
  * process.stdout.write(formatReport(result, 'csv'));
  */
-import type { SqlValue } from '../engine/engine.ts';
+import type { Row, SqlValue } from '../engine/engine.ts';
 import type { ReportResult } from './run-report.ts';
 
 export const REPORT_FORMATS = ['table', 'json', 'csv'] as const;
@@ -34,12 +34,16 @@ function tableCell(value: SqlValue): string {
   return String(value);
 }
 
+/** The `--format json` document of a report (SPEC section 5: `{"rows": [...], ...}`). */
+export function reportJson(result: ReportResult): { rows: Row[]; params: Record<string, SqlValue> } & Record<string, unknown> {
+  const { rows, report, by, query, engine, params, columns } = result;
+  return { rows, report, by, query, engine, params, columns };
+}
+
+/** The report in a format; see the module example. */
 export function formatReport(result: ReportResult, format: ReportFormat): string {
   const names = result.columns.map((c) => c.name);
-  if (format === 'json') {
-    const { rows, report, by, query, engine, params, columns } = result;
-    return `${JSON.stringify({ rows, report, by, query, engine, params, columns })}\n`;
-  }
+  if (format === 'json') return `${JSON.stringify(reportJson(result))}\n`;
   if (format === 'csv') {
     const lines = [names.map(csvCell), ...result.rows.map((r) => names.map((n) => csvCell(r[n] ?? null)))];
     return lines.map((l) => l.join(',')).join('\r\n') + '\r\n';

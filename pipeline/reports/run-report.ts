@@ -18,7 +18,7 @@ import type { ReportFilters } from './report-parameters.ts';
 export interface ReportOptions extends ReportFilters, Partial<EngineSettings> {
   /** The grouping (`--by`), e.g. `creator`. */
   by: string;
-  /** Report-specific parameters, e.g. `{ region: 'US' }` for `$region`, `{ show_id: 'x1' }` for `$show_id`. */
+  /** Bound parameters beyond the filters (they win over them); prefer the filter fields. */
   extraParams?: Record<string, SqlValue>;
   /** An open engine to reuse (it is not closed); otherwise one is opened from the settings and closed. */
   queryEngine?: QueryEngine;
@@ -40,7 +40,7 @@ export interface ReportResult {
 export async function runReport(name: string, options: ReportOptions): Promise<ReportResult> {
   const def = reportDefinition(name);
   const grouping = reportGrouping(name, options.by);
-  const params = { ...reportParameters(options), ...def.defaultParams, ...options.extraParams };
+  const params: Record<string, SqlValue> = { ...reportParameters(options), ...options.extraParams };
   const engine = options.queryEngine ?? (await createEngine({ ...options, dataDir: options.dataDir ?? './.livelens' }));
   try {
     const result = await engine.query(grouping.query, params);

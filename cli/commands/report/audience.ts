@@ -9,18 +9,14 @@
  * @example
  * livelens report audience --by creator --format json
  */
-import { Option } from 'commander';
 import type { Command } from 'commander';
 import { REPORTS } from '../../../pipeline/reports/index.ts';
 import { addReportOptions, printReport } from './options.ts';
 import type { ReportFlags } from './options.ts';
 
 export function register(group: Command): void {
-  const cmd = group
-    .command('audience')
-    .description(`do creators bring a warm audience: ${REPORTS.audience.description}`)
-    .addOption(new Option('--by <group>', 'group rows by').choices(Object.keys(REPORTS.audience.groupings)).makeOptionMandatory());
-  addReportOptions(cmd).action(async (flags: ReportFlags) => {
+  const cmd = group.command('audience').description(`do creators bring a warm audience: ${REPORTS.audience.description}`);
+  addReportOptions(cmd, 'audience').action(async (flags: ReportFlags) => {
     await printReport('audience', flags);
   });
 }

@@ -7,18 +7,14 @@
  * @example
  * livelens report conversion --by offer --retailer acme --window 48h --format csv
  */
-import { Option } from 'commander';
 import type { Command } from 'commander';
 import { REPORTS } from '../../../pipeline/reports/index.ts';
 import { addReportOptions, printReport } from './options.ts';
 import type { ReportFlags } from './options.ts';
 
 export function register(group: Command): void {
-  const cmd = group
-    .command('conversion')
-    .description(`conversion per group: ${REPORTS.conversion.description}`)
-    .addOption(new Option('--by <group>', 'group rows by').choices(Object.keys(REPORTS.conversion.groupings)).makeOptionMandatory());
-  addReportOptions(cmd).action(async (flags: ReportFlags) => {
+  const cmd = group.command('conversion').description(`conversion per group: ${REPORTS.conversion.description}`);
+  addReportOptions(cmd, 'conversion').action(async (flags: ReportFlags) => {
     await printReport('conversion', flags);
   });
 }

@@ -6,18 +6,14 @@
  * @example
  * livelens report qoe --by device --from 2026-11-01 --to 2026-11-08 --format json
  */
-import { Option } from 'commander';
 import type { Command } from 'commander';
 import { REPORTS } from '../../../pipeline/reports/index.ts';
 import { addReportOptions, printReport } from './options.ts';
 import type { ReportFlags } from './options.ts';
 
 export function register(group: Command): void {
-  const cmd = group
-    .command('qoe')
-    .description(`quality of experience per group: ${REPORTS.qoe.description}`)
-    .addOption(new Option('--by <group>', 'group rows by').choices(Object.keys(REPORTS.qoe.groupings)).makeOptionMandatory());
-  addReportOptions(cmd).action(async (flags: ReportFlags) => {
+  const cmd = group.command('qoe').description(`quality of experience per group: ${REPORTS.qoe.description}`);
+  addReportOptions(cmd, 'qoe').action(async (flags: ReportFlags) => {
     await printReport('qoe', flags);
   });
 }
