@@ -129,7 +129,7 @@ describe('qoe reports', () => {
   it('limits to the period of event_time', async () => {
     const e = await open();
     // Only sA's first four events (minutes 1 to 4): one startup, one heartbeat, one rebuffer.
-    const rows = await e.run('qoe_by_region', { from_ms: T0 + MINUTE_MS, to_ms: T0 + 5 * MINUTE_MS, retailer_id: 'r1' });
+    const rows = await e.run('qoe_by_region', { ...ALL, from_ms: T0 + MINUTE_MS, to_ms: T0 + 5 * MINUTE_MS, retailer_id: 'r1' });
     expect(rows.map((r) => [r.region, r.sessions, r.startup_p50_ms, r.rebuffer_pct, r.rebuffers_per_minute])).toEqual([['US', 1, 100, 100 * 3000 / 63000, 1]]);
   });
 });
