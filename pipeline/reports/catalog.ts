@@ -26,7 +26,7 @@ import {
   type ParameterSpec, type RawParameters,
 } from './request.ts';
 
-/** How revenue_at_risk is computed, printed beside it (SPEC 4b: "with the formula stated"). */
+/** How revenue_at_risk is computed, printed beside it (docs/spec.md §4b: "with the formula stated"). */
 export const REVENUE_AT_RISK_FORMULA =
   'revenue_at_risk = viewers in buckets worse than the best (none, <2s, <1s) × (conversion of the best bucket − their conversion) × average attributed order line revenue, per retailer, region and currency';
 

@@ -34,7 +34,7 @@ function tableCell(value: SqlValue): string {
   return String(value);
 }
 
-/** The `--format json` document of a report (SPEC section 5: `{"rows": [...], ...}`). */
+/** The `--format json` document of a report (docs/spec.md §5: `{"rows": [...], ...}`). */
 export function reportJson(result: ReportResult): { rows: Row[]; params: Record<string, SqlValue> } & Record<string, unknown> {
   const { rows, report, by, query, engine, params, columns } = result;
   return { rows, report, by, query, engine, params, columns };

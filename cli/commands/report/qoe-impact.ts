@@ -1,6 +1,6 @@
 /**
  * `livelens report qoe-impact --by rebuffer|latency|startup [--region R]`
- * (SPEC sections 4b and 5): viewers (viewer-show pairs), buyers,
+ * (docs/spec.md §§4b and 5): viewers (viewer-show pairs), buyers,
  * conversion_rate (with its 95% Wilson interval), revenue and
  * revenue_per_viewer per QoE bucket, and revenue_at_risk beside the buckets,
  * with its formula stated (after the table; `revenue_at_risk_formula` in JSON).
