@@ -14,6 +14,8 @@ import { parseInteger } from '../../config/parse-integer.ts';
 import { EMBEDDED_DEAD_LETTER_STREAM_NAME } from '../../streams/embedded-kinesis.ts';
 import { resolveKinesisTarget } from '../../streams/kinesis-target.ts';
 import { runIngest } from '../../pipeline/ingest/run-ingest.ts';
+import { lakeStoreFrom } from '../../pipeline/lake/lake-from-settings.ts';
+import { lakeUrl } from '../../pipeline/lake/lake-location.ts';
 import { FLUSH_AGE_MS, FLUSH_ROWS } from '../../pipeline/ingest/stream-consumer.ts';
 
 /** Largest --flush-rows: bounds the events held in memory before a landing. */
@@ -22,13 +24,13 @@ export const MAX_FLUSH_ROWS = 10_000_000;
 export const MAX_FLUSH_SECONDS = 86_400;
 
 /** The settings ingest takes; the dead-letter stream (the collector's setting) is landed too. */
-const INGEST_SETTINGS = ['dataDir', 'kinesisStream', 'kinesisEndpoint', 'deadLetterStream'] as const;
+const INGEST_SETTINGS = ['dataDir', 'lake', 'lakeS3', 'kinesisStream', 'kinesisEndpoint', 'deadLetterStream'] as const;
 const DEAD_LETTER_STREAM = SETTINGS.deadLetterStream;
 
 export function register(program: Command): void {
   const cmd = program
     .command('ingest')
-    .description('stream -> lake: land events and dead letters as Parquet under <data-dir>/lake, checkpointed per shard')
+    .description('stream -> lake: land events and dead letters as Parquet in the lake (<data-dir>/lake, or --lake: a folder or s3://bucket/prefix), checkpointed per shard')
     .option('--once', 'read every shard up to its current tip, land, checkpoint and exit')
     .addOption(new Option('--flush-rows <n>', `land once this many events are buffered (default ${FLUSH_ROWS})`).argParser((v) => parseInteger(v, { flag: '--flush-rows', min: 1, max: MAX_FLUSH_ROWS, unit: 'events' })))
     .addOption(
@@ -37,7 +39,7 @@ export function register(program: Command): void {
     .addOption(
       new Option(DEAD_LETTER_STREAM.flag, `dead-letter stream to land as well (env ${DEAD_LETTER_STREAM.variable}, default ${EMBEDDED_DEAD_LETTER_STREAM_NAME} when it exists)`),
     );
-  addSettingOptions(cmd, ['dataDir', 'kinesisStream', 'kinesisEndpoint']);
+  addSettingOptions(cmd, ['dataDir', 'lake', 'lakeS3', 'kinesisStream', 'kinesisEndpoint']);
   cmd
     .addHelpText(
       'after',
@@ -51,15 +53,17 @@ collector's sealed segments in <data-dir>/dead-letters/.`,
     .action(async (opts: Record<string, unknown>) => {
       const settings = resolveSettings(INGEST_SETTINGS, opts);
       const dataDir = settings.dataDir;
+      const lake = lakeStoreFrom(settings);
       const target = await resolveKinesisTarget({ dataDir, stream: settings.kinesisStream, endpoint: settings.kinesisEndpoint });
       const stop = new AbortController();
       const onSignal = () => stop.abort();
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
       try {
-        process.stderr.write(JSON.stringify({ msg: 'ingest started', ...target.kinesis, kinesis: target.source, once: opts.once === true }) + '\n');
+        process.stderr.write(JSON.stringify({ msg: 'ingest started', ...target.kinesis, kinesis: target.source, lake: lakeUrl(lake.location), once: opts.once === true }) + '\n');
         const stats = await runIngest({
           dataDir,
+          lake,
           kinesis: target.kinesis,
           once: opts.once === true,
           signal: stop.signal,
@@ -75,6 +79,7 @@ collector's sealed segments in <data-dir>/dead-letters/.`,
       } finally {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
+        lake.close();
         await target.release();
       }
     });

@@ -10,20 +10,20 @@
  * // {"loaded":998,"skipped":2,"unchanged":0,"duplicates":0,"files":2}
  */
 import type { Command } from 'commander';
-import { resolveSetting, settingOption } from '../../config/settings.ts';
+import { addSettingOptions, resolveSettings } from '../../config/settings.ts';
 import { DEFAULT_ORDERS_RETAILER, importOrders } from '../../pipeline/orders/import-orders.ts';
+import { LAKE_SETTINGS, lakeStoreFrom } from '../../pipeline/lake/lake-from-settings.ts';
 
 /** Exit code when some rows were skipped and the rest loaded. */
 export const EXIT_ROWS_SKIPPED = 2;
 
 export function register(program: Command): void {
   const orders = program.command('orders').description('order lines from the commerce system');
-  orders
+  const importCmd = orders
     .command('import')
-    .description('import order lines (CSV with header, or NDJSON) into <data-dir>/lake/orders')
+    .description('import order lines (CSV with header, or NDJSON) into the lake\'s orders/ (<data-dir>/lake, or --lake: a folder or s3://bucket/prefix)')
     .argument('<file>', 'CSV (.csv) or NDJSON (.ndjson/.jsonl/.json) file; other names are detected by content')
     .option('--retailer <id>', 'retailer (tenant) the orders belong to', DEFAULT_ORDERS_RETAILER)
-    .addOption(settingOption('dataDir'))
     .addHelpText(
       'after',
       `
@@ -35,7 +35,13 @@ Exit code: 0 all rows loaded, ${EXIT_ROWS_SKIPPED} some rows skipped (listed on 
     .action(async (file: string, opts: Record<string, unknown>) => {
       let result;
       try {
-        result = await importOrders(file, { dataDir: resolveSetting('dataDir', opts), retailer: opts.retailer as string });
+        const settings = resolveSettings(LAKE_SETTINGS, opts);
+        const lake = lakeStoreFrom(settings);
+        try {
+          result = await importOrders(file, { dataDir: settings.dataDir, retailer: opts.retailer as string, lake });
+        } finally {
+          lake.close();
+        }
       } catch (err) {
         process.stderr.write(`livelens orders import: ${(err as Error).message}\n`);
         process.exitCode = 1;
@@ -47,4 +53,5 @@ Exit code: 0 all rows loaded, ${EXIT_ROWS_SKIPPED} some rows skipped (listed on 
       process.stdout.write(JSON.stringify({ loaded, skipped, unchanged, duplicates, files: files.length }) + '\n');
       if (skipped > 0) process.exitCode = EXIT_ROWS_SKIPPED;
     });
+  addSettingOptions(importCmd, LAKE_SETTINGS);
 }

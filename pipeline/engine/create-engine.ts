@@ -15,6 +15,8 @@ import { createDuckDbEngine } from './duckdb.ts';
 import { createAthenaEngine } from './athena.ts';
 import { ATHENA_SETTINGS, athenaConfigFrom, requireAwsRegion } from './athena-config.ts';
 import type { AthenaConfig } from './athena-config.ts';
+import { requireLocalLake, type LakeLocation } from '../lake/lake-location.ts';
+import { lakeLocationOf } from '../lake/lake-from-settings.ts';
 
 export type EngineName = 'duckdb' | 'athena';
 
@@ -25,6 +27,8 @@ export interface EngineSettings {
   dataDir: string;
   memoryLimit?: string;
   threads?: number;
+  /** Where the lake is (LIVELENS_LAKE / LIVELENS_LAKE_S3): DuckDB reads a folder and refuses s3://; default `<dataDir>/lake`. */
+  lake?: LakeLocation;
   /** Athena settings; required for the athena engine. */
   athena?: AthenaConfig;
 }
@@ -34,7 +38,7 @@ export const ENGINE_SETTINGS = ['engine', 'dataDir', 'duckdbMemoryLimit', 'duckd
 
 /** Engine settings from resolved settings. */
 export function engineSettingsFrom(s: SettingsOf<typeof ENGINE_SETTINGS>): EngineSettings {
-  const settings: EngineSettings = { engine: s.engine, dataDir: s.dataDir, memoryLimit: s.duckdbMemoryLimit, athena: athenaConfigFrom(s) };
+  const settings: EngineSettings = { engine: s.engine, dataDir: s.dataDir, memoryLimit: s.duckdbMemoryLimit, athena: athenaConfigFrom(s), lake: lakeLocationOf(s) };
   if (s.duckdbThreads !== undefined) settings.threads = s.duckdbThreads;
   return settings;
 }
@@ -46,5 +50,7 @@ export async function createEngine(settings: EngineSettings): Promise<QueryEngin
     requireAwsRegion(settings.athena.region);
     return createAthenaEngine(settings.athena);
   }
-  return createDuckDbEngine({ dataDir: settings.dataDir, memoryLimit: settings.memoryLimit, threads: settings.threads });
+  // DuckDB reads a folder lake; an s3:// one is refused naming both settings (docs/spec.md §7).
+  const lakeDir = settings.lake ? requireLocalLake(settings.lake) : undefined;
+  return createDuckDbEngine({ dataDir: settings.dataDir, lakeDir, memoryLimit: settings.memoryLimit, threads: settings.threads });
 }

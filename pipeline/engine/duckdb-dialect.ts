@@ -42,8 +42,8 @@ function parquetFiles(dir: string): string[] {
  * Path, size and modification time of every lake file: when it changes,
  * new files have landed and the engine rebuilds its views.
  */
-export function lakeFingerprint(dataDir: string): string {
-  const lake = path.resolve(dataDir, LAKE_DIR);
+export function lakeFingerprint(dataDir: string, lakeDir?: string): string {
+  const lake = lakeDir ?? path.resolve(dataDir, LAKE_DIR);
   return [LAKE_TABLES.events, LAKE_TABLES.orders]
     .flatMap((table) => parquetFiles(path.join(lake, table)))
     .map((file) => {
@@ -82,8 +82,8 @@ export function lakeTableView(viewName: string, tableDir: string, columns: Recor
  * Athena DDL names its tables, so queries/views/*.sql read the same names on
  * both engines.
  */
-export function lakeViews(dataDir: string): string[] {
-  const lake = path.resolve(dataDir, LAKE_DIR);
+export function lakeViews(dataDir: string, lakeDir?: string): string[] {
+  const lake = lakeDir ?? path.resolve(dataDir, LAKE_DIR);
   return [
     lakeTableView('lake_events', path.join(lake, LAKE_TABLES.events), LAKE_EVENT_COLUMNS, true),
     lakeTableView('lake_orders', path.join(lake, LAKE_TABLES.orders), LAKE_ORDER_COLUMNS),

@@ -23,6 +23,8 @@ export const DEFAULT_DUCKDB_MEMORY_LIMIT = '2GB';
 export interface DuckDbEngineOptions {
   /** Root holding `lake/`; docs/spec.md's `LIVELENS_DATA_DIR`. */
   dataDir: string;
+  /** The lake folder when it is not `<dataDir>/lake` (LIVELENS_LAKE set to a folder). */
+  lakeDir?: string;
   /** DuckDB `memory_limit`, e.g. `1GB`, `512MB`. */
   memoryLimit?: string;
   /** DuckDB worker threads; DuckDB's default (all cores) when absent. */
@@ -121,9 +123,9 @@ export class DuckDbEngine implements QueryEngine {
    * queries/views/orders.sql, and `events` (see EVENTS_EXTRA_COPIES_INDEX).
    */
   private async refreshViews(): Promise<void> {
-    const fingerprint = lakeFingerprint(this.options.dataDir);
+    const fingerprint = lakeFingerprint(this.options.dataDir, this.options.lakeDir);
     if (fingerprint === this.viewsFingerprint) return;
-    for (const sql of lakeViews(this.options.dataDir)) await this.connection.run(sql);
+    for (const sql of lakeViews(this.options.dataDir, this.options.lakeDir)) await this.connection.run(sql);
     await this.connection.run(`CREATE OR REPLACE VIEW orders AS\n${readQueryFile('views/orders', this.options.queriesDir)}`);
     await this.connection.run(EVENTS_EXTRA_COPIES_INDEX);
     const copies = await this.connection.runAndReadAll('SELECT count(*) AS n FROM events_extra_copies');

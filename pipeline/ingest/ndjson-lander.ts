@@ -15,6 +15,8 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { openWriterSession, sqlString, type WriterSession } from '../lake/duckdb-session.ts';
 import { EVENTS_ROW_ORDER, writePartitions } from '../lake/parquet-partitions.ts';
+import type { LakeStore } from '../lake/lake-store.ts';
+import { defaultLakeStore } from '../lake/open-lake-store.ts';
 import type { DeadLetter } from '../../contract/enriched.ts';
 import { STAGING_DIR } from '../../contract/data-dir.ts';
 import { frameLines, LINE_COLUMN, ROW_COLUMN, type FramedLines } from './framed-lines.ts';
@@ -50,6 +52,8 @@ export interface NdjsonLanderOptions {
   dataDir: string;
   spec: NdjsonTableSpec;
   recentKeysMax?: number;
+  /** Where landed files go (a folder or S3); default `<dataDir>/lake`. */
+  lake?: LakeStore;
 }
 
 export class NdjsonLander {
@@ -65,7 +69,7 @@ export class NdjsonLander {
 
   static async open(opts: NdjsonLanderOptions): Promise<NdjsonLander> {
     const db = await openWriterSession();
-    const full = { recentKeysMax: RECENT_KEYS_MAX, ...opts };
+    const full = { recentKeysMax: RECENT_KEYS_MAX, ...opts, lake: opts.lake ?? defaultLakeStore(opts.dataDir) };
     if (full.spec.dedupeKey) await db.con.run('CREATE OR REPLACE VIEW recent_keys AS SELECT NULL::VARCHAR AS k WHERE false');
     const dir = join(opts.dataDir, STAGING_DIR);
     await mkdir(dir, { recursive: true });
@@ -129,10 +133,11 @@ export class NdjsonLander {
       const [usable, landed, distinct] = counts as [number, number, number];
       if (distinct !== usable) throw new Error(`${source}: ${usable - distinct} staged lines were read twice; nothing landed`);
       const letters = usable < framed.count ? await this.rescue(framed, source) : [];
-      const files = await writePartitions(con, { dataDir: this.opts.dataDir, table: spec.table, source: 'landing', columns: spec.outputColumns, fileName,
+      const files = await writePartitions(con, { dataDir: this.opts.dataDir, lake: this.opts.lake, table: spec.table, source: 'landing', columns: spec.outputColumns, fileName,
         orderBy: spec.table === 'events' ? EVENTS_ROW_ORDER : undefined });
       files.push(...await writeRescuedLetters(con, {
         dataDir: this.opts.dataDir,
+        lake: this.opts.lake,
         stagingPath: `${this.stagingPath}.rescued`,
         letters,
         fileName: fileName ? fileName.replace(/(\.parquet)?$/, '-rescued.parquet') : undefined,

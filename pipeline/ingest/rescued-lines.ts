@@ -9,6 +9,7 @@
  * const letter = rescueLine(text, { table: 'events', source: 'stream livelens-events', line: 12, readable: false, required: ['event_id'] });
  * await writeRescuedLetters(con, { dataDir, stagingPath, letters: [letter] });
  */
+import type { LakeStore } from '../lake/lake-store.ts';
 import { writeFile, rm } from 'node:fs/promises';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { DeadLetter } from '../../contract/enriched.ts';
@@ -84,6 +85,8 @@ export function rescueLine(text: string, ctx: RescueContext): DeadLetter {
 
 export interface WriteRescuedOptions {
   dataDir: string;
+  /** Where the lake is (a folder or S3); default `<dataDir>/lake`. */
+  lake?: LakeStore;
   /** A scratch file for the letters' NDJSON (removed afterwards). */
   stagingPath: string;
   letters: readonly DeadLetter[];
@@ -107,7 +110,7 @@ export async function writeRescuedLetters(con: DuckDBConnection, opts: WriteResc
     );
     const n = Number((await con.runAndReadAll('SELECT count(*) FROM rescued WHERE received_at IS NOT NULL')).getRowsJson()[0]![0]);
     if (n !== opts.letters.length) throw new Error(`the lake read ${n} of ${opts.letters.length} rescued dead letters; nothing committed`);
-    return await writePartitions(con, { dataDir: opts.dataDir, table: 'dead_letters', source: 'rescued', columns: Object.keys(LAKE_DEAD_LETTER_COLUMNS), fileName: opts.fileName });
+    return await writePartitions(con, { dataDir: opts.dataDir, lake: opts.lake, table: 'dead_letters', source: 'rescued', columns: Object.keys(LAKE_DEAD_LETTER_COLUMNS), fileName: opts.fileName });
   } finally {
     await rm(opts.stagingPath, { force: true });
   }

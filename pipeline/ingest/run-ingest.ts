@@ -26,10 +26,14 @@ import { DEAD_LETTERS_TABLE, EVENTS_TABLE } from './lake-tables.ts';
 import { NdjsonLander } from './ndjson-lander.ts';
 import { landDeadLetterSegments, type SpoolLandStats } from './spool-dead-letters.ts';
 import { FLUSH_AGE_MS, StreamConsumer, type ConsumerStats, type FlushInfo } from './stream-consumer.ts';
-import { uncheckpointedFiles } from './uncheckpointed-files.ts';
+import { uncheckpointedObjects } from './uncheckpointed-files.ts';
+import type { LakeStore } from '../lake/lake-store.ts';
+import { defaultLakeStore } from '../lake/open-lake-store.ts';
 
 export interface IngestOptions {
   dataDir: string;
+  /** Where the lake is (a folder or S3, pipeline/lake/); default `<dataDir>/lake`. With S3, checkpoints go beside it. */
+  lake?: LakeStore;
   kinesis: {
     /** Endpoint override (kinesalite); absent means real Kinesis through the AWS SDK's defaults. */
     endpoint?: string;
@@ -75,13 +79,16 @@ export async function runIngest(options: IngestOptions): Promise<IngestStats> {
   if (options.signal?.aborted) stop.abort();
   options.signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    const eventsLander = await NdjsonLander.open({ dataDir: options.dataDir, spec: EVENTS_TABLE });
+    const lake = options.lake ?? defaultLakeStore(options.dataDir);
+    const eventsLander = await NdjsonLander.open({ dataDir: options.dataDir, spec: EVENTS_TABLE, lake });
     landers.push(eventsLander);
-    const checkpoints = await new CheckpointStore(options.dataDir, options.kinesis.stream).loadAll();
-    const recoveredKeys = await eventsLander.rememberKeysOf(await uncheckpointedFiles(options.dataDir, 'events', checkpoints.values()));
+    const checkpoints = await new CheckpointStore(options.dataDir, options.kinesis.stream, lake).loadAll();
+    const uncheckpointed = await uncheckpointedObjects(lake, 'events', checkpoints.values());
+    const recoveredKeys = await eventsLander.rememberKeysOf(await lake.localCopies(uncheckpointed));
     const consumerOptions = {
       client,
       dataDir: options.dataDir,
+      lake,
       once: options.once,
       signal: stop.signal,
       flushRows: options.flushRows,
@@ -93,7 +100,7 @@ export async function runIngest(options: IngestOptions): Promise<IngestStats> {
     const events = new StreamConsumer({ ...consumerOptions, stream: options.kinesis.stream, lander: eventsLander });
     runs.push(events.run());
 
-    const deadLetterLander = await NdjsonLander.open({ dataDir: options.dataDir, spec: DEAD_LETTERS_TABLE });
+    const deadLetterLander = await NdjsonLander.open({ dataDir: options.dataDir, spec: DEAD_LETTERS_TABLE, lake });
     landers.push(deadLetterLander);
     const dlStream = options.deadLetterStream === undefined ? EMBEDDED_DEAD_LETTER_STREAM_NAME : options.deadLetterStream;
     let deadLetters: StreamConsumer | undefined;

@@ -15,6 +15,7 @@ import type { KinesisClient, Shard } from '@aws-sdk/client-kinesis';
 import { sleep } from './backoff.ts';
 import { CheckpointStore, type StoredCheckpoint } from './checkpoints.ts';
 import type { NdjsonLander } from './ndjson-lander.ts';
+import type { LakeStore } from '../lake/lake-store.ts';
 import { countNdjsonLines } from './ndjson-lines.ts';
 import { listShardsAll, readyShards } from './shard-lineage.ts';
 import { ShardReader } from './shard-reader.ts';
@@ -33,6 +34,8 @@ export interface ConsumerOptions {
   stream: string;
   dataDir: string;
   lander: NdjsonLander;
+  /** The lake the lander writes to: with an S3 lake, checkpoints go beside it (checkpoints.ts). */
+  lake?: LakeStore;
   /** Read every shard to its current tip, land, checkpoint, return. */
   once?: boolean;
   signal?: AbortSignal;
@@ -88,7 +91,7 @@ export class StreamConsumer {
   private pending: Pending = emptyPending();
 
   constructor(private readonly opts: ConsumerOptions) {
-    this.store = new CheckpointStore(opts.dataDir, opts.stream);
+    this.store = new CheckpointStore(opts.dataDir, opts.stream, opts.lake);
   }
 
   /** Runs until `signal` aborts (or, with `once`, until every shard is at its tip); lands what it read before returning. */

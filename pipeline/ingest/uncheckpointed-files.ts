@@ -9,7 +9,8 @@
  */
 import type { StoredCheckpoint } from './checkpoints.ts';
 import type { LakeTable } from '../lake/partitions.ts';
-import { listTableFiles } from '../lake/table-files.ts';
+import type { LakeObject, LakeStore } from '../lake/lake-store.ts';
+import { defaultLakeStore } from '../lake/open-lake-store.ts';
 
 /** Files this close to (or after) the newest checkpoint count as uncheckpointed: covers coarse file-system clocks. */
 export const CHECKPOINT_CLOCK_SLACK_MS = 2_000;
@@ -19,8 +20,17 @@ export async function uncheckpointedFiles(
   table: LakeTable,
   checkpoints: Iterable<StoredCheckpoint>,
 ): Promise<string[]> {
+  return (await uncheckpointedObjects(defaultLakeStore(dataDir), table, checkpoints)).map((f) => f.path);
+}
+
+/** The same, in any lake (a folder or S3: there `mtimeMs` is the object's LastModified). */
+export async function uncheckpointedObjects(
+  lake: LakeStore,
+  table: LakeTable,
+  checkpoints: Iterable<StoredCheckpoint>,
+): Promise<LakeObject[]> {
   let newest = -Infinity;
   for (const cp of checkpoints) newest = Math.max(newest, Date.parse(cp.updated_at));
   const since = newest - CHECKPOINT_CLOCK_SLACK_MS;
-  return (await listTableFiles(dataDir, table)).filter((f) => f.mtimeMs >= since).map((f) => f.path);
+  return (await lake.list(table)).filter((f) => f.mtimeMs >= since);
 }

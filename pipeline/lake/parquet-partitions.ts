@@ -7,11 +7,11 @@
  * // ['.livelens/lake/events/dt=2026-11-28/part-...parquet']
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
-import { publishFile, TEMP_SUFFIX } from './durable-file.ts';
+import { rm } from 'node:fs/promises';
 import { sqlString } from './duckdb-session.ts';
-import { newPartFileName, partitionDir, type LakeTable } from './partitions.ts';
+import type { LakeStore } from './lake-store.ts';
+import { defaultLakeStore } from './open-lake-store.ts';
+import { newPartFileName, type LakeTable } from './partitions.ts';
 
 /** Parquet compression of every lake file (Athena and DuckDB both read it). */
 export const PARQUET_COMPRESSION = 'zstd';
@@ -27,6 +27,8 @@ export const EVENTS_ROW_ORDER = 'type, event_time';
 
 export interface WritePartitionsOptions {
   dataDir: string;
+  /** Where the files go (a folder or S3); default `<dataDir>/lake`. */
+  lake?: LakeStore;
   table: LakeTable;
   /** A table or view in `con` with the output columns plus a `dt` VARCHAR column. */
   source: string;
@@ -38,23 +40,26 @@ export interface WritePartitionsOptions {
   fileName?: string;
 }
 
-/** Returns the paths of the files written (none when `source` is empty). */
+/** Returns the paths (or s3:// URLs) of the files written (none when `source` is empty); each is durable when this resolves. */
 export async function writePartitions(con: DuckDBConnection, opts: WritePartitionsOptions): Promise<string[]> {
   const dts = (await con.runAndReadAll(`SELECT DISTINCT dt FROM ${opts.source} ORDER BY dt`)).getRowsJson().map((r) => String(r[0]));
   const written: string[] = [];
   const columnList = opts.columns.map((c) => `"${c}"`).join(', ');
   const order = opts.orderBy ? ` ORDER BY ${opts.orderBy}` : '';
+  const lake = opts.lake ?? defaultLakeStore(opts.dataDir);
   for (const dt of dts) {
-    const dir = partitionDir(opts.dataDir, opts.table, dt);
-    await mkdir(dir, { recursive: true });
-    const finalPath = join(dir, opts.fileName ?? newPartFileName());
-    const tempPath = finalPath + TEMP_SUFFIX;
-    await con.run(
-      `COPY (SELECT ${columnList} FROM ${opts.source} WHERE dt = ${sqlString(dt)}${order}) TO ${sqlString(tempPath)} ` +
-        `(FORMAT parquet, COMPRESSION ${PARQUET_COMPRESSION}, ROW_GROUP_SIZE ${PARQUET_ROW_GROUP_ROWS})`,
-    );
-    await publishFile(tempPath, finalPath);
-    written.push(finalPath);
+    const name = opts.fileName ?? newPartFileName();
+    const tempPath = await lake.stagingPath(opts.table, dt, name);
+    try {
+      await con.run(
+        `COPY (SELECT ${columnList} FROM ${opts.source} WHERE dt = ${sqlString(dt)}${order}) TO ${sqlString(tempPath)} ` +
+          `(FORMAT parquet, COMPRESSION ${PARQUET_COMPRESSION}, ROW_GROUP_SIZE ${PARQUET_ROW_GROUP_ROWS})`,
+      );
+    } catch (err) {
+      await rm(tempPath, { force: true });
+      throw err;
+    }
+    written.push(await lake.publish(tempPath, opts.table, dt, name));
   }
   return written;
 }

@@ -20,7 +20,8 @@ import { MAX_RETAILER_CHARS, RETAILER_ID_PATTERN } from '../../contract/limits.t
 import { openWriterSession } from '../lake/duckdb-session.ts';
 import { writePartitions } from '../lake/parquet-partitions.ts';
 import { sqlString } from '../lake/duckdb-session.ts';
-import { listTableFiles } from '../lake/table-files.ts';
+import type { LakeStore } from '../lake/lake-store.ts';
+import { defaultLakeStore } from '../lake/open-lake-store.ts';
 import { parseOrderLine, type OrderLine } from './order-line.ts';
 import { detectOrderFormat, readOrderRows, type OrderFileFormat } from './read-order-rows.ts';
 
@@ -36,6 +37,8 @@ export interface ImportOrdersOptions {
   format?: OrderFileFormat;
   /** The import's `imported_at` (epoch ms); default now. */
   now?: number;
+  /** Where the lake is (a folder or S3, pipeline/lake/); default `<dataDir>/lake`. */
+  lake?: LakeStore;
 }
 
 export interface ImportOrdersResult {
@@ -107,7 +110,9 @@ export async function importOrders(file: string, options: ImportOrdersOptions): 
     }
     appender.closeSync();
     const dt = `strftime(epoch_ms(ts), '%Y-%m-%d') AS dt`;
-    const existing = await listTableFiles(options.dataDir, 'orders');
+    const lake = options.lake ?? defaultLakeStore(options.dataDir);
+    // On S3 the existing order files are downloaded once each into the data dir's cache (lake files never change).
+    const existing = (await lake.localCopies(await lake.list('orders'))).map((path) => ({ path }));
     if (existing.length > 0) {
       const same = COLUMNS.filter((c) => c !== 'imported_at').map((c) => `i."${c}" IS NOT DISTINCT FROM l."${c}"`).join(' AND ');
       await con.run(
@@ -119,7 +124,7 @@ export async function importOrders(file: string, options: ImportOrdersOptions): 
       await con.run(`CREATE TEMP TABLE landing AS SELECT *, ${dt} FROM incoming`);
     }
     const written = Number((await con.runAndReadAll('SELECT count(*) FROM landing')).getRowsJson()[0]![0]);
-    const files = await writePartitions(con, { dataDir: options.dataDir, table: 'orders', source: 'landing', columns: COLUMNS, orderBy: 'ts, order_id, product_id' });
+    const files = await writePartitions(con, { dataDir: options.dataDir, lake, table: 'orders', source: 'landing', columns: COLUMNS, orderBy: 'ts, order_id, product_id' });
     return { loaded: good, skipped, unchanged: lines.length - written, duplicates, errors, files };
   } finally {
     db.close();
