@@ -37,6 +37,8 @@ export const CHECKPOINTS_DIR = 'checkpoints';
 export const CONSUMER_LOCK_SUFFIX = '.lock';
 /** Ingest's staging files (NDJSON on its way to Parquet). */
 export const STAGING_DIR = 'staging';
+/** Downloads of an S3 lake's files that writers read (orders dedupe, ingest recovery), by key; lake files never change. */
+export const LAKE_CACHE_DIR = 'cache';
 /** The embedded kinesalite's LevelDB folder. */
 export const EMBEDDED_KINESIS_DIR = 'kinesis';
 /** File, inside EMBEDDED_KINESIS_DIR, holding the endpoint of the kinesalite serving it. */
@@ -53,5 +55,5 @@ export const OPEN_SEGMENT_SUFFIX = '.ndjson.open';
 
 /** What livelens itself writes under a data dir (all of the above). */
 export const DATA_DIR_ENTRIES = [
-  CHECKPOINTS_DIR, DEAD_LETTERS_DIR, EMBEDDED_KINESIS_DIR, LAKE_DIR, SIMULATION_DIR, SPOOL_DIR, STAGING_DIR, DEMO_MARKER_FILE,
+  CHECKPOINTS_DIR, DEAD_LETTERS_DIR, EMBEDDED_KINESIS_DIR, LAKE_CACHE_DIR, LAKE_DIR, SIMULATION_DIR, SPOOL_DIR, STAGING_DIR, DEMO_MARKER_FILE,
 ] as const;

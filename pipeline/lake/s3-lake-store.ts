@@ -20,7 +20,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { STAGING_DIR } from '../../contract/data-dir.ts';
+import { LAKE_CACHE_DIR, STAGING_DIR } from '../../contract/data-dir.ts';
 import type { LakeLocation, S3Lake } from './lake-location.ts';
 import { partitionName, S3_SIDECAR_PREFIX, type LakeObject, type LakeStore } from './lake-store.ts';
 import type { LakeTable } from './partitions.ts';
@@ -33,7 +33,7 @@ export const MULTIPART_QUEUE_SIZE = 4;
 export const LIST_PAGE_KEYS = 1000;
 /** Staging and download cache folders under the data dir. */
 export const S3_STAGING_DIR = join(STAGING_DIR, 's3');
-export const S3_CACHE_DIR = join('cache', 's3-lake');
+export const S3_CACHE_DIR = join(LAKE_CACHE_DIR, 's3-lake');
 
 export interface S3LakeStoreOptions {
   /** Local data dir for staging and the download cache. */
