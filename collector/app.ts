@@ -19,6 +19,7 @@ import { cors } from './middleware/cors/index.ts';
 import { decodeBatch } from './middleware/decode/index.ts';
 import { DEFAULT_REGION_HEADER, enrichBatch } from './middleware/enrich/index.ts';
 import { addressRateLimit, keyRateLimit } from './middleware/limits/index.ts';
+import { admission, bodyRead, InFlight } from './middleware/admission/index.ts';
 import { validateBatch } from './middleware/validate/index.ts';
 import { SinkUnavailableError, type ClientAddress, type CollectorEnv, type DeadLetterSink, type EventSink, type RateLimits, type Rejection, type WriteKey } from './types.ts';
 
@@ -42,6 +43,8 @@ export interface CollectorDeps {
   clientAddress?: ClientAddress;
   counters?: Counters;
   log?: Logger;
+  /** Bounds the batches and bytes in flight (overload shedding: 503 beyond). */
+  inFlight?: InFlight;
   /** Cleared on shutdown: new batches then get 503 while the sinks drain. */
   lifecycle?: { accepting: boolean };
 }
@@ -67,6 +70,7 @@ export function createCollectorApp(deps: CollectorDeps): Hono<CollectorEnv> {
   const log = deps.log ?? createLogger();
   const lifecycle = deps.lifecycle ?? { accepting: true };
   const limits = deps.rateLimits ?? DEFAULT_RATE_LIMITS;
+  const inFlight = deps.inFlight ?? new InFlight();
   const keys = keysByValue(deps.writeKeys);
   const app = new Hono<CollectorEnv>();
 
@@ -82,7 +86,7 @@ export function createCollectorApp(deps: CollectorDeps): Hono<CollectorEnv> {
     const ready = lifecycle.accepting && status.healthy;
     return c.json({ ready, accepting: lifecycle.accepting, ...status }, ready ? 200 : 503);
   });
-  app.get('/metrics', (c) => c.json({ ...counters.snapshot(), sink: deps.sink.status() }));
+  app.get('/metrics', (c) => c.json({ ...counters.snapshot(), in_flight: inFlight.snapshot(), sink: deps.sink.status() }));
 
   app.use('/v1/events', cors(keys), async (c, next) => {
     c.set('receivedAt', now());
@@ -99,7 +103,9 @@ export function createCollectorApp(deps: CollectorDeps): Hono<CollectorEnv> {
       }
       return next();
     },
+    admission(inFlight),
     decodeBatch(),
+    bodyRead(),
     keyRateLimit(limits, now),
     validateBatch(),
     enrichBatch(deps.regionHeader ?? DEFAULT_REGION_HEADER),

@@ -50,3 +50,16 @@ export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
 export const SHUTDOWN_DRAIN_TIMEOUT_MS = 20_000;
 /** Distinct user agents whose device class is cached. */
 export const MAX_CACHED_USER_AGENTS = 1_000;
+
+/** Ceiling of the adaptive limit of batches between admission and the sink's answer; beyond the limit, 503 + Retry-After (overload shedding). */
+export const MAX_REQUESTS_IN_FLIGHT = 64;
+/** Floor of that adaptive limit. */
+export const MIN_REQUESTS_IN_FLIGHT = 2;
+/** Where the limit starts (it grows to the ceiling while batches stay fast), so a burst at start-up cannot pile up. */
+export const INITIAL_REQUESTS_IN_FLIGHT = 8;
+/** Service time of a batch (body read to answer) above which the limit shrinks, so accepted batches stay fast. */
+export const TARGET_SERVICE_MS = 50;
+/** Body bytes of those batches at once (a chunked or gzip body counts as MAX_BODY_BYTES). */
+export const MAX_BYTES_IN_FLIGHT = 64 * 1024 * 1024;
+/** Retry-After (seconds) on a 503 for overload: short, since it clears as soon as batches finish. */
+export const OVERLOAD_RETRY_AFTER_SECONDS = 1;

@@ -22,6 +22,7 @@ import { createCollectorApp, DEFAULT_RATE_LIMITS } from './app.ts';
 import { Counters } from './counters.ts';
 import { DEFAULT_LINGER_MS, DEFAULT_SPOOL_MAX_BYTES } from './limits.ts';
 import { lingerAfterResponse } from './linger.ts';
+import { InFlight, type AdmissionLimits } from './middleware/admission/index.ts';
 import { createLogger, type Logger } from './log.ts';
 import { DEAD_LETTERS_DIR, SPOOL_DIR } from '../contract/data-dir.ts';
 import { FileDeadLetters } from './sinks/dead-letters/index.ts';
@@ -57,6 +58,8 @@ export interface CollectorOptions {
   rateLimits?: Partial<RateLimits>;
   spoolMaxBytes?: number;
   lingerMs?: number;
+  /** Overload shedding bounds (default MAX_REQUESTS_IN_FLIGHT, MAX_BYTES_IN_FLIGHT). */
+  admission?: Partial<AdmissionLimits>;
   /** Pause between spool drain attempts while the stream is down (default DRAIN_RETRY_MS). */
   drainRetryMs?: number;
   /** Replaces the Kinesis + spool sink (benchmarks). */
@@ -153,6 +156,7 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     counters,
     log,
     lifecycle,
+    inFlight: new InFlight(options.admission),
   });
   options.extraRoutes?.(app);
   // The body of a refused request is discarded by lingerAfterResponse, with its own bounds, not by the adapter's 500 ms drain.

@@ -70,6 +70,8 @@ export interface RateLimits {
 export interface CollectorVariables {
   /** Server clock when the request arrived (epoch ms). */
   receivedAt: number;
+  /** performance.now() when the body had been read and parsed (for the admission gate's service time). */
+  bodyReadAt?: number;
   writeKey: WriteKey;
   envelope: Envelope;
   valid: ValidEvent[];

@@ -31,6 +31,9 @@ import {
   DEFAULT_KEY_EVENTS_PER_SECOND,
   DEFAULT_LINGER_MS,
   DEFAULT_SPOOL_MAX_BYTES,
+  MAX_BYTES_IN_FLIGHT,
+  MAX_REQUESTS_IN_FLIGHT,
+  TARGET_SERVICE_MS,
 } from '../collector/limits.ts';
 import { describeInteger, parseInteger } from './parse-integer.ts';
 
@@ -94,6 +97,9 @@ export const SETTINGS = {
   clientAddressHeader: { flag: '--client-address-header <name>', variable: 'LIVELENS_CLIENT_ADDRESS_HEADER', kind: 'string', description: "trusted header with the viewer's address, for rate limits behind a CDN (unset: the socket address)" },
   deadLetterStream: { flag: '--dead-letter-stream <name>', variable: 'LIVELENS_DEAD_LETTER_STREAM', kind: 'string', description: 'Kinesis stream for dead letters (unset: NDJSON files under <data-dir>/dead-letters/)' },
   lingerMs: { flag: '--kinesis-linger-ms <ms>', variable: 'LIVELENS_KINESIS_LINGER_MS', kind: 'integer', default: DEFAULT_LINGER_MS, min: 0, max: MAX_LINGER_MS, unit: 'ms', description: `how long records wait to fill a PutRecords call (0 to ${MAX_LINGER_MS})` },
+  maxRequestsInFlight: { flag: '--max-requests-in-flight <n>', variable: 'LIVELENS_MAX_REQUESTS_IN_FLIGHT', kind: 'integer', default: MAX_REQUESTS_IN_FLIGHT, min: 1, unit: 'batches', description: 'ceiling of the adaptive limit of batches being decoded or written at once; beyond the limit, POSTs get 503 + Retry-After (overload shedding)' },
+  targetServiceMs: { flag: '--target-service-ms <ms>', variable: 'LIVELENS_TARGET_SERVICE_MS', kind: 'integer', default: TARGET_SERVICE_MS, min: 1, unit: 'ms', description: 'service time of a batch above which the in-flight limit shrinks (AIMD)' },
+  maxBytesInFlight: { flag: '--max-bytes-in-flight <bytes>', variable: 'LIVELENS_MAX_BYTES_IN_FLIGHT', kind: 'integer', default: MAX_BYTES_IN_FLIGHT, min: 1, unit: 'bytes', description: 'body bytes of the batches in flight (a chunked or gzip body counts 1 MiB); beyond, POSTs get 503' },
 
   // Query engines
   duckdbMemoryLimit: { flag: '--duckdb-memory-limit <size>', variable: 'LIVELENS_DUCKDB_MEMORY_LIMIT', kind: 'string', default: '2GB', check: size, description: 'DuckDB memory_limit, e.g. 512MB (spills to disk beyond it)' },

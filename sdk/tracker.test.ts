@@ -151,8 +151,8 @@ describe('delivery', () => {
     expect(tracker.stats()).toMatchObject({ accepted: 2, retries: 2, queued: 0 });
   });
 
-  it('honours Retry-After on 429: no automatic send before it', async () => {
-    const { net, tracker } = setup((_, i) => (i === 0 ? { status: 429, headers: { 'retry-after': '30' } } : { status: 200 }));
+  it.each([429, 503])('honours Retry-After on %i: no automatic send before it', async (status) => {
+    const { net, tracker } = setup((_, i) => (i === 0 ? { status, headers: { 'retry-after': '30' } } : { status: 200 }));
     tracker.chat(1);
     await tracker.flush();
     for (let i = 0; i < 25; i++) tracker.chat(i); // past batchSize: would send, but must wait

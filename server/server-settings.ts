@@ -14,6 +14,7 @@ export const SERVER_SETTINGS = [
   'dataDir', 'port', 'host', 'writeKeys', 'kinesisStream', 'kinesisEndpoint', 'regionHeader',
   'spoolMaxBytes', 'keyEventsPerSecond', 'keyBurstEvents', 'addressRequestsPerSecond', 'addressBurstRequests',
   'clientAddressHeader', 'deadLetterStream', 'lingerMs',
+  'maxRequestsInFlight', 'targetServiceMs', 'maxBytesInFlight',
 ] as const satisfies readonly SettingName[];
 
 /** The server's settings, resolved. */

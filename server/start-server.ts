@@ -17,6 +17,7 @@
  */
 import type { Env, Hono, Schema } from 'hono';
 import { startCollector, type CollectorHandle } from '../collector/node.ts';
+import type { AdmissionLimits } from '../collector/middleware/admission/index.ts';
 import { createLogger, type Logger } from '../collector/log.ts';
 import type { CollectorEnv, RateLimits, WriteKey } from '../collector/types.ts';
 import { parseWriteKeys } from '../collector/write-keys.ts';
@@ -68,6 +69,8 @@ export interface ServerOptions extends Partial<ServerSettings> {
   routes?: ServerRoutes[];
   /** Background services started after the collector listens. */
   services?: ServerService[];
+  /** Overload shedding bounds beyond the settings (e.g. a benchmark turning shedding off). */
+  admission?: Partial<AdmissionLimits>;
   log?: Logger;
 }
 
@@ -112,6 +115,7 @@ export async function startServer(options: ServerOptions): Promise<ServerHandle>
       rateLimits: rateLimitsOf(options),
       spoolMaxBytes: options.spoolMaxBytes,
       lingerMs: options.lingerMs,
+      admission: { maxRequests: options.maxRequestsInFlight, maxBytes: options.maxBytesInFlight, targetLatencyMs: options.targetServiceMs, ...options.admission },
       drainRetryMs: options.drainRetryMs,
       kinesis: { endpoint, stream, deadLetterStream: options.deadLetterStream },
       extraRoutes: (app) => {

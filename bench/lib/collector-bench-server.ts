@@ -3,9 +3,11 @@
  * that the load generator does not share its event loop. Variants:
  * `bare` (Hono that only parses the JSON), `noop` (the collector with a
  * sink that drops events), `kinesis` (the collector with embedded
- * kinesalite, as `livelens serve` runs it), `raw` (kinesalite's raw rate: one
+ * kinesalite, as `livelens serve` runs it), `kinesis-no-shedding` (the same
+ * with overload shedding off), `raw` (kinesalite's raw rate: one
  * record per event, no collector). Prints `{"url","key"}` on its
- * first stdout line and answers `rss` IPC messages with its peak RSS.
+ * first stdout line and answers `rss` IPC messages with its RSS, peak RSS,
+ * CPU time and the longest event-loop delay since the previous `rss`.
  *
  * @example
  * node --import tsx bench/lib/collector-bench-server.ts noop <dataDir>
@@ -15,6 +17,7 @@ import { Hono } from 'hono';
 import { pino } from 'pino';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { createKinesisClient, EMBEDDED_STREAM_NAME, ensureStream, startEmbeddedKinesis } from '../../streams/embedded-kinesis.ts';
@@ -69,18 +72,26 @@ async function start(variant: string, dataDir: string): Promise<{ url: string; s
   if (variant === 'noop') {
     return startCollector({ dataDir, port: 0, writeKeys: KEY, rateLimits: NO_LIMITS, sink: noopSink, log });
   }
-  if (variant === 'kinesis') {
+  if (variant === 'kinesis' || variant === 'kinesis-no-shedding') {
     // LIVELENS_* tuning (e.g. LIVELENS_KINESIS_LINGER_MS) applies, as in `livelens serve`.
     const settings = resolveSettings(SERVER_SETTINGS, {}, { ...process.env, LIVELENS_KINESIS_STREAM: '', LIVELENS_KINESIS_ENDPOINT: '' });
-    return startServer({ ...settings, dataDir, port: 0, writeKeys: KEY, ...NO_LIMITS, keyBurstEvents: 500, addressBurstRequests: 1, log });
+    // No shedding: every batch admitted at once, as before issue 16.
+    const admission = variant === 'kinesis' ? undefined : { maxRequests: Number.MAX_SAFE_INTEGER, initialRequests: Number.MAX_SAFE_INTEGER, maxBytes: Number.MAX_SAFE_INTEGER, targetLatencyMs: Number.MAX_SAFE_INTEGER };
+    return startServer({ ...settings, admission, dataDir, port: 0, writeKeys: KEY, ...NO_LIMITS, keyBurstEvents: 500, addressBurstRequests: 1, log });
   }
-  throw new Error(`unknown variant "${variant}": expected bare, noop, kinesis or raw`);
+  throw new Error(`unknown variant "${variant}": expected bare, noop, kinesis, kinesis-no-shedding or raw`);
 }
 
 const [variant = '', dataDir = ''] = process.argv.slice(2);
 const server = await start(variant, dataDir);
 process.stdout.write(JSON.stringify({ url: server.url, key: 'bench_key_0001' }) + '\n');
+const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+loopDelay.enable();
 process.on('message', (msg) => {
-  if (msg === 'rss') process.send?.({ peakRssBytes: process.resourceUsage().maxRSS * 1024, rssBytes: process.memoryUsage().rss });
+  if (msg === 'rss') {
+    const usage = process.resourceUsage();
+    process.send?.({ peakRssBytes: usage.maxRSS * 1024, rssBytes: process.memoryUsage().rss, loopDelayMaxMs: loopDelay.max / 1e6, cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000 });
+    loopDelay.reset();
+  }
   if (msg === 'stop') void server.stop().then(() => process.exit(0));
 });

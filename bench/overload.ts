@@ -1,0 +1,177 @@
+/**
+ * Overload benchmark (issue 16): the collector with embedded kinesalite, as
+ * `livelens serve` runs it, in its own process. Measures its capacity
+ * (closed loop, --capacity-connections outstanding, shedding off), then offers --multiple
+ * times that rate open loop over at most --connections connections, once
+ * with overload shedding (MAX_REQUESTS_IN_FLIGHT, MAX_BYTES_IN_FLIGHT
+ * defaults, LIVELENS_* settings apply) and once with it off, and prints
+ * for each: accepted events/s, p50/p99/max latency of accepted (200)
+ * requests, 503s, errors, RSS sampled every 250 ms. The SDK-shaped batch is
+ * 50 realistic events, text/plain with ?key=.
+ *
+ * @example
+ * npm run bench:overload -- --duration 5 --multiple 3 --connections 256
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { batchBody, DESKTOP_UA, realisticEvents } from '../collector/testing/fixtures.ts';
+import { closedLoop, openLoop, percentile, type LoadResult, type LoadTarget } from './lib/load.ts';
+
+/** Events per request, as the SDK batches them. */
+const BATCH_EVENTS = 50;
+/** RSS sampling period during the overload phase (ms). */
+const RSS_SAMPLE_MS = 250;
+const MIB = 1024 * 1024;
+
+const { values: args } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '5' },
+    multiple: { type: 'string', default: '3' },
+    connections: { type: 'string', default: '256' },
+    'capacity-connections': { type: 'string', default: '32' },
+    rounds: { type: 'string', default: '2' },
+  },
+});
+const ROUNDS = Number(args.rounds);
+const DURATION_MS = Number(args.duration) * 1000;
+const MULTIPLE = Number(args.multiple);
+const CONNECTIONS = Number(args.connections);
+const CAPACITY_CONNECTIONS = Number(args['capacity-connections']);
+
+interface Server {
+  child: ChildProcess;
+  url: string;
+  key: string;
+}
+
+async function startServer(variant: 'kinesis' | 'kinesis-no-shedding', dataDir: string): Promise<Server> {
+  const child = fork(join(import.meta.dirname, 'lib/collector-bench-server.ts'), [variant, dataDir], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+  });
+  const first = await new Promise<string>((resolve, reject) => {
+    let buf = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      buf += d.toString();
+      const nl = buf.indexOf('\n');
+      if (nl !== -1) resolve(buf.slice(0, nl));
+    });
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+  });
+  const { url, key } = JSON.parse(first) as { url: string; key: string };
+  return { child, url, key };
+}
+
+interface Usage {
+  peakRssBytes: number;
+  rssBytes: number;
+  loopDelayMaxMs: number;
+  cpuMs: number;
+}
+
+function rss(s: Server): Promise<Usage> {
+  return new Promise((resolve) => {
+    s.child.once('message', (m) => resolve(m as Usage));
+    s.child.send('rss');
+  });
+}
+
+async function stopServer(s: Server): Promise<void> {
+  const exited = new Promise((r) => s.child.once('exit', r));
+  s.child.send('stop');
+  await exited;
+}
+
+function target(s: Server, maxOutstanding: number, durationMs: number): LoadTarget {
+  const now = Date.now();
+  return {
+    url: `${s.url}/v1/events?key=${s.key}`,
+    headers: { 'content-type': 'text/plain', 'user-agent': DESKTOP_UA },
+    body: batchBody(realisticEvents(BATCH_EVENTS, now), now),
+    maxOutstanding,
+    durationMs,
+  };
+}
+
+const count = (r: LoadResult, status: string) => r.latencies[status]?.length ?? 0;
+const round = (x: number, digits = 0) => (Number.isNaN(x) ? null : Number(x.toFixed(digits)));
+
+function summary(label: string, r: LoadResult, rssMiB: number[]) {
+  const ok = r.latencies['200'] ?? [];
+  const other = Object.entries(r.latencies).filter(([k]) => k !== '200' && k !== '503' && k !== 'error');
+  return {
+    run: label,
+    acceptedEventsPerS: Math.round((ok.length * BATCH_EVENTS) / (r.elapsedMs / 1000)),
+    okP50Ms: round(percentile(ok, 0.5), 1),
+    okP99Ms: round(percentile(ok, 0.99), 1),
+    okMaxMs: round(percentile(ok, 1), 1),
+    shed503: count(r, '503'),
+    shedP99Ms: round(percentile(r.latencies['503'] ?? [], 0.99), 1),
+    otherStatus: other.map(([k, v]) => `${k}:${v.length}`).join(' ') || '-',
+    errors: count(r, 'error'),
+    unsent: r.unsent,
+    rssMiBMax: rssMiB.length ? Math.max(...rssMiB) : null,
+    rssMiBLast: rssMiB.at(-1) ?? null,
+  };
+}
+
+async function overload(s: Server, ratePerSecond: number): Promise<{ r: LoadResult; rssMiB: number[]; loopDelayMaxMs: number; cpuMs: number }> {
+  const rssMiB: number[] = [];
+  let loopDelayMaxMs = 0;
+  const before = await rss(s);
+  const sampler = setInterval(
+    () =>
+      void rss(s).then((m) => {
+        rssMiB.push(Math.round(m.rssBytes / MIB));
+        loopDelayMaxMs = Math.max(loopDelayMaxMs, m.loopDelayMaxMs);
+      }),
+    RSS_SAMPLE_MS,
+  );
+  const r = await openLoop({ ...target(s, CONNECTIONS, DURATION_MS), ratePerSecond });
+  clearInterval(sampler);
+  const after = await rss(s);
+  rssMiB.push(Math.round(after.rssBytes / MIB));
+  return { r, rssMiB, loopDelayMaxMs: Math.max(loopDelayMaxMs, after.loopDelayMaxMs), cpuMs: after.cpuMs - before.cpuMs };
+}
+
+const dataDir = mkdtempSync(join(tmpdir(), 'livelens-overload-'));
+const servers: Server[] = [];
+const startLoad = loadavg();
+try {
+  const shedding = await startServer('kinesis', join(dataDir, 'shedding'));
+  servers.push(shedding);
+  const unlimited = await startServer('kinesis-no-shedding', join(dataDir, 'unlimited'));
+  servers.push(unlimited);
+  for (const s of servers) await closedLoop(target(s, CAPACITY_CONNECTIONS, 1_000)); // warm-up: JIT, sockets, first PutRecords
+  // Capacity is measured without shedding: a closed loop that resends at once after each 503 measures the refusals, not the collector.
+  const cap = await closedLoop(target(unlimited, CAPACITY_CONNECTIONS, DURATION_MS));
+  const capacity = count(cap, '200') / (cap.elapsedMs / 1000);
+  const rate = Math.round(capacity * MULTIPLE);
+  const rows = [summary(`capacity: closed loop, ${CAPACITY_CONNECTIONS} outstanding, shedding off`, cap, [Math.round((await rss(unlimited)).rssBytes / MIB)])];
+  const runs: Array<{ name: string; o: Awaited<ReturnType<typeof overload>> }> = [];
+  // Rounds alternate the order, so that other load on the shared machine hits both alike.
+  for (let round = 0; round < ROUNDS; round++) {
+    const order = round % 2 === 0 ? (['on', 'off'] as const) : (['off', 'on'] as const);
+    for (const name of order) {
+      const o = await overload(name === 'on' ? shedding : unlimited, rate);
+      runs.push({ name, o });
+      rows.push(summary(`round ${round + 1}: ${MULTIPLE}x capacity, shedding ${name}`, o.r, o.rssMiB));
+    }
+  }
+  console.log(`\ncollector + embedded kinesalite, batches of ${BATCH_EVENTS} events; capacity ${Math.round(capacity)} req/s (${Math.round(capacity * BATCH_EVENTS)} events/s); offered ${rate} req/s open loop over at most ${CONNECTIONS} connections for ${DURATION_MS / 1000} s`);
+  console.log(`load average at start ${startLoad.map((x) => x.toFixed(1)).join(' ')}, at end ${loadavg().map((x) => x.toFixed(1)).join(' ')} (${availableParallelism()} cores; the machine is shared)`);
+  console.table(rows);
+  for (const [status, text] of Object.entries({ ...cap.samples, ...runs.map((r) => r.o.r.samples).reduce((a, b) => ({ ...a, ...b }), {}) })) {
+    if (status !== '200') console.log(`a ${status} said: ${text.slice(0, 300)}`);
+  }
+  for (const { name, o } of runs) {
+    console.log(`shedding ${name}: server CPU ${Math.round(o.cpuMs)} ms in ${Math.round(o.r.elapsedMs)} ms, longest event-loop delay ${Math.round(o.loopDelayMaxMs)} ms, RSS every ${RSS_SAMPLE_MS} ms (MiB): ${o.rssMiB.join(' ')}`);
+  }
+} finally {
+  for (const s of servers) await stopServer(s);
+  rmSync(dataDir, { recursive: true, force: true });
+}
