@@ -6,8 +6,10 @@
  * const tracker = createTracker({ endpoint, writeKey, showId, creatorId });
  * const untrack = trackIvsPlayer(tracker, player);
  */
-export { createTracker, appendClickId, BATCH_SIZE_EVENTS, FLUSH_INTERVAL_MS, CLICK_ID_PARAM } from './tracker.ts';
-export type { Tracker, TrackerOptions, TrackerStats, Timers } from './tracker.ts';
+export { createTracker, appendClickId, CLICK_ID_PARAM } from './tracker.ts';
+export type { Tracker, TrackerOptions } from './tracker.ts';
+export { BATCH_SIZE_EVENTS, FLUSH_INTERVAL_MS } from './emitter.ts';
+export type { TrackerStats, Timers } from './emitter.ts';
 export { trackIvsPlayer, parseProductCue, HEARTBEAT_INTERVAL_MS } from './ivs.ts';
 export type { IvsPlayerLike, IvsTrackingOptions, ProductCard } from './ivs.ts';
 export { createMemoryStore, createPersistentStore, MAX_QUEUED_EVENTS } from './queue.ts';

@@ -8,7 +8,7 @@
  *   autoplay, or after PLAYBACK_BLOCKED, it is the moment the player leaves
  *   READY/IDLE for BUFFERING (the viewer pressed play), so time the viewer
  *   spent deciding is not counted as startup.
- * - `heartbeat` every `heartbeatIntervalMs`: `watch_ms` counts PLAYING time only,
+ * - `heartbeat` every `heartbeatIntervalMs` (heartbeat.ts): `watch_ms` counts PLAYING time only,
  *   `latency_ms` from `getLiveLatency()` (seconds → ms, left out when 0, as for
  *   non-IVS streams), `bitrate_kbps` and `quality` from `getQuality()`.
  * - `buffer_start` on REBUFFERING (the player's own signal, which excludes
@@ -27,11 +27,11 @@
  * // later: untrack(); // session_end, every listener removed
  */
 import type { PlayerEventType, PlayerState } from 'amazon-ivs-player';
-import { MAX_ERROR_MESSAGE_CHARS, MAX_HEARTBEAT_WATCH_MS, MAX_ID_CHARS } from '../contract/limits.ts';
+import { MAX_ERROR_MESSAGE_CHARS, MAX_ID_CHARS } from '../contract/limits.ts';
+import { createHeartbeat, HEARTBEAT_INTERVAL_MS } from './heartbeat.ts';
 import type { Tracker } from './tracker.ts';
 
-/** Default time between heartbeats (ms). */
-export const HEARTBEAT_INTERVAL_MS = 10_000;
+export { HEARTBEAT_INTERVAL_MS } from './heartbeat.ts';
 
 /** The player states, as the player spells them. */
 export const IVS_STATE = {
@@ -111,11 +111,7 @@ export function parseProductCue(text: string): ProductCard | null | undefined {
  * different card (or the same one after product_end) is a new impression.
  */
 export function trackIvsPlayer(tracker: Tracker, player: IvsPlayerLike, options: IvsTrackingOptions = {}): () => void {
-  const interval = options.heartbeatIntervalMs ?? HEARTBEAT_INTERVAL_MS;
-  if (!(interval > 0 && interval <= MAX_HEARTBEAT_WATCH_MS)) {
-    throw new Error(`heartbeatIntervalMs must be in (0, ${MAX_HEARTBEAT_WATCH_MS}] ms (a heartbeat carries at most that much watch time); got ${interval}`);
-  }
-  const { now, timers } = tracker;
+  const { now } = tracker;
   const listeners = new Map<string, (payload: unknown) => void>();
   // Each handler declares the payload the player documents for its event (PlayerEventMap).
   const on = <P>(name: string, handler: (payload: P) => void) => {
@@ -129,30 +125,14 @@ export function trackIvsPlayer(tracker: Tracker, player: IvsPlayerLike, options:
   let awaitingIntent = player.isAutoplay ? !player.isAutoplay() : false;
   let started = false;
   let ended = false;
-  let playingSince: number | undefined;
   let rebufferSince: number | undefined;
-  let watchMs = 0;
   let quality = player.getQuality();
   let cardKey: string | undefined;
-  let heartbeatTimer: unknown;
-
-  const accrue = (t: number) => {
-    if (playingSince !== undefined) watchMs += t - playingSince, (playingSince = t);
-  };
-  const heartbeat = (t: number) => {
-    accrue(t);
-    if (watchMs <= 0 && rebufferSince === undefined) return;
-    const watch = Math.min(Math.round(watchMs), MAX_HEARTBEAT_WATCH_MS);
-    watchMs -= watch; // a throttled timer may leave more than one heartbeat can carry: keep the rest
-    const q = player.getQuality();
-    const latencyS = player.getLiveLatency();
-    tracker.track('heartbeat', {
-      watch_ms: watch,
-      ...(latencyS > 0 && Number.isFinite(latencyS) ? { latency_ms: Math.round(latencyS * 1000) } : {}),
-      ...(q.bitrate > 0 ? { bitrate_kbps: Math.round(q.bitrate / 1000) } : {}),
-      ...(q.name ? { quality: q.name } : {}),
-    });
-  };
+  const heartbeat = createHeartbeat(tracker, player, {
+    intervalMs: options.heartbeatIntervalMs ?? HEARTBEAT_INTERVAL_MS,
+    active: () => !ended,
+    rebuffering: () => rebufferSince !== undefined,
+  });
   const endRebuffer = (t: number) => {
     if (rebufferSince === undefined) return;
     tracker.track('buffer_end', { buffer_ms: Math.max(0, t - rebufferSince) });
@@ -169,18 +149,12 @@ export function trackIvsPlayer(tracker: Tracker, player: IvsPlayerLike, options:
   const endSession = (reason: string) => {
     if (ended) return;
     const t = now();
-    do heartbeat(t);
-    while (watchMs > 0); // all watch time goes out before session_end, 60 s per heartbeat
+    heartbeat.drain(t); // all watch time goes out before session_end
     endRebuffer(t);
-    playingSince = undefined;
+    heartbeat.pause(t);
     tracker.track('session_end', { reason });
     ended = true;
   };
-  const tick = () => {
-    if (!ended) heartbeat(now());
-    heartbeatTimer = timers.setTimeout(tick, interval);
-  };
-
   const onState = (state: string) => {
     const t = now();
     if (ended && state !== IVS_STATE.IDLE && state !== IVS_STATE.ENDED) {
@@ -191,13 +165,12 @@ export function trackIvsPlayer(tracker: Tracker, player: IvsPlayerLike, options:
       intentAt = t;
       awaitingIntent = false;
     }
-    accrue(t);
-    playingSince = undefined;
+    heartbeat.pause(t);
     if (state === IVS_STATE.PLAYING) {
       if (!started) tracker.track('startup', { startup_ms: Math.max(0, t - intentAt) });
       started = true;
       endRebuffer(t);
-      playingSince = t;
+      heartbeat.play(t);
     } else if (state !== IVS_STATE.BUFFERING) {
       endRebuffer(t);
     }
@@ -205,14 +178,13 @@ export function trackIvsPlayer(tracker: Tracker, player: IvsPlayerLike, options:
   };
 
   startSession();
-  if (player.getState() === IVS_STATE.PLAYING) (started = true), (playingSince = intentAt);
+  if (player.getState() === IVS_STATE.PLAYING) (started = true), heartbeat.play(intentAt);
   for (const state of Object.values(IVS_STATE)) on(state, () => onState(state));
   on(IVS_EVENT.PLAYBACK_BLOCKED, () => void (awaitingIntent = !started));
   on(IVS_EVENT.REBUFFERING, () => {
     const t = now();
     if (!started || ended || rebufferSince !== undefined) return;
-    accrue(t);
-    playingSince = undefined;
+    heartbeat.pause(t);
     rebufferSince = t;
     tracker.track('buffer_start', {});
   });
@@ -244,12 +216,11 @@ export function trackIvsPlayer(tracker: Tracker, player: IvsPlayerLike, options:
     if (card) tracker.productImpression(card.productId, card.offerId);
     options.onProductCard?.(card);
   });
-  const removeHide = tracker.onHide((reason) => (reason === 'pagehide' ? endSession('pagehide') : ended || heartbeat(now())));
-  heartbeatTimer = timers.setTimeout(tick, interval);
+  const removeHide = tracker.onHide((reason) => (reason === 'pagehide' ? endSession('pagehide') : ended || heartbeat.beat(now())));
 
   return () => {
     endSession('untrack');
-    timers.clearTimeout(heartbeatTimer);
+    heartbeat.stop();
     removeHide();
     for (const [name, fn] of listeners) player.removeEventListener(name, fn);
     listeners.clear();

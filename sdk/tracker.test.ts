@@ -4,7 +4,8 @@ import { EVENT_ID_PATTERN, MAX_EVENTS_PER_BATCH } from '../contract/limits.ts';
 import type { HideReason, PageLifecycle } from './browser.ts';
 import { createMemoryStore } from './queue.ts';
 import { createFakeFetch, createMemoryStorage, type FakeAnswer } from './testing/fake-fetch.ts';
-import { appendClickId, BATCH_SIZE_EVENTS, createTracker, EXPOSURES_KEY, FLUSH_INTERVAL_MS, type TrackerOptions } from './tracker.ts';
+import { appendClickId, createTracker, EXPOSURES_KEY, type TrackerOptions } from './tracker.ts';
+import { BATCH_SIZE_EVENTS, FLUSH_INTERVAL_MS } from './emitter.ts';
 
 const BASE = { endpoint: 'http://collector.test', writeKey: 'key_1', showId: 'show-1', creatorId: 'creator-1' };
 

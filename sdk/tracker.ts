@@ -1,16 +1,9 @@
 /**
- * The tracker: builds events, queues them and delivers them to the collector.
+ * The tracker: builds events (identity, session, user, experiments) and
+ * hands them to the emitter (emitter.ts), which queues and delivers them.
  * Platform-free: storage, fetch, sendBeacon, page lifecycle, clock, timers and
  * randomness are injected (browser defaults from `browser.ts`), so the same
  * code runs in the browser, in Node tests and in the simulator.
- *
- * Delivery is at least once: events leave the queue only when the collector
- * acknowledged them (200; the ones it lists in `rejected` are refused for
- * good and not retried) or refused the whole batch (400/401/413). Network
- * errors, 429 and 5xx are retried with backoff. An acknowledged event_id is
- * never sent again. Events handed to sendBeacon at unload stay queued and go
- * again from the next page (a beacon has no answer), so reports count events
- * once per event_id (docs/spec.md §4).
  *
  * @example
  * const t = createTracker({ endpoint: 'https://c.example.com', writeKey: 'k', showId: 's1', creatorId: 'c1' });
@@ -18,40 +11,20 @@
  * location.href = appendClickId('https://shop.example.com/checkout', clickId);
  */
 import type { EventType, LiveEvent, PropsOf } from '../contract/events.ts';
-import { MAX_EVENTS_PER_BATCH, MAX_EXPERIMENTS_PER_EVENT } from '../contract/limits.ts';
+import { MAX_EXPERIMENTS_PER_EVENT } from '../contract/limits.ts';
 import { browserBeacon, browserFetch, browserLifecycle, browserStorage, type HideReason, type PageLifecycle } from './browser.ts';
+import { createEmitter, type Timers, type TrackerStats } from './emitter.ts';
 import { createIdFactory, loadViewerId } from './identity.ts';
 import { createMemoryStore, createPersistentStore, MAX_QUEUED_EVENTS, type EventStore, type KeyValueStorage } from './queue.ts';
-import {
-  createTransport,
-  KEEPALIVE_MAX_BYTES,
-  retryDelayMs,
-  type BeaconLike,
-  type FetchLike,
-} from './transport.ts';
+import { createTransport, type BeaconLike, type FetchLike } from './transport.ts';
 import { pickVariant } from './variant.ts';
 
-/** Default: a batch goes out as soon as this many events wait. */
-export const BATCH_SIZE_EVENTS = 20;
-/** Default: whatever waits is sent at least this often (ms). */
-export const FLUSH_INTERVAL_MS = 5_000;
-/**
- * Characters of JSON per fetch batch. With at most 3 UTF-8 bytes per
- * character this stays under the collector's 1 MiB body limit (MAX_BODY_BYTES).
- */
-export const MAX_BATCH_CHARS = 300_000;
-/** Acknowledged or refused event ids remembered so they are never sent again (a bound on memory). */
-export const MAX_REMEMBERED_ACKS = 5_000;
+export type { Timers, TrackerStats } from './emitter.ts';
+
 /** Query parameter that carries a click id onto a checkout URL. */
 export const CLICK_ID_PARAM = 'livelens_click_id';
 /** Storage key of the experiments this viewer has been exposed to. */
 export const EXPOSURES_KEY = 'livelens:exposures';
-
-/** setTimeout/clearTimeout, injectable for fake timers and the simulator. */
-export interface Timers {
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
 
 export interface TrackerOptions {
   /** Collector base URL; events go to `${endpoint}/v1/events`. */
@@ -85,22 +58,6 @@ export interface TrackerOptions {
   timers?: Timers;
   /** One-time warnings about refused events (default console.warn). */
   warn?: (message: string) => void;
-}
-
-/** Delivery counters since the tracker was created. */
-export interface TrackerStats {
-  /** Events waiting in the queue. */
-  queued: number;
-  /** Events the collector acknowledged. */
-  accepted: number;
-  /** Events the collector refused one by one (its `rejected` list). */
-  rejected: number;
-  /** Events dropped with a batch refused as a whole (400, 401, 413). */
-  refused: number;
-  /** Events dropped, oldest first, because the queue was full. */
-  dropped: number;
-  /** Failed attempts that were scheduled for retry. */
-  retries: number;
 }
 
 export interface Tracker {
@@ -159,8 +116,6 @@ export function createTracker(options: TrackerOptions): Tracker {
   const warn = options.warn ?? ((m: string) => console.warn(m));
   const storage = orDefault(options.storage, browserStorage);
   const lifecycle = orDefault(options.lifecycle, browserLifecycle);
-  const batchSize = options.batchSize ?? BATCH_SIZE_EVENTS;
-  const flushIntervalMs = options.flushIntervalMs ?? FLUSH_INTERVAL_MS;
   const newId = createIdFactory(options.random);
   const transport = createTransport({
     endpoint: options.endpoint,
@@ -170,9 +125,19 @@ export function createTracker(options: TrackerOptions): Tracker {
     now,
   });
   const max = options.maxQueuedEvents ?? MAX_QUEUED_EVENTS;
-  const store =
-    options.store ??
-    (storage ? createPersistentStore(storage, `livelens:queue:${options.writeKey}`, max) : createMemoryStore(max));
+  const emitter = createEmitter({
+    transport,
+    store: options.store ?? (storage ? createPersistentStore(storage, `livelens:queue:${options.writeKey}`, max) : createMemoryStore(max)),
+    now,
+    random,
+    timers,
+    warn,
+    lifecycle,
+    batchSize: options.batchSize,
+    flushIntervalMs: options.flushIntervalMs,
+    retryBaseMs: options.retryBaseMs,
+    retryMaxMs: options.retryMaxMs,
+  });
   const viewerId = loadViewerId(storage, newId);
 
   let sessionId = newId();
@@ -180,112 +145,6 @@ export function createTracker(options: TrackerOptions): Tracker {
   let userId = options.userId;
   let destroyed = false;
   const experiments: Record<string, string> = {};
-  const acked = new Set<string>();
-  const beaconed = new Set<string>();
-  const hideListeners = new Set<(reason: HideReason) => void>();
-  const stats = { accepted: 0, rejected: 0, refused: 0, retries: 0 };
-  const warned = new Set<string>();
-  let draining: Promise<void> | undefined;
-  let attempt = 0;
-  let retryAt = 0;
-  let retryTimer: unknown;
-  let intervalTimer: unknown;
-
-  const warnOnce = (kind: string, message: string) => {
-    if (!warned.has(kind)) warned.add(kind), warn(`livelens: ${message}`);
-  };
-  const remember = (ids: Iterable<string>) => {
-    for (const id of ids) {
-      acked.add(id);
-      if (acked.size > MAX_REMEMBERED_ACKS) acked.delete(acked.values().next().value!);
-    }
-  };
-  /** Up to `limit` events to send: queued, never acknowledged, not already handed to a beacon on this page. */
-  const sendable = (limit: number): LiveEvent[] => {
-    for (let n = limit + beaconed.size; ; n *= 2) {
-      const head = store.head(n);
-      const out = head.filter((e) => !acked.has(e.event_id) && !beaconed.has(e.event_id));
-      if (out.length >= limit || head.length < n) return out.slice(0, limit);
-    }
-  };
-  /** Consecutive events whose JSON fits in `maxChars`, at most MAX_EVENTS_PER_BATCH. */
-  const nextBatch = (events: LiveEvent[], maxChars: number): { events: LiveEvent[]; body: string } => {
-    const parts: string[] = [];
-    let chars = 40;
-    for (const e of events) {
-      const json = JSON.stringify(e);
-      if (parts.length >= MAX_EVENTS_PER_BATCH || (parts.length > 0 && chars + json.length + 1 > maxChars)) break;
-      parts.push(json);
-      chars += json.length + 1;
-    }
-    return { events: events.slice(0, parts.length), body: `{"sent_at":${now()},"events":[${parts.join(',')}]}` };
-  };
-
-  /** Sends batches until the queue is below `minEvents` or a send fails. */
-  const drain = async (minEvents: number): Promise<void> => {
-    const min = Math.min(Math.max(minEvents, 1), MAX_EVENTS_PER_BATCH);
-    for (let pending = sendable(MAX_EVENTS_PER_BATCH); pending.length >= min; pending = sendable(MAX_EVENTS_PER_BATCH)) {
-      const batch = nextBatch(pending, MAX_BATCH_CHARS);
-      const ids = new Set(batch.events.map((e) => e.event_id));
-      const outcome = await transport.send(batch.body);
-      if (outcome.kind === 'retry') {
-        stats.retries++;
-        const delay = retryDelayMs(attempt++, random, outcome.retryAfterMs, options.retryBaseMs, options.retryMaxMs);
-        retryAt = now() + delay;
-        if (!destroyed) {
-          timers.clearTimeout(retryTimer);
-          retryTimer = timers.setTimeout(() => void flush(), delay);
-        }
-        return;
-      }
-      attempt = 0;
-      retryAt = 0;
-      if (outcome.kind === 'ok') {
-        const rejected = outcome.rejected.filter((i) => i >= 0 && i < batch.events.length).length;
-        stats.rejected += rejected;
-        stats.accepted += batch.events.length - rejected;
-        if (rejected) warnOnce('rejected', `the collector rejected ${rejected} event(s); they are not retried`);
-      } else {
-        stats.refused += batch.events.length;
-        warnOnce('refused', `dropped ${batch.events.length} event(s): ${outcome.reason}`);
-      }
-      remember(ids);
-      store.remove(ids);
-    }
-  };
-  const run = (minEvents: number): Promise<void> => {
-    if (draining) return draining;
-    draining = drain(minEvents).finally(() => (draining = undefined));
-    return draining;
-  };
-  /** A drain already running may stop at batchSize: wait for it, then send the rest. */
-  const flush = async (): Promise<void> => {
-    await draining;
-    return run(1);
-  };
-
-  const tick = () => {
-    if (destroyed) return;
-    if (now() >= retryAt) void run(1);
-    intervalTimer = timers.setTimeout(tick, flushIntervalMs);
-  };
-  intervalTimer = timers.setTimeout(tick, flushIntervalMs);
-
-  /** Page hiding: let listeners add their last events, then beacon what waits in chunks the browser accepts. */
-  const onPageHide = (reason: HideReason) => {
-    for (const l of hideListeners) l(reason);
-    let pending = sendable(store.count());
-    while (pending.length) {
-      const batch = nextBatch(pending, KEEPALIVE_MAX_BYTES / 3);
-      if (!transport.beacon(batch.body)) {
-        void flush();
-        return;
-      }
-      for (const e of batch.events) beaconed.add(e.event_id);
-      pending = pending.slice(batch.events.length);
-    }
-  };
-  const removeLifecycle = lifecycle?.onHide(onPageHide);
 
   const exposures = (): Record<string, string> => {
     try {
@@ -315,8 +174,7 @@ export function createTracker(options: TrackerOptions): Tracker {
       ...(Object.keys(experiments).length ? { experiments: { ...experiments } } : {}),
       props,
     } as LiveEvent;
-    store.add(event);
-    if (store.count() - beaconed.size >= batchSize && now() >= retryAt) void run(batchSize);
+    emitter.add(event);
     return eventId;
   };
 
@@ -351,21 +209,13 @@ export function createTracker(options: TrackerOptions): Tracker {
       }
       return chosen;
     },
-    flush,
-    onHide(listener) {
-      hideListeners.add(listener);
-      return () => hideListeners.delete(listener);
-    },
-    stats: () => ({ ...stats, queued: store.count(), dropped: store.dropped() }),
+    flush: emitter.flush,
+    onHide: emitter.onHide,
+    stats: emitter.stats,
     async destroy() {
       if (destroyed) return;
       destroyed = true;
-      timers.clearTimeout(intervalTimer);
-      timers.clearTimeout(retryTimer);
-      removeLifecycle?.();
-      hideListeners.clear();
-      await draining;
-      await flush();
+      await emitter.destroy();
     },
   };
 }

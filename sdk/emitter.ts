@@ -1,0 +1,226 @@
+/**
+ * The emitter: takes built events and delivers them to the collector
+ * (Snowplow's split of a tracker into event building and an emitter).
+ * It batches, retries with backoff, beacons at page hide and remembers
+ * acknowledgements; it knows nothing of what an event means.
+ *
+ * Delivery is at least once: events leave the queue only when the collector
+ * acknowledged them (200; the ones it lists in `rejected` are refused for
+ * good and not retried) or refused the whole batch (400/401/413). Network
+ * errors, 429 and 5xx are retried with backoff. An acknowledged event_id is
+ * never sent again. Events handed to sendBeacon at unload stay queued and go
+ * again from the next page (a beacon has no answer), so reports count events
+ * once per event_id (docs/spec.md §4).
+ *
+ * @example
+ * const emitter = createEmitter({ transport, store, now: Date.now, random: Math.random, timers, warn: console.warn });
+ * emitter.add(event); await emitter.flush();
+ */
+import type { LiveEvent } from '../contract/events.ts';
+import { MAX_EVENTS_PER_BATCH } from '../contract/limits.ts';
+import type { HideReason, PageLifecycle } from './browser.ts';
+import type { EventStore } from './queue.ts';
+import { KEEPALIVE_MAX_BYTES, retryDelayMs, type Transport } from './transport.ts';
+
+/** Default: a batch goes out as soon as this many events wait. */
+export const BATCH_SIZE_EVENTS = 20;
+/** Default: whatever waits is sent at least this often (ms). */
+export const FLUSH_INTERVAL_MS = 5_000;
+/**
+ * Characters of JSON per fetch batch. With at most 3 UTF-8 bytes per
+ * character this stays under the collector's 1 MiB body limit (MAX_BODY_BYTES).
+ */
+export const MAX_BATCH_CHARS = 300_000;
+/** Acknowledged or refused event ids remembered so they are never sent again (a bound on memory). */
+export const MAX_REMEMBERED_ACKS = 5_000;
+
+/** setTimeout/clearTimeout, injectable for fake timers and the simulator. */
+export interface Timers {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+/** Delivery counters since the emitter was created. */
+export interface TrackerStats {
+  /** Events waiting in the queue. */
+  queued: number;
+  /** Events the collector acknowledged. */
+  accepted: number;
+  /** Events the collector refused one by one (its `rejected` list). */
+  rejected: number;
+  /** Events dropped with a batch refused as a whole (400, 401, 413). */
+  refused: number;
+  /** Events dropped, oldest first, because the queue was full. */
+  dropped: number;
+  /** Failed attempts that were scheduled for retry. */
+  retries: number;
+}
+
+export interface EmitterOptions {
+  transport: Transport;
+  store: EventStore;
+  now: () => number;
+  /** Uniform [0, 1) for retry jitter. */
+  random: () => number;
+  timers: Timers;
+  /** One-time warnings about refused events. */
+  warn: (message: string) => void;
+  /** Page hide: beacon what waits (none in Node). */
+  lifecycle?: PageLifecycle;
+  /** Send as soon as this many events wait (default BATCH_SIZE_EVENTS). */
+  batchSize?: number;
+  /** Send whatever waits this often, in ms (default FLUSH_INTERVAL_MS). */
+  flushIntervalMs?: number;
+  /** First retry delay and longest backoff delay in ms (defaults in transport.ts). */
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+}
+
+export interface Emitter {
+  /** Queues an event; a batch goes out once `batchSize` wait (unless a retry is pending). */
+  add(event: LiveEvent): void;
+  /** Sends everything queued now (ignoring any backoff wait); resolves when done or when a retry was scheduled. */
+  flush(): Promise<void>;
+  /** Runs `listener` when the page hides, before the queue is beaconed. */
+  onHide(listener: (reason: HideReason) => void): () => void;
+  stats(): TrackerStats;
+  /** Stops timers and listeners, then makes one last attempt to send what is queued. */
+  destroy(): Promise<void>;
+}
+
+/** Creates the emitter and starts its flush interval. */
+export function createEmitter(o: EmitterOptions): Emitter {
+  const { transport, store, now, timers } = o;
+  const batchSize = o.batchSize ?? BATCH_SIZE_EVENTS;
+  const flushIntervalMs = o.flushIntervalMs ?? FLUSH_INTERVAL_MS;
+  const acked = new Set<string>();
+  const beaconed = new Set<string>();
+  const hideListeners = new Set<(reason: HideReason) => void>();
+  const stats = { accepted: 0, rejected: 0, refused: 0, retries: 0 };
+  const warned = new Set<string>();
+  let destroyed = false;
+  let draining: Promise<void> | undefined;
+  let attempt = 0;
+  let retryAt = 0;
+  let retryTimer: unknown;
+  let intervalTimer: unknown;
+
+  const warnOnce = (kind: string, message: string) => {
+    if (!warned.has(kind)) warned.add(kind), o.warn(`livelens: ${message}`);
+  };
+  const remember = (ids: Iterable<string>) => {
+    for (const id of ids) {
+      acked.add(id);
+      if (acked.size > MAX_REMEMBERED_ACKS) acked.delete(acked.values().next().value!);
+    }
+  };
+  /** Up to `limit` events to send: queued, never acknowledged, not already handed to a beacon on this page. */
+  const sendable = (limit: number): LiveEvent[] => {
+    for (let n = limit + beaconed.size; ; n *= 2) {
+      const head = store.head(n);
+      const out = head.filter((e) => !acked.has(e.event_id) && !beaconed.has(e.event_id));
+      if (out.length >= limit || head.length < n) return out.slice(0, limit);
+    }
+  };
+  /** Consecutive events whose JSON fits in `maxChars`, at most MAX_EVENTS_PER_BATCH. */
+  const nextBatch = (events: LiveEvent[], maxChars: number): { events: LiveEvent[]; body: string } => {
+    const parts: string[] = [];
+    let chars = 40;
+    for (const e of events) {
+      const json = JSON.stringify(e);
+      if (parts.length >= MAX_EVENTS_PER_BATCH || (parts.length > 0 && chars + json.length + 1 > maxChars)) break;
+      parts.push(json);
+      chars += json.length + 1;
+    }
+    return { events: events.slice(0, parts.length), body: `{"sent_at":${now()},"events":[${parts.join(',')}]}` };
+  };
+
+  /** Sends batches until the queue is below `minEvents` or a send fails. */
+  const drain = async (minEvents: number): Promise<void> => {
+    const min = Math.min(Math.max(minEvents, 1), MAX_EVENTS_PER_BATCH);
+    for (let pending = sendable(MAX_EVENTS_PER_BATCH); pending.length >= min; pending = sendable(MAX_EVENTS_PER_BATCH)) {
+      const batch = nextBatch(pending, MAX_BATCH_CHARS);
+      const ids = new Set(batch.events.map((e) => e.event_id));
+      const outcome = await transport.send(batch.body);
+      if (outcome.kind === 'retry') {
+        stats.retries++;
+        const delay = retryDelayMs(attempt++, o.random, outcome.retryAfterMs, o.retryBaseMs, o.retryMaxMs);
+        retryAt = now() + delay;
+        if (!destroyed) {
+          timers.clearTimeout(retryTimer);
+          retryTimer = timers.setTimeout(() => void flush(), delay);
+        }
+        return;
+      }
+      attempt = 0;
+      retryAt = 0;
+      if (outcome.kind === 'ok') {
+        const rejected = outcome.rejected.filter((i) => i >= 0 && i < batch.events.length).length;
+        stats.rejected += rejected;
+        stats.accepted += batch.events.length - rejected;
+        if (rejected) warnOnce('rejected', `the collector rejected ${rejected} event(s); they are not retried`);
+      } else {
+        stats.refused += batch.events.length;
+        warnOnce('refused', `dropped ${batch.events.length} event(s): ${outcome.reason}`);
+      }
+      remember(ids);
+      store.remove(ids);
+    }
+  };
+  const run = (minEvents: number): Promise<void> => {
+    if (draining) return draining;
+    draining = drain(minEvents).finally(() => (draining = undefined));
+    return draining;
+  };
+  /** A drain already running may stop at batchSize: wait for it, then send the rest. */
+  const flush = async (): Promise<void> => {
+    await draining;
+    return run(1);
+  };
+
+  const tick = () => {
+    if (destroyed) return;
+    if (now() >= retryAt) void run(1);
+    intervalTimer = timers.setTimeout(tick, flushIntervalMs);
+  };
+  intervalTimer = timers.setTimeout(tick, flushIntervalMs);
+
+  /** Page hiding: let listeners add their last events, then beacon what waits in chunks the browser accepts. */
+  const onPageHide = (reason: HideReason) => {
+    for (const l of hideListeners) l(reason);
+    let pending = sendable(store.count());
+    while (pending.length) {
+      const batch = nextBatch(pending, KEEPALIVE_MAX_BYTES / 3);
+      if (!transport.beacon(batch.body)) {
+        void flush();
+        return;
+      }
+      for (const e of batch.events) beaconed.add(e.event_id);
+      pending = pending.slice(batch.events.length);
+    }
+  };
+  const removeLifecycle = o.lifecycle?.onHide(onPageHide);
+
+  return {
+    add(event) {
+      store.add(event);
+      if (store.count() - beaconed.size >= batchSize && now() >= retryAt) void run(batchSize);
+    },
+    flush,
+    onHide(listener) {
+      hideListeners.add(listener);
+      return () => hideListeners.delete(listener);
+    },
+    stats: () => ({ ...stats, queued: store.count(), dropped: store.dropped() }),
+    async destroy() {
+      if (destroyed) return;
+      destroyed = true;
+      timers.clearTimeout(intervalTimer);
+      timers.clearTimeout(retryTimer);
+      removeLifecycle?.();
+      hideListeners.clear();
+      await draining;
+      await flush();
+    },
+  };
+}

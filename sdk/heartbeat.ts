@@ -1,0 +1,97 @@
+/**
+ * The heartbeat of a playback: counts PLAYING time and sends it, with the
+ * player's latency and rendition, every `intervalMs` as a `heartbeat`
+ * event (docs/spec.md §2). The IVS binding (ivs.ts) tells it when playback
+ * runs and stops; a heartbeat carries at most MAX_HEARTBEAT_WATCH_MS, so a
+ * throttled timer (background tab) leaves the rest for the next one.
+ *
+ * @example
+ * const hb = createHeartbeat(tracker, player, { intervalMs: 10_000, active: () => !ended, rebuffering: () => false });
+ * hb.play(now()); ...; hb.pause(now()); hb.drain(now()); hb.stop();
+ */
+import { MAX_HEARTBEAT_WATCH_MS } from '../contract/limits.ts';
+import type { Tracker } from './tracker.ts';
+
+/** Default time between heartbeats (ms). */
+export const HEARTBEAT_INTERVAL_MS = 10_000;
+
+/** What the heartbeat reads of a player. */
+export interface HeartbeatSource {
+  getQuality(): { name: string; bitrate: number };
+  /** Seconds. */
+  getLiveLatency(): number;
+}
+
+export interface HeartbeatOptions {
+  /** Time between heartbeats (ms), in (0, MAX_HEARTBEAT_WATCH_MS]. */
+  intervalMs: number;
+  /** False once the session ended: the timer then sends nothing. */
+  active: () => boolean;
+  /** True while rebuffering: a heartbeat goes out even without watch time. */
+  rebuffering: () => boolean;
+}
+
+export interface Heartbeat {
+  /** Playback runs from `t` (watch time accrues). */
+  play(t: number): void;
+  /** Playback stops at `t`; the time accrued so far is kept for the next heartbeat. */
+  pause(t: number): void;
+  /** Sends one heartbeat with the watch time up to `t` (none when there is nothing to report). */
+  beat(t: number): void;
+  /** Sends every accrued millisecond, in as many heartbeats as it takes (before session_end). */
+  drain(t: number): void;
+  /** Stops the timer. */
+  stop(): void;
+}
+
+/** Starts the heartbeat timer; throws when `intervalMs` is one a heartbeat cannot carry. */
+export function createHeartbeat(tracker: Tracker, source: HeartbeatSource, o: HeartbeatOptions): Heartbeat {
+  const interval = o.intervalMs;
+  if (!(interval > 0 && interval <= MAX_HEARTBEAT_WATCH_MS)) {
+    throw new Error(`heartbeatIntervalMs must be in (0, ${MAX_HEARTBEAT_WATCH_MS}] ms (a heartbeat carries at most that much watch time); got ${interval}`);
+  }
+  const { now, timers } = tracker;
+  let playingSince: number | undefined;
+  let watchMs = 0;
+  let timer: unknown;
+
+  const accrue = (t: number) => {
+    if (playingSince !== undefined) watchMs += t - playingSince, (playingSince = t);
+  };
+  const beat = (t: number) => {
+    accrue(t);
+    if (watchMs <= 0 && !o.rebuffering()) return;
+    const watch = Math.min(Math.round(watchMs), MAX_HEARTBEAT_WATCH_MS);
+    watchMs -= watch; // a throttled timer may leave more than one heartbeat can carry: keep the rest
+    const q = source.getQuality();
+    const latencyS = source.getLiveLatency();
+    tracker.track('heartbeat', {
+      watch_ms: watch,
+      ...(latencyS > 0 && Number.isFinite(latencyS) ? { latency_ms: Math.round(latencyS * 1000) } : {}),
+      ...(q.bitrate > 0 ? { bitrate_kbps: Math.round(q.bitrate / 1000) } : {}),
+      ...(q.name ? { quality: q.name } : {}),
+    });
+  };
+  const tick = () => {
+    if (o.active()) beat(now());
+    timer = timers.setTimeout(tick, interval);
+  };
+  timer = timers.setTimeout(tick, interval);
+
+  return {
+    play(t) {
+      accrue(t);
+      playingSince = t;
+    },
+    pause(t) {
+      accrue(t);
+      playingSince = undefined;
+    },
+    beat,
+    drain(t) {
+      do beat(t);
+      while (watchMs > 0); // all watch time goes out, MAX_HEARTBEAT_WATCH_MS per heartbeat
+    },
+    stop: () => timers.clearTimeout(timer),
+  };
+}
