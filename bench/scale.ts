@@ -18,6 +18,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { parseInteger } from '../config/parse-integer.ts';
 import { createDuckDbEngine, DEFAULT_DUCKDB_MEMORY_LIMIT } from '../pipeline/engine/duckdb.ts';
 import { REPORTS, runReport } from '../pipeline/reports/index.ts';
 import { DEFAULT_FROM_MS, DEFAULT_TO_MS } from '../pipeline/reports/report-parameters.ts';
@@ -49,10 +50,7 @@ const { values: flags } = parseArgs({
 });
 
 function count(name: string, text: string | undefined, fallback: number): number {
-  if (text === undefined) return fallback;
-  const n = Number(text.replaceAll('_', ''));
-  if (!Number.isInteger(n) || n < 1000) throw new Error(`--${name} must be a whole number of at least 1000, got "${text}"`);
-  return n;
+  return text === undefined ? fallback : parseInteger(text.replaceAll('_', ''), { flag: `--${name}`, min: 1000 });
 }
 
 const events = count('events', flags.events, DEFAULT_EVENTS);

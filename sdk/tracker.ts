@@ -125,7 +125,9 @@ export function createTracker(options: TrackerOptions): Tracker {
     now,
   });
   const max = options.maxQueuedEvents ?? MAX_QUEUED_EVENTS;
+  // batchSize, flushIntervalMs, retryBaseMs and retryMaxMs pass through under the same names.
   const emitter = createEmitter({
+    ...options,
     transport,
     store: options.store ?? (storage ? createPersistentStore(storage, `livelens:queue:${options.writeKey}`, max) : createMemoryStore(max)),
     now,
@@ -133,10 +135,6 @@ export function createTracker(options: TrackerOptions): Tracker {
     timers,
     warn,
     lifecycle,
-    batchSize: options.batchSize,
-    flushIntervalMs: options.flushIntervalMs,
-    retryBaseMs: options.retryBaseMs,
-    retryMaxMs: options.retryMaxMs,
   });
   const viewerId = loadViewerId(storage, newId);
 
