@@ -4,13 +4,16 @@
 --   rebuffer_pct          100 * sum(buffer_ms) / (sum(watch_ms) + sum(buffer_ms))
 --   rebuffers_per_minute  count(buffer_end) / (sum(watch_ms) / 60000)
 --   playback_failure_pct  100 * sessions with a fatal error / sessions
+--   ebvs_pct              100 * sessions with neither a startup nor a fatal error / sessions
+--                         (exits before video start)
 -- Filters $retailer_id, $creator_id, $show_id, $region: '' means all.
 WITH session_viewers AS (
   -- One row per (session, viewer) of a group, so the distinct counts below
   -- run over sessions rather than every event (count(DISTINCT) over every
   -- event was most of this report's time at 10M events).
   SELECT retailer_id, region, session_id, viewer_id,
-         count(*) FILTER (WHERE type = 'error' AND fatal) > 0 AS failed
+         count(*) FILTER (WHERE type = 'error' AND fatal) > 0 AS failed,
+         count(*) FILTER (WHERE type = 'startup') > 0 AS started
   FROM events
   WHERE event_time >= $from_ms AND event_time < $to_ms
     AND ($retailer_id = '' OR retailer_id = $retailer_id)
@@ -23,7 +26,8 @@ audience AS (
   SELECT retailer_id, region,
          count(DISTINCT session_id) AS sessions,
          count(DISTINCT viewer_id) AS viewers,
-         count(DISTINCT session_id) FILTER (WHERE failed) AS failed_sessions
+         count(DISTINCT session_id) FILTER (WHERE failed) AS failed_sessions,
+         count(DISTINCT session_id) FILTER (WHERE NOT failed AND NOT started) AS exited_sessions
   FROM session_viewers
   GROUP BY retailer_id, region
 ),
@@ -54,7 +58,8 @@ SELECT
   100 * coalesce(t.buffer_ms, 0) / nullif(coalesce(t.watch_ms, 0) + coalesce(t.buffer_ms, 0), 0) AS rebuffer_pct,
   CAST(coalesce(t.rebuffers, 0) AS DOUBLE) / nullif(coalesce(t.watch_ms, 0) / 60000, 0) AS rebuffers_per_minute,
   t.latency_pcts[1] AS latency_p50_ms, t.latency_pcts[2] AS latency_p95_ms, t.latency_pcts[3] AS latency_p99_ms,
-  100 * CAST(a.failed_sessions AS DOUBLE) / a.sessions AS playback_failure_pct
+  100 * CAST(a.failed_sessions AS DOUBLE) / a.sessions AS playback_failure_pct,
+  100 * CAST(a.exited_sessions AS DOUBLE) / a.sessions AS ebvs_pct
 FROM audience a
 LEFT JOIN totals t
   ON t.retailer_id IS NOT DISTINCT FROM a.retailer_id AND t.region IS NOT DISTINCT FROM a.region

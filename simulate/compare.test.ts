@@ -22,12 +22,13 @@ describe('compareConversion', () => {
 describe('compareQoe', () => {
   const t: QoeTruthRow = {
     retailer_id: 'r1', region: 'DE', sessions: 3, startup_p50_ms: 1000, startup_p95_ms: 1900, rebuffer_pct: 1.5, rebuffers_per_minute: 0.2,
-    latency_p50_ms: 3000, latency_p95_ms: 4000, latency_p99_ms: 4100, playback_failure_pct: 33.33333333333333, watch_ms: 1, buffer_ms: 1, rebuffers: 1,
+    latency_p50_ms: 3000, latency_p95_ms: 4000, latency_p99_ms: 4100, playback_failure_pct: 33.33333333333333, ebvs_pct: 0, watch_ms: 1, buffer_ms: 1, rebuffers: 1,
   };
   it('holds percentiles to PERCENTILE_TOLERANCE_MS and sessions exactly', () => {
     expect(compareQoe('region', [t], [{ ...t, startup_p50_ms: 1000 + PERCENTILE_TOLERANCE_MS / 2 }])).toEqual([]);
     const diffs = compareQoe('region', [t], [{ ...t, startup_p50_ms: 1001, sessions: 4 }]);
     expect(diffs.map((d) => d.field)).toEqual(['sessions', 'startup_p50_ms']);
+    expect(compareQoe('region', [t], [{ ...t, ebvs_pct: 2 }]).map((d) => d.field)).toEqual(['ebvs_pct']);
   });
 });
 

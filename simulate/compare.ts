@@ -88,7 +88,7 @@ export function compareQoe(dim: QoeDimension, truth: readonly QoeTruthRow[], row
     for (const field of ['startup_p50_ms', 'startup_p95_ms', 'latency_p50_ms', 'latency_p95_ms', 'latency_p99_ms'] as const) {
       if (!closeEnough(t[field] as number | null, asNumber(r[field]), PERCENTILE_TOLERANCE_MS, 0)) out.push({ report, key, field, expected: t[field], actual: r[field] });
     }
-    for (const field of ['rebuffer_pct', 'rebuffers_per_minute', 'playback_failure_pct'] as const) {
+    for (const field of ['rebuffer_pct', 'rebuffers_per_minute', 'playback_failure_pct', 'ebvs_pct'] as const) {
       if (!closeEnough(t[field] as number, asNumber(r[field]) ?? 0, 1e-12, RATIO_TOLERANCE)) out.push({ report, key, field, expected: t[field], actual: r[field] });
     }
   }

@@ -114,6 +114,8 @@ export async function driveSession(s: PlannedSession, target: DriveTarget, stora
   player.load();
   if (s.fatal) {
     at(s.leaveMs, () => player.error(true, { message: 'segment request failed: 404' }));
+  } else if (s.exitsBeforeStart) {
+    // The viewer gives up while the first frame loads: the page closes below, nothing plays.
   } else {
     at(s.joinMs + s.startupMs, () => player.play());
     s.rebuffers.forEach((r, i) => {

@@ -31,6 +31,15 @@ export const MIN_ORDER_DELAY_MS = 60_000;
 export const MAX_ORDER_DELAY_MS = 6 * 3_600_000;
 /** Share of logged-in buyers whose checkout lost the click id (attributed by user and product). */
 export const USER_ONLY_ORDER_RATE = 0.25;
+/**
+ * Mean of a viewer's patience for the first frame (exponential): a viewer whose
+ * patience runs out before startup completes leaves first (an exit before video
+ * start), so exits are more frequent where startup is slow: about 1 − e^(−startup/mean),
+ * 3% at 1 s, 8% at 2.6 s.
+ */
+export const MEAN_STARTUP_PATIENCE_MS = 30_000;
+/** An exit before video start comes at least this long after play intent. */
+export const MIN_EXIT_BEFORE_START_MS = 100;
 
 export interface PlannedRebuffer {
   atMs: number;
@@ -85,6 +94,8 @@ export interface PlannedSession {
   endedByShow: boolean;
   /** The session fails with a fatal error instead of reaching the first frame. */
   fatal: boolean;
+  /** The viewer leaves before the first frame (no startup, no fatal error): an exit before video start. */
+  exitsBeforeStart: boolean;
   /** Play intent to first frame (when not fatal). */
   startupMs: number;
   /** Live latency the player reports throughout the session. */
@@ -155,7 +166,17 @@ function planClicks(s: PlannedSession, offers: Map<string, Offer>, viewer: Viewe
   return clicks.sort((a, b) => a.atMs - b.atMs);
 }
 
-function planOne(viewer: Viewer, show: Show, joinMs: number, n: number, offers: Map<string, Offer>, rng: Random): PlannedSession {
+/**
+ * When the viewer's patience (drawn from its own stream, so every other draw
+ * of the plan stays as it was) runs out before the first frame: the moment
+ * they leave, else undefined.
+ */
+function exitBeforeStart(sessionKey: string, seed: number, startupMs: number): number | undefined {
+  const patienceMs = createRandom(seed).fork(`patience:${sessionKey}`).exponential(MEAN_STARTUP_PATIENCE_MS);
+  return patienceMs < startupMs ? Math.max(MIN_EXIT_BEFORE_START_MS, Math.min(Math.round(patienceMs), startupMs - MIN_EXIT_BEFORE_START_MS)) : undefined;
+}
+
+function planOne(viewer: Viewer, show: Show, joinMs: number, n: number, offers: Map<string, Offer>, rng: Random, seed: number): PlannedSession {
   const region = regionSpec(viewer.region);
   const device = DEVICES.find((d) => d.device === viewer.device)!;
   const startupMs = Math.round(clamp(rng.logNormal(region.startupMedianMs * device.startupFactor, region.startupSigma), 150, 30_000));
@@ -178,6 +199,7 @@ function planOne(viewer: Viewer, show: Show, joinMs: number, n: number, offers: 
     leaveMs,
     endedByShow: !fatal && wantLeave >= show.endMs,
     fatal,
+    exitsBeforeStart: false,
     startupMs,
     latencyMs: Math.round(clamp(rng.logNormal(region.latencyMedianMs, region.latencySigma), 800, 30_000)),
     rebuffers: [],
@@ -196,6 +218,11 @@ function planOne(viewer: Viewer, show: Show, joinMs: number, n: number, offers: 
     s.chats.sort((a, b) => a.atMs - b.atMs);
   }
   s.clicks = planClicks(s, offers, viewer, rng);
+  const exitAfterMs = exitBeforeStart(s.sessionKey, seed, startupMs);
+  if (exitAfterMs !== undefined && joinMs + exitAfterMs < show.endMs) {
+    // The plan above was drawn all the same, so the draws of later sessions do not move.
+    return { ...s, exitsBeforeStart: true, leaveMs: joinMs + exitAfterMs, endedByShow: false, cues: [], rebuffers: [], chats: [], clicks: [] };
+  }
   return s;
 }
 
@@ -210,11 +237,11 @@ export function planSessions(world: World): PlannedSession[] {
       const show = shows.get(showId)!;
       const lengthMs = show.endMs - show.startMs;
       const joinMs = Math.round(show.startMs + Math.min(rng.exponential(5 * 60_000), lengthMs - 120_000));
-      const first = planOne(viewer, show, joinMs, 1, offers, rng);
+      const first = planOne(viewer, show, joinMs, 1, offers, rng, world.options.seed);
       sessions.push(first);
       if (!first.endedByShow && rng.chance(REJOIN_RATE)) {
         const again = first.leaveMs + rng.int(30_000, 300_000);
-        if (again < show.endMs - 120_000) sessions.push(planOne(viewer, show, again, 2, offers, rng));
+        if (again < show.endMs - 120_000) sessions.push(planOne(viewer, show, again, 2, offers, rng, world.options.seed));
       }
     }
   }

@@ -54,6 +54,7 @@ export function formatDemoSummary(day: SimulatedDay): string {
       ['latency p50', (r) => ms(r.latency_p50_ms)],
       ['latency p95', (r) => ms(r.latency_p95_ms)],
       ['failures', (r) => (r.playback_failure_pct === null ? '-' : `${num(r.playback_failure_pct).toFixed(1)}%`)],
+      ['exits before start', (r) => (r.ebvs_pct === null || r.ebvs_pct === undefined ? '-' : `${num(r.ebvs_pct).toFixed(1)}%`)],
     ]),
   );
   out.push('\nExperiments (metric: converted)\n');

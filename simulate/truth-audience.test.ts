@@ -7,7 +7,7 @@ import { audienceRows } from './truth-audience.ts';
 function session(viewerId: string, showId: string, creatorId = 'c1'): PlannedSession {
   return {
     sessionKey: `${viewerId}/${showId}/1`, viewerId, showId, creatorId, retailerId: 'r1', region: 'US', device: 'desktop', userAgent: 'UA', clockOffsetMs: 0,
-    joinMs: 0, leaveMs: 60_000, endedByShow: false, fatal: false, startupMs: 1000, latencyMs: 3000, rebuffers: [], chats: [], cues: [], clicks: [],
+    joinMs: 0, leaveMs: 60_000, endedByShow: false, fatal: false, exitsBeforeStart: false, startupMs: 1000, latencyMs: 3000, rebuffers: [], chats: [], cues: [], clicks: [],
   };
 }
 const click = (viewerId: string, creatorId = 'c1'): ClickFact => ({ clickId: `k-${viewerId}`, retailerId: 'r1', viewerId, productId: 'p', offerId: 'o', showId: 's1', creatorId, region: 'US', atMs: 0 });

@@ -32,14 +32,16 @@ export interface QoeTruthRow {
   latency_p99_ms: number | null;
   /** 100 × sessions with a fatal error / sessions. */
   playback_failure_pct: number;
+  /** 100 × sessions that left before the first frame without a fatal error / sessions (exits before video start). */
+  ebvs_pct: number;
   watch_ms: number;
   buffer_ms: number;
   rebuffers: number;
 }
 
-/** Playing time of a session: first frame to the end, less its rebuffers (0 for a failed start). */
+/** Playing time of a session: first frame to the end, less its rebuffers (0 for a failed start or an exit before it). */
 export function watchMsOf(s: PlannedSession): number {
-  if (s.fatal) return 0;
+  if (s.fatal || s.exitsBeforeStart) return 0;
   return s.leaveMs - (s.joinMs + s.startupMs) - s.rebuffers.reduce((t, r) => t + r.durationMs, 0);
 }
 
@@ -58,7 +60,7 @@ export function qoeRows(dim: QoeDimension, sessions: readonly PlannedSession[]):
   return groups.map((g) => {
     const [retailerId, group] = g.split('\u0000') as [string, string];
     const mine = sessions.filter((s) => groupOf(s) === group && s.retailerId === retailerId);
-    const playing = mine.filter((s) => !s.fatal);
+    const playing = mine.filter((s) => !s.fatal && !s.exitsBeforeStart);
     let bufferMs = 0;
     let watchMs = 0;
     let rebuffers = 0;
@@ -82,6 +84,7 @@ export function qoeRows(dim: QoeDimension, sessions: readonly PlannedSession[]):
       latency_p95_ms: quantileCont(latencies, 0.95),
       latency_p99_ms: quantileCont(latencies, 0.99),
       playback_failure_pct: (100 * mine.filter((s) => s.fatal).length) / mine.length,
+      ebvs_pct: (100 * mine.filter((s) => s.exitsBeforeStart).length) / mine.length,
       watch_ms: watchMs,
       buffer_ms: bufferMs,
       rebuffers,

@@ -56,13 +56,17 @@ describe('the planted world', () => {
       expect(s.joinMs).toBeGreaterThanOrEqual(show.startMs);
       expect(s.leaveMs).toBeLessThanOrEqual(show.endMs);
       expect(s.leaveMs).toBeGreaterThan(s.joinMs);
-      if (s.fatal) expect(s.cues.length + s.clicks.length + s.rebuffers.length).toBe(0);
+      if (s.fatal || s.exitsBeforeStart) expect(s.cues.length + s.clicks.length + s.rebuffers.length + s.chats.length).toBe(0);
+      if (s.exitsBeforeStart) {
+        expect(s.fatal).toBe(false);
+        expect(s.leaveMs).toBeLessThan(s.joinMs + s.startupMs); // gone before the first frame
+      }
       let free = s.joinMs + s.startupMs;
       for (const r of s.rebuffers) {
         expect(r.atMs).toBeGreaterThanOrEqual(free);
         free = r.atMs + r.durationMs;
       }
-      if (!s.fatal) expect(free).toBeLessThan(s.leaveMs);
+      if (!s.fatal && !s.exitsBeforeStart) expect(free).toBeLessThan(s.leaveMs);
       for (const c of s.clicks) {
         const seen = s.cues.find((q) => q.offerId === c.offerId)!;
         expect(c.atMs).toBeGreaterThan(seen.atMs);
@@ -140,6 +144,20 @@ describe('the ground truth', () => {
     expect(q.get('IN')!.latency_p50_ms!).toBeGreaterThan(q.get('US')!.latency_p50_ms!);
     expect(q.get('IN')!.rebuffer_pct).toBeGreaterThan(q.get('US')!.rebuffer_pct);
     expect(q.get('BR')!.startup_p50_ms!).toBeGreaterThan(q.get('US')!.startup_p50_ms!);
+  });
+
+  it('plants exits before video start, more of them where startup is slow', () => {
+    const exits = sessions.filter((s) => s.exitsBeforeStart);
+    expect(exits.length).toBeGreaterThan(0);
+    // Patience is exponential: the exit chance rises with the planted startup.
+    const slow = sessions.filter((s) => !s.fatal && s.startupMs >= 3000);
+    const fast = sessions.filter((s) => !s.fatal && s.startupMs < 1000);
+    const share = (list: typeof sessions) => list.filter((s) => s.exitsBeforeStart).length / list.length;
+    expect(share(slow)).toBeGreaterThan(share(fast));
+    const all = truth.qoe.region.reduce((t, r) => t + (r.ebvs_pct * r.sessions) / 100, 0);
+    expect(all).toBeCloseTo(exits.length, 9);
+    const q = new Map(truth.qoe.region.filter((r) => r.retailer_id === 'northwind').map((r) => [r.region, r]));
+    expect(q.get('IN')!.ebvs_pct).toBeGreaterThan(q.get('US')!.ebvs_pct);
   });
 
   it('gives the planted experiment a positive true lift and splits viewers between the arms', () => {

@@ -68,6 +68,9 @@ describe('a simulated day through the real stack', () => {
     for (const by of ['creator', 'show', 'offer', 'region'] as const) expect(day.conversion[by]).toHaveLength(truth.conversion[by].length);
     for (const by of ['region', 'show', 'device'] as const) expect(day.qoe[by]).toHaveLength(truth.qoe[by].length);
     expect(new Set(truth.qoe.device.map((r) => r.device))).toEqual(new Set(['desktop', 'mobile', 'tablet']));
+    // Exits before video start are planted, and every qoe row's ebvs_pct equals the truth (in mismatches).
+    expect(truth.qoe.region.some((r) => r.ebvs_pct > 0)).toBe(true);
+    expect(day.qoe.region.every((r) => typeof r.ebvs_pct === 'number')).toBe(true);
     expect(day.mismatches).toEqual([]);
   });
 

@@ -82,6 +82,7 @@ const qoeColumns = (key: string) => [
   ['retailer_id', 'VARCHAR'], [key, 'VARCHAR'], ['sessions', 'BIGINT'], ['viewers', 'BIGINT'],
   ['startup_p50_ms', 'DOUBLE'], ['startup_p95_ms', 'DOUBLE'], ['rebuffer_pct', 'DOUBLE'], ['rebuffers_per_minute', 'DOUBLE'],
   ['latency_p50_ms', 'DOUBLE'], ['latency_p95_ms', 'DOUBLE'], ['latency_p99_ms', 'DOUBLE'], ['playback_failure_pct', 'DOUBLE'],
+  ['ebvs_pct', 'DOUBLE'],
 ].map(([name, type]) => ({ name, type }));
 
 describe('qoe reports', () => {
@@ -92,12 +93,12 @@ describe('qoe reports', () => {
     expectRows(result.rows, [
       // DE: one startup (700), one heartbeat (30 s, 1500 ms), no rebuffers, no failures.
       { retailer_id: 'r1', region: 'DE', sessions: 1, viewers: 1, startup_p50_ms: 700, startup_p95_ms: 700, rebuffer_pct: 0, rebuffers_per_minute: 0,
-        latency_p50_ms: 1500, latency_p95_ms: 1500, latency_p99_ms: 1500, playback_failure_pct: 0 },
+        latency_p50_ms: 1500, latency_p95_ms: 1500, latency_p99_ms: 1500, playback_failure_pct: 0, ebvs_pct: 0 },
       // US: startups [100, 200, 400, 1000]: p50 at 1.5 → 300, p95 at 2.85 → 400 + 0.85 × 600 = 910.
       // Latency [1000..5000]: p50 3000, p95 at 3.8 → 4800, p99 at 3.96 → 4960.
       // 5 heartbeats × 60 s watched, 2 rebuffers of 3 s: 100 × 6000 / 306000 %, 2 / 5 per minute. sB failed: 1 of 2.
       { retailer_id: 'r1', region: 'US', sessions: 2, viewers: 2, startup_p50_ms: 300, startup_p95_ms: 910, rebuffer_pct: 600000 / 306000, rebuffers_per_minute: 0.4,
-        latency_p50_ms: 3000, latency_p95_ms: 4800, latency_p99_ms: 4960, playback_failure_pct: 50 },
+        latency_p50_ms: 3000, latency_p95_ms: 4800, latency_p99_ms: 4960, playback_failure_pct: 50, ebvs_pct: 0 },
     ]);
   });
 
@@ -109,10 +110,10 @@ describe('qoe reports', () => {
       // desktop = sA + sC: startups [100, 400, 700] → p50 400, p95 at 1.9 → 670; latency [1000, 1500, 2000, 3000]
       // → p50 1750, p95 at 2.85 → 2850, p99 at 2.97 → 2970; 210 s watched, one 3 s rebuffer.
       { retailer_id: 'r1', device: 'desktop', sessions: 2, viewers: 2, startup_p50_ms: 400, startup_p95_ms: 670, rebuffer_pct: 300000 / 213000,
-        rebuffers_per_minute: 1 / 3.5, latency_p50_ms: 1750, latency_p95_ms: 2850, latency_p99_ms: 2970, playback_failure_pct: 0 },
+        rebuffers_per_minute: 1 / 3.5, latency_p50_ms: 1750, latency_p95_ms: 2850, latency_p99_ms: 2970, playback_failure_pct: 0, ebvs_pct: 0 },
       // mobile = sB: startups [200, 1000] → 600, 960; latency [4000, 5000] → 4500, 4950, 4990; 120 s watched, 3 s rebuffering.
       { retailer_id: 'r1', device: 'mobile', sessions: 1, viewers: 1, startup_p50_ms: 600, startup_p95_ms: 960, rebuffer_pct: 300000 / 123000,
-        rebuffers_per_minute: 0.5, latency_p50_ms: 4500, latency_p95_ms: 4950, latency_p99_ms: 4990, playback_failure_pct: 100 },
+        rebuffers_per_minute: 0.5, latency_p50_ms: 4500, latency_p95_ms: 4950, latency_p99_ms: 4990, playback_failure_pct: 100, ebvs_pct: 0 },
     ]);
   });
 
@@ -135,21 +136,24 @@ describe('qoe reports', () => {
 });
 
 describe('qoe of a group with nothing measured', () => {
-  it('keeps the group, with null percentiles and ratios, and counts its failures', async () => {
+  it('keeps the group, with null percentiles and ratios, and counts its failures and exits before video start', async () => {
     // A session that never started playing: only session_start and a fatal error
     // (no startup, heartbeat or buffer_end rows for the measuring pass to find).
     const dir = tempDataDir();
     await writeLakeTable(dir, 'events', [
       ...session('sF', 'vf', { region: 'BR', device: 'tv' }, [{ type: 'session_start' }, { type: 'error', code: 'E2', fatal: true }]),
+      // An exit before video start: neither a startup nor a fatal error (a non-fatal one does not count).
+      ...session('sE', 've', { region: 'BR', device: 'tv' }, [{ type: 'session_start' }, { type: 'error', code: 'E3', fatal: false }, { type: 'session_end' }]),
       ...session('sG', 'vg', { region: 'DE', device: 'desktop' }, [{ type: 'startup', startup_ms: 500 }, { type: 'heartbeat', watch_ms: 60_000 }]),
     ]);
     engine = await createDuckDbEngine({ dataDir: dir, threads: 1 });
     const result = await engine.query('qoe_by_region', { ...ALL, retailer_id: 'r1' });
     expectRows(result.rows, [
-      { retailer_id: 'r1', region: 'BR', sessions: 1, viewers: 1, startup_p50_ms: null, startup_p95_ms: null, rebuffer_pct: null,
-        rebuffers_per_minute: null, latency_p50_ms: null, latency_p95_ms: null, latency_p99_ms: null, playback_failure_pct: 100 },
+      // sF failed, sE left before the first frame: 1 of 2 each.
+      { retailer_id: 'r1', region: 'BR', sessions: 2, viewers: 2, startup_p50_ms: null, startup_p95_ms: null, rebuffer_pct: null,
+        rebuffers_per_minute: null, latency_p50_ms: null, latency_p95_ms: null, latency_p99_ms: null, playback_failure_pct: 50, ebvs_pct: 50 },
       { retailer_id: 'r1', region: 'DE', sessions: 1, viewers: 1, startup_p50_ms: 500, startup_p95_ms: 500, rebuffer_pct: 0,
-        rebuffers_per_minute: 0, latency_p50_ms: null, latency_p95_ms: null, latency_p99_ms: null, playback_failure_pct: 0 },
+        rebuffers_per_minute: 0, latency_p50_ms: null, latency_p95_ms: null, latency_p99_ms: null, playback_failure_pct: 0, ebvs_pct: 0 },
     ]);
   });
 });

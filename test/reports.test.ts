@@ -89,8 +89,8 @@ describe('runReport', () => {
   it('formats csv with quoting and a table with aligned columns', async () => {
     const result = await runReport('qoe', { by: 'show', dataDir, retailer: 'r1' });
     const csv = formatReport(result, 'csv').split('\r\n');
-    expect(csv[0]).toBe('retailer_id,show_id,sessions,viewers,startup_p50_ms,startup_p95_ms,rebuffer_pct,rebuffers_per_minute,latency_p50_ms,latency_p95_ms,latency_p99_ms,playback_failure_pct');
-    expect(csv[1]).toBe('r1,s1,4,4,,,0,0,,,,0');
+    expect(csv[0]).toBe('retailer_id,show_id,sessions,viewers,startup_p50_ms,startup_p95_ms,rebuffer_pct,rebuffers_per_minute,latency_p50_ms,latency_p95_ms,latency_p99_ms,playback_failure_pct,ebvs_pct');
+    expect(csv[1]).toBe('r1,s1,4,4,,,0,0,,,,0,100');
     const conversion = formatReport(await runReport('conversion', { by: 'creator', dataDir }), 'csv');
     expect(conversion.split('\r\n')[1]!.startsWith('r1,"c,1",USD,4,2,1,1,2,25,0.25,6.25,0.0455')).toBe(true);
     const table = formatReport(result, 'table').split('\n');

@@ -54,7 +54,7 @@ export const REPORTS = {
     enrich: CONVERSION_INTERVAL,
   },
   qoe: {
-    description: 'startup, rebuffering, live latency and playback failures per group',
+    description: 'startup, rebuffering, live latency, playback failures and exits before video start per group',
     groupings: {
       region: { query: 'qoe_by_region', key: 'region' },
       show: { query: 'qoe_by_show', key: 'show_id' },

@@ -1,7 +1,8 @@
 /**
  * `livelens report qoe --by region|show|device` (docs/spec.md §§4 and 5):
  * sessions, viewers, startup p50/p95, rebuffer %, rebuffers per minute,
- * live latency p50/p95/p99 and playback failure % per group.
+ * live latency p50/p95/p99, playback failure % and exits before video start
+ * (ebvs_pct) per group.
  *
  * @example
  * livelens report qoe --by device --from 2026-11-01 --to 2026-11-08 --format json
