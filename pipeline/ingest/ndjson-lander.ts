@@ -22,6 +22,7 @@ import { STAGING_DIR } from '../../contract/data-dir.ts';
 import { frameLines, LINE_COLUMN, ROW_COLUMN, type FramedLines } from './framed-lines.ts';
 import type { NdjsonTableSpec } from './lake-tables.ts';
 import { rescueLine, writeRescuedLetters } from './rescued-lines.ts';
+import { recordIngestDuplicates } from '../health/counts.ts';
 
 /** Keys remembered across batches for dedupe; older ones are forgotten (the query layer dedupes globally). */
 export const RECENT_KEYS_MAX = 1_000_000;
@@ -143,6 +144,8 @@ export class NdjsonLander {
         fileName: fileName ? fileName.replace(/(\.parquet)?$/, '-rescued.parquet') : undefined,
       }));
       if (key) await this.rememberKeys(`SELECT ${key} FROM landing`);
+      // Data health (SPEC 8): duplicates dropped here leave no row, so their count is recorded.
+      if (spec.table === 'events' && usable > landed) await recordIngestDuplicates(con, this.opts.dataDir, 'usable');
       const result = { lines: framed.count, landed, duplicates: usable - landed, malformed: framed.count - usable, deadLettered: letters.length, files };
       if (result.landed + result.duplicates + result.deadLettered !== result.lines) {
         throw new Error(`${source}: ${result.lines - result.landed - result.duplicates - result.deadLettered} of ${result.lines} lines neither landed nor kept; nothing committed`);

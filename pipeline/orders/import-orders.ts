@@ -15,6 +15,7 @@
  * // { loaded: 998, skipped: 2, unchanged: 0, duplicates: 0, errors: [{ line: 17, error: 'quantity 0 must be ...' }], files: [...] }
  */
 import { access, constants } from 'node:fs/promises';
+import { recordOrderImport } from '../health/counts.ts';
 import { LAKE_ORDER_COLUMNS } from '../../contract/lake.ts';
 import { MAX_RETAILER_CHARS, RETAILER_ID_PATTERN } from '../../contract/limits.ts';
 import { openWriterSession } from '../lake/duckdb-session.ts';
@@ -86,7 +87,12 @@ export async function importOrders(file: string, options: ImportOrdersOptions): 
   }
   const lines = [...byKey.values()];
   const duplicates = good - lines.length;
-  if (lines.length === 0) return { loaded: good, skipped, unchanged: 0, duplicates, errors, files: [] };
+  // Data health (SPEC 8): lines imported and refused, per retailer and day of the import, once the lines are in the lake.
+  const recordHealth = () => recordOrderImport(options.dataDir, { retailer, imported: good, refused: skipped, at: options.now ?? Date.now() });
+  if (lines.length === 0) {
+    await recordHealth();
+    return { loaded: good, skipped, unchanged: 0, duplicates, errors, files: [] };
+  }
 
   const db = await openWriterSession();
   try {
@@ -125,6 +131,7 @@ export async function importOrders(file: string, options: ImportOrdersOptions): 
     }
     const written = Number((await con.runAndReadAll('SELECT count(*) FROM landing')).getRowsJson()[0]![0]);
     const files = await writePartitions(con, { dataDir: options.dataDir, lake, table: 'orders', source: 'landing', columns: COLUMNS, orderBy: 'ts, order_id, product_id' });
+    await recordHealth();
     return { loaded: good, skipped, unchanged: lines.length - written, duplicates, errors, files };
   } finally {
     db.close();
