@@ -10,11 +10,17 @@
  */
 import { Hono } from 'hono';
 import { securityHeaders, type Access, type AccessEnv } from './access/index.ts';
+import { createApiRoutes } from './api/routes.ts';
+import { SharedEngine } from './api/shared-engine.ts';
 
 export interface DashboardDeps {
   access: Access;
-  /** Where the lake is read from (engine settings come from the environment, as for the CLI). */
+  /** Where the lake is read from. */
   dataDir: string;
+  /** The engine the reports run on (opened on first use); default DuckDB over `dataDir`. */
+  engine?: SharedEngine;
+  /** LIVELENS_EXPERIMENTS; default `<data dir>/experiments.json`. */
+  experimentsFile?: string;
 }
 
 /** Path prefix of the data API. */
@@ -25,5 +31,6 @@ export function createDashboardApp(deps: DashboardDeps): Hono<AccessEnv> {
   app.use(`${API_PREFIX}/*`, securityHeaders());
   app.route('/', deps.access.routes);
   app.use(`${API_PREFIX}/*`, deps.access.require);
+  app.route('/', createApiRoutes({ dataDir: deps.dataDir, engine: deps.engine ?? new SharedEngine({ dataDir: deps.dataDir }), experimentsFile: deps.experimentsFile }));
   return app;
 }

@@ -9,7 +9,9 @@
  * console.log(dashboard.signInText(s.url));
  */
 import { parseWriteKeys } from '../collector/write-keys.ts';
-import { mountApp, type ServerRoutes } from '../server/start-server.ts';
+import { mountApp, type ServerRoutes, type ServerService } from '../server/start-server.ts';
+import { SharedEngine } from './api/shared-engine.ts';
+import type { EngineSettings } from '../pipeline/engine/create-engine.ts';
 import { createAccess, resolveDashboardTokens, type Access, type DashboardToken } from './access/index.ts';
 import { createDashboardApp } from './app.ts';
 
@@ -17,6 +19,10 @@ export interface DashboardOptions {
   dataDir: string;
   /** LIVELENS_DASHBOARD_TOKENS; unset or blank: one generated admin token. */
   dashboardTokens?: string;
+  /** The reports' engine (as `livelens report` resolves it); default DuckDB over `dataDir`. */
+  engineSettings?: EngineSettings;
+  /** LIVELENS_EXPERIMENTS; default `<data dir>/experiments.json`. */
+  experimentsFile?: string;
   /** LIVELENS_WRITE_KEYS, so that no dashboard token equals a write key and write keys are refused by name. */
   writeKeys?: string;
 }
@@ -24,6 +30,8 @@ export interface DashboardOptions {
 export interface Dashboard {
   /** Mount on the server: `startServer({ routes: [dashboard.routes] })`. */
   routes: ServerRoutes;
+  /** Closes the dashboard's query engine when the server stops: `startServer({ services: [dashboard.service] })`. */
+  service: ServerService;
   /** The access layer, for other `/api/v1/` routes (the live panel). */
   access: Access;
   tokens: DashboardToken[];
@@ -38,9 +46,11 @@ export function createDashboard(options: DashboardOptions): Dashboard {
   const { tokens, generated } = resolveDashboardTokens(options.dashboardTokens);
   const writeKeys = options.writeKeys !== undefined && options.writeKeys.trim() !== '' ? parseWriteKeys(options.writeKeys).map((k) => k.key) : [];
   const access = createAccess({ tokens, writeKeys });
-  const app = createDashboardApp({ access, dataDir: options.dataDir });
+  const engine = new SharedEngine(options.engineSettings ?? { dataDir: options.dataDir });
+  const app = createDashboardApp({ access, dataDir: options.dataDir, engine, experimentsFile: options.experimentsFile });
   return {
     routes: mountApp('/', app),
+    service: { name: 'dashboard', start: () => undefined, stop: () => engine.close() },
     access,
     tokens,
     generatedToken: generated,

@@ -100,6 +100,7 @@ async function runDemo(opts: Record<string, unknown>): Promise<void> {
       writeKeys: demoKeys(keyList),
       ...(keyList ? { extraWriteKeys: keyList } : {}),
       routes: [dashboard.routes],
+      services: [dashboard.service],
       onStep: (s) => {
         if (s !== 'simulate') progress.stop();
         out.write(`- ${STEP_TEXT[s] ?? s}\n`);

@@ -16,20 +16,25 @@ import { createLogger } from '../../collector/log.ts';
 import { startServer } from '../../server/start-server.ts';
 import { SERVER_SETTINGS } from '../../server/server-settings.ts';
 import { createDashboard } from '../../dashboard/mount.ts';
+import { ENGINE_SETTINGS, engineSettingsFrom } from '../../pipeline/engine/create-engine.ts';
 
 /** What serve takes: the server's settings and the dashboard's tokens. */
 const SERVE_SETTINGS = [...SERVER_SETTINGS, 'dashboardTokens'] as const;
+/** The dashboard's query engine settings (as for `livelens report`), minus dataDir which the server has. */
+const DASHBOARD_ENGINE_SETTINGS = ENGINE_SETTINGS.filter((name) => name !== 'dataDir');
 
 export function register(program: Command): void {
   const cmd = program
     .command('serve')
     .description('run the collector (POST /v1/events); starts embedded Kinesis unless a stream is configured');
   addSettingOptions(cmd, SERVE_SETTINGS);
+  addSettingOptions(cmd, DASHBOARD_ENGINE_SETTINGS);
   cmd.action(async (_opts: unknown, command: Command) => {
     const flags = command.optsWithGlobals();
     const { dashboardTokens, ...settings } = resolveSettings(SERVE_SETTINGS, flags);
-    const dashboard = createDashboard({ dataDir: settings.dataDir, dashboardTokens, writeKeys: settings.writeKeys });
-    const s = await startServer({ ...settings, routes: [dashboard.routes], log: createLogger(resolveSetting('logLevel', flags)) });
+    const engineSettings = engineSettingsFrom(resolveSettings(ENGINE_SETTINGS, flags));
+    const dashboard = createDashboard({ dataDir: settings.dataDir, dashboardTokens, writeKeys: settings.writeKeys, engineSettings });
+    const s = await startServer({ ...settings, routes: [dashboard.routes], services: [dashboard.service], log: createLogger(resolveSetting('logLevel', flags)) });
     process.stdout.write(`livelens collector listening on ${s.url} (POST ${s.url}/v1/events)\n`);
     process.stdout.write(`kinesis: ${s.kinesisEndpoint ?? 'AWS'} (${s.kinesisSource}), stream ${s.stream}\n`);
     if (s.collector.generatedKey) process.stdout.write(`demo write key (retailer "default"): ${s.writeKey}\n`);

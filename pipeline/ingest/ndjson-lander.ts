@@ -144,12 +144,12 @@ export class NdjsonLander {
         fileName: fileName ? fileName.replace(/(\.parquet)?$/, '-rescued.parquet') : undefined,
       }));
       if (key) await this.rememberKeys(`SELECT ${key} FROM landing`);
-      // Data health (SPEC 8): duplicates dropped here leave no row, so their count is recorded.
-      if (spec.table === 'events' && usable > landed) await recordIngestDuplicates(con, this.opts.dataDir, 'usable');
       const result = { lines: framed.count, landed, duplicates: usable - landed, malformed: framed.count - usable, deadLettered: letters.length, files };
       if (result.landed + result.duplicates + result.deadLettered !== result.lines) {
         throw new Error(`${source}: ${result.lines - result.landed - result.duplicates - result.deadLettered} of ${result.lines} lines neither landed nor kept; nothing committed`);
       }
+      // Data health (SPEC 8): duplicates dropped here leave no row, so their count is recorded.
+      if (spec.table === 'events' && usable > landed) await recordIngestDuplicates(con, this.opts.dataDir, 'usable');
       return result;
     } finally {
       await rm(this.stagingPath, { force: true });
