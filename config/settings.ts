@@ -113,6 +113,8 @@ export const SETTINGS = {
   athenaCatalog: { flag: '--athena-catalog <name>', variable: 'LIVELENS_ATHENA_CATALOG', kind: 'string', default: 'AwsDataCatalog', description: 'Athena data catalog' },
   // Where the lake is (pipeline/lake/lake-location.ts checks and resolves the pair; default <data dir>/lake)
   lake: { flag: '--lake <location>', variable: 'LIVELENS_LAKE', kind: 'string', description: 'where the lake is: a folder, or s3://bucket/prefix (only the athena engine reads an s3:// lake; default <data dir>/lake)' },
+  // Experiment definitions (pipeline/reports/experiment-definitions.ts; default <data dir>/experiments.json if present)
+  experiments: { flag: '--experiments <file>', variable: 'LIVELENS_EXPERIMENTS', kind: 'string', description: 'experiment definitions JSON (default: <data dir>/experiments.json if present)' },
   lakeS3: { flag: '--lake-s3 <s3url>', variable: 'LIVELENS_LAKE_S3', kind: 'string', description: 'older name of --lake for an s3:// lake (--lake / LIVELENS_LAKE wins)' },
 } as const satisfies Record<string, SettingSpec>;
 

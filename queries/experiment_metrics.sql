@@ -3,7 +3,9 @@
 -- and 6): n (viewers), sum, sum_squares of the per-viewer metric, and
 -- covariate_sum, covariate_sum_squares, main_covariate_sum_product of its
 -- CUPED covariate, measured over the $lookback_ms before the viewer's
--- exposure. Viewers seen in several variants are left out.
+-- exposure. Viewers seen in several variants are left out, and so are
+-- viewers of a variant the definition does not list ($variants is
+-- ',a,b,' for listed variants a and b, '' for any).
 -- Per-viewer metrics, from exposure up to $to_ms (covariate in brackets):
 --   converted      1 when an order line is attributed to one of the viewer's
 --                  clicks made after exposure, else 0 (any order line of the
@@ -22,6 +24,7 @@ WITH units AS (
   SELECT retailer_id, viewer_id, variant, exposed_at
   FROM experiment_assignments
   WHERE variants_seen = 1
+    AND ($variants = '' OR strpos($variants, ',' || variant || ',') > 0)
 ),
 activity AS (
   SELECT

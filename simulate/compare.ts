@@ -99,7 +99,7 @@ export function compareQoe(dim: QoeDimension, truth: readonly QoeTruthRow[], row
 export interface ExperimentReportLike {
   experiment_id: string;
   assignments: ReadonlyArray<{ variant: string; viewers: number }>;
-  excluded_viewers: number;
+  excluded_viewers: number | null;
   srm_flagged: boolean;
   rows: ReadonlyArray<{ metric: string; currency: string | null; variant: string; viewers: number; mean: number; control_mean: number }>;
 }

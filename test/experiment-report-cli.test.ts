@@ -62,6 +62,27 @@ describe('livelens report experiment', () => {
     }
   });
 
+  it('--experiments: the definition sets weights and guardrails, shown apart in the table; a bad file exits 1 naming the field', async () => {
+    const file = path.join(dataDir, 'defs.json');
+    fs.writeFileSync(file, JSON.stringify([{
+      id: 'exp1', name: 'Checkout button', hypothesis: 'a bigger button sells more', variants: [{ id: 'control', weight: 1 }, { id: 'treatment', weight: 3 }],
+      metrics: ['converted', 'watch_minutes'], guardrails: ['clicks'],
+    }]));
+    const { code, stdout } = await livelens(['report', 'experiment', 'exp1', '--data-dir', dataDir, '--experiments', file]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/experiment exp1 \(Checkout button\): unit viewer/);
+    expect(stdout).toMatch(/hypothesis: a bigger button sells more/);
+    expect(stdout).toMatch(/control: 3 viewers \(50\.0%; planned 25\.0%\)/);
+    const [primary, guardrails] = stdout.split(/\nguardrails \(not in the correction[^\n]*\n/);
+    expect(primary).toMatch(/\nconverted /);
+    expect(primary).not.toMatch(/\nclicks /);
+    expect(guardrails).toMatch(/\nclicks /);
+    fs.writeFileSync(file, JSON.stringify([{ id: 'exp1', variants: [{ id: 'control' }, { id: 'treatment' }], metrics: ['sales'] }]));
+    const bad = await livelens(['report', 'experiment', 'exp1', '--data-dir', dataDir, '--experiments', file]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr.trim()).toBe(`livelens report experiment: ${file}: experiment "exp1": metrics[0] "sales" is not a known metric; allowed: converted, revenue, watch_minutes, clicks`);
+  });
+
   it('rejects bad flags saying what is allowed', () => {
     expect(() => experimentOptions({ weights: 'control:1' })).toThrow(/^weights: entry "control:1" is not variant=weight/);
     expect(() => experimentOptions({ cap: '2' })).toThrow(/^cap: "2" is not allowed/);

@@ -11,6 +11,8 @@ import { toPositional } from '../pipeline/engine/parameters.ts';
 import { loadQuery } from '../pipeline/engine/query-files.ts';
 import { compareArms } from '../stats/analyze.ts';
 import { srmPValue } from '../stats/srm.ts';
+import { holmAdjust } from '../stats/multiple.ts';
+import { parseExperimentDefinitions } from '../pipeline/reports/experiment-definitions.ts';
 import { DAY_MS_FOR_TEST, fixtureEvents, fixtureOrders } from './experiment-fixtures.ts';
 import { MINUTE_MS, T0, tempDataDir, writeLakeTable } from './queries-fixtures.ts';
 
@@ -31,7 +33,7 @@ afterAll(async () => {
 
 const PARAMS = {
   experiment_id: 'exp1', from_ms: 0, to_ms: 8_640_000_000_000_000, retailer_id: '', creator_id: '', show_id: '', region: '',
-  window_ms: 86_400_000, lookback_ms: 14 * DAY_MS_FOR_TEST, cap_percentile: 1,
+  window_ms: 86_400_000, lookback_ms: 14 * DAY_MS_FOR_TEST, cap_percentile: 1, variants: '',
 };
 
 type Sums = { n: number; sum: number; sum_squares: number; covariate_sum: number; covariate_sum_squares: number; main_covariate_sum_product: number };
@@ -56,7 +58,7 @@ describe('experiment queries on DuckDB', () => {
     expect(byViewer.get('va3')?.variant).toBe('control'); // only from the experiments column
     expect(byViewer.get('vx')?.variants_seen).toBe(2);
     const [ex] = await engine.run('experiment_exclusions', PARAMS);
-    expect(ex).toEqual({ exposed_viewers: 7, excluded_viewers: 1 });
+    expect(ex).toEqual({ exposed_viewers: 7, excluded_viewers: 1, unlisted_viewers: 0 });
   });
 
   it('computes the sufficient statistics per variant and metric (hand-computed)', async () => {
@@ -92,7 +94,7 @@ describe('experiment queries on DuckDB', () => {
 
 describe('experiment queries for Athena', () => {
   it('are one self-contained Trino statement each, with only Trino functions and every parameter bound', () => {
-    for (const name of ['experiment_assignments', 'experiment_exclusions', 'experiment_metrics']) {
+    for (const name of ['experiment_assignments', 'experiment_exclusions', 'experiment_metrics', 'experiment_guardrails', 'experiment_show_assignments', 'experiment_show_exclusions', 'experiment_show_metrics']) {
       const sql = loadQuery(name);
       // DuckDB spellings the compat macros stand in for must not appear in the shared text.
       expect(sql).not.toMatch(/json_extract_string|quantile_cont|list_|struct_|::/);
@@ -181,5 +183,63 @@ describe('analyzeExperiment', () => {
 
   it('says which control it could not find', async () => {
     await expect(analyzeExperiment(engine, 'exp1', { control: 'nope' })).rejects.toThrow(/control variant "nope" was not seen.*control, treatment/);
+  });
+});
+
+describe('analyzeExperiment with a definition (SPEC section 4)', () => {
+  const define = (entry: Record<string, unknown>) => parseExperimentDefinitions([{ id: 'exp1', ...entry }]).get('exp1')!;
+
+  it('uses the planned weights in the sample-ratio test and reports the unit', async () => {
+    const definition = define({ variants: [{ id: 'control', weight: 1 }, { id: 'treatment', weight: 9 }] });
+    const report = await analyzeExperiment(engine, 'exp1', { definition });
+    expect(report.unit).toBe('viewer');
+    expect(report.srm_p_value).toBeCloseTo(srmPValue([3, 3], [0.1, 0.9]), 12);
+    expect(report.assignments.map((a) => a.planned_share)).toEqual([0.1, 0.9]);
+    // Flags override the file.
+    const flagged = await analyzeExperiment(engine, 'exp1', { definition, weights: { control: 1, treatment: 1 } });
+    expect(flagged.srm_p_value).toBe(1);
+  });
+
+  it('excludes and counts viewers of a variant the definition does not list', async () => {
+    const report = await analyzeExperiment(engine, 'exp1', { definition: define({ variants: [{ id: 'control' }, { id: 'ghost' }] }) });
+    expect(report.exposed_viewers).toBe(7);
+    expect(report.excluded_viewers).toBe(1);
+    expect(report.unlisted_viewers).toBe(3); // vb1, vb2, vb3 in "treatment"
+    expect(report.assignments.map((a) => [a.variant, a.viewers])).toEqual([['control', 3], ['ghost', 0]]);
+    expect(report.rows.every((r) => r.variant === 'ghost')).toBe(true);
+  });
+
+  it('analyses the period [start, end) of the definition', async () => {
+    const report = await analyzeExperiment(engine, 'exp1', { definition: define({ variants: [{ id: 'control' }, { id: 'treatment' }], start: T0 + 30 * MINUTE_MS }) });
+    expect(report.from_ms).toBe(T0 + 30 * MINUTE_MS);
+    expect(report.assignments.map((a) => [a.variant, a.viewers])).toEqual([['control', 1], ['treatment', 0]]);
+  });
+
+  it('reports guardrails apart, marked, and leaves them out of the Holm correction', async () => {
+    const definition = define({
+      variants: [{ id: 'control' }, { id: 'treatment' }],
+      metrics: ['converted', 'watch_minutes', 'clicks'], guardrails: ['revenue', 'ebvs_pct', 'rebuffer_pct'],
+    });
+    const holm = await analyzeExperiment(engine, 'exp1', { definition, correction: 'holm' });
+    const raw = await analyzeExperiment(engine, 'exp1', { definition });
+    expect(holm.rows.map((r) => `${r.metric}/${r.currency ?? '-'}/${r.guardrail}`)).toEqual([
+      'converted/-/false', 'watch_minutes/-/false', 'clicks/-/false',
+      'revenue/EUR/true', 'revenue/USD/true', 'ebvs_pct/-/true', 'rebuffer_pct/-/true',
+    ]);
+    // Primary metrics: Holm over their own three p-values only.
+    const primaryRaw = raw.rows.filter((r) => !r.guardrail).map((r) => r.p_value as number);
+    const adjusted = holmAdjust(primaryRaw);
+    holm.rows.filter((r) => !r.guardrail).forEach((r, i) => expect(r.p_value).toBeCloseTo(adjusted[i] as number, 12));
+    // Guardrails: exactly the uncorrected comparison.
+    const usd = (rows: typeof raw.rows) => rows.find((r) => r.metric === 'revenue' && r.currency === 'USD')!;
+    expect(usd(holm.rows).p_value).toBe(usd(raw.rows).p_value);
+    expect(usd(holm.rows).relative_ci_low).toBe(usd(raw.rows).relative_ci_low);
+    // QoE guardrails are ratios over viewers: every viewer has one session (sess1) without a startup event.
+    const ebvs = holm.rows.find((r) => r.metric === 'ebvs_pct')!;
+    expect([ebvs.control_mean, ebvs.mean]).toEqual([100, 100]);
+    expect(ebvs.cuped_theta).toBeNull();
+    const rebuffer = holm.rows.find((r) => r.metric === 'rebuffer_pct')!;
+    expect([rebuffer.control_mean, rebuffer.mean]).toEqual([0, 0]);
+    expect(rebuffer.mde_relative).toBeNull();
   });
 });

@@ -1,0 +1,60 @@
+-- experiment_guardrails: per variant of viewer-level experiment $experiment_id,
+-- the QoE guardrails of SPEC section 4 as ratio metrics over viewers, with
+-- the sufficient statistics of section 6 (n viewers; sum, sum_squares of the
+-- numerator; denominator_sum, denominator_sum_squares,
+-- main_denominator_sum_product). Per viewer, over the playback sessions of
+-- their events from exposure up to $to_ms (0–100 scale):
+--   rebuffer_pct          100 × Σ buffer_ms  /  Σ watch_ms + Σ buffer_ms
+--   playback_failure_pct  100 × sessions with a fatal error  /  sessions
+--   ebvs_pct              100 × sessions with neither startup nor fatal error  /  sessions
+-- Viewers seen in several variants, or of a variant not in $variants
+-- (',a,b,'; '' = any), are left out.
+-- requires: experiment_assignments
+WITH units AS (
+  SELECT retailer_id, viewer_id, variant, exposed_at
+  FROM experiment_assignments
+  WHERE variants_seen = 1
+    AND ($variants = '' OR strpos($variants, ',' || variant || ',') > 0)
+),
+playback AS (
+  SELECT u.retailer_id, u.viewer_id, e.session_id,
+         coalesce(sum(e.buffer_ms) FILTER (WHERE e.type = 'buffer_end'), 0) AS buffer_ms,
+         coalesce(sum(e.watch_ms) FILTER (WHERE e.type = 'heartbeat'), 0) AS watch_ms,
+         count(*) FILTER (WHERE e.type = 'startup') > 0 AS started,
+         count(*) FILTER (WHERE e.type = 'error' AND e.fatal) > 0 AS failed
+  FROM units u
+  JOIN events e
+    ON e.retailer_id = u.retailer_id AND e.viewer_id = u.viewer_id
+   AND e.event_time >= u.exposed_at AND e.event_time < $to_ms
+  WHERE e.session_id IS NOT NULL
+  GROUP BY u.retailer_id, u.viewer_id, e.session_id
+),
+per_viewer AS (
+  SELECT u.variant,
+         CAST(coalesce(sum(p.buffer_ms), 0) AS DOUBLE) AS buffer_ms,
+         CAST(coalesce(sum(p.watch_ms), 0) AS DOUBLE) AS watch_ms,
+         CAST(count(p.session_id) AS DOUBLE) AS sessions,
+         CAST(count(p.session_id) FILTER (WHERE p.failed) AS DOUBLE) AS failed,
+         CAST(count(p.session_id) FILTER (WHERE NOT p.started AND NOT p.failed) AS DOUBLE) AS ebvs
+  FROM units u
+  LEFT JOIN playback p ON p.retailer_id = u.retailer_id AND p.viewer_id = u.viewer_id
+  GROUP BY u.retailer_id, u.viewer_id, u.variant
+),
+ratios AS (
+  SELECT v.variant, g.metric,
+         100 * CASE g.metric WHEN 'rebuffer_pct' THEN v.buffer_ms WHEN 'playback_failure_pct' THEN v.failed ELSE v.ebvs END AS value,
+         CASE g.metric WHEN 'rebuffer_pct' THEN v.watch_ms + v.buffer_ms ELSE v.sessions END AS denominator
+  FROM per_viewer v
+  CROSS JOIN (VALUES ('rebuffer_pct'), ('playback_failure_pct'), ('ebvs_pct')) AS g (metric)
+)
+SELECT
+  variant, metric, CAST(NULL AS VARCHAR) AS currency,
+  count(*) AS n,
+  sum(value) AS sum,
+  sum(value * value) AS sum_squares,
+  sum(denominator) AS denominator_sum,
+  sum(denominator * denominator) AS denominator_sum_squares,
+  sum(value * denominator) AS main_denominator_sum_product
+FROM ratios
+GROUP BY variant, metric
+ORDER BY metric, variant

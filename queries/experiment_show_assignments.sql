@@ -1,0 +1,31 @@
+-- experiment_show_assignments: one row per (retailer_id, show_id) of
+-- show-level experiment $experiment_id (SPEC section 4) with an event in
+-- [$from_ms, $to_ms) naming the experiment: its `exposure` events and the
+-- `experiments` maps of its events. variant: the show's variant when every
+-- sighting agrees; variants_seen: distinct variants seen, a show with more
+-- than one is excluded from the analysis and counted.
+-- Filters $retailer_id, $creator_id, $show_id, $region ('' means all)
+-- choose the shows; $region also limits the events counted per show.
+WITH show_sightings AS (
+  SELECT retailer_id, show_id, variant
+  FROM events
+  WHERE type = 'exposure' AND experiment_id = $experiment_id
+    AND variant IS NOT NULL AND show_id IS NOT NULL
+    AND event_time >= $from_ms AND event_time < $to_ms
+    AND ($retailer_id = '' OR retailer_id = $retailer_id)
+    AND ($creator_id = '' OR creator_id = $creator_id) AND ($show_id = '' OR show_id = $show_id)
+    AND ($region = '' OR region = $region)
+  UNION ALL
+  SELECT retailer_id, show_id,
+         json_extract_scalar(experiments, '$["' || $experiment_id || '"]') AS variant
+  FROM events
+  WHERE experiments IS NOT NULL AND show_id IS NOT NULL
+    AND json_extract_scalar(experiments, '$["' || $experiment_id || '"]') IS NOT NULL
+    AND event_time >= $from_ms AND event_time < $to_ms
+    AND ($retailer_id = '' OR retailer_id = $retailer_id)
+    AND ($creator_id = '' OR creator_id = $creator_id) AND ($show_id = '' OR show_id = $show_id)
+    AND ($region = '' OR region = $region)
+)
+SELECT retailer_id, show_id, min(variant) AS variant, count(DISTINCT variant) AS variants_seen
+FROM show_sightings
+GROUP BY retailer_id, show_id
