@@ -2,9 +2,9 @@
  * Runs the experiment report on the configured engine (opening and
  * closing it unless one is passed in): the entry point for the CLI,
  * dashboard and demo. The experiment's definition comes from the
- * definitions file (SPEC section 7: `experimentsFile`, else
- * LIVELENS_EXPERIMENTS, else `<data dir>/experiments.json` if present)
- * unless one is passed in.
+ * definitions file (SPEC section 7: `experimentsFile`, resolved by the
+ * caller from --experiments / LIVELENS_EXPERIMENTS through config/settings.ts,
+ * else `<data dir>/experiments.json` if present) unless one is passed in.
  *
  * @example
  * const report = await runExperimentReport('exp1', { dataDir: './.livelens', method: 'sequential' });
@@ -13,9 +13,6 @@ import type { QueryEngine } from '../engine/engine.ts';
 import { createEngine, type EngineSettings } from '../engine/create-engine.ts';
 import { analyzeExperiment, type ExperimentOptions, type ExperimentReport } from './experiment.ts';
 import { experimentsFileFor, loadExperimentDefinitions } from './experiment-definitions.ts';
-
-/** The variable naming the experiment definitions file (SPEC section 7). */
-export const EXPERIMENTS_ENV = 'LIVELENS_EXPERIMENTS';
 
 export interface ExperimentRunOptions extends ExperimentOptions, Partial<EngineSettings> {
   /** An open engine to reuse (not closed here). */
@@ -27,7 +24,7 @@ export interface ExperimentRunOptions extends ExperimentOptions, Partial<EngineS
 /** The experiment's definition from the file that applies, if any. */
 async function definitionFor(experimentId: string, options: ExperimentRunOptions, dataDir: string) {
   if (options.definition !== undefined) return options.definition;
-  const file = experimentsFileFor(options.experimentsFile ?? process.env[EXPERIMENTS_ENV], dataDir);
+  const file = experimentsFileFor(options.experimentsFile, dataDir);
   if (file === null) return undefined;
   return (await loadExperimentDefinitions(file)).get(experimentId);
 }
