@@ -20,11 +20,15 @@ import { runReport, type ReportResult } from './run-report.ts';
 import { analyzeExperiment } from './experiment.ts';
 import { formatExperimentReport } from './experiment-output.ts';
 import { EXPERIMENT_PARAMETERS, experimentOptions, parseExperimentId } from './experiment-parameters.ts';
+import { experimentsFileFor, loadExperimentDefinitions } from './experiment-definitions.ts';
 import { reportParameters, type ReportFilters } from './report-parameters.ts';
 import {
   checkKnownParameters, FILTER_PARAMETERS, parseFilters, parseParameter, singleValue, UnknownReportError, WINDOW_PARAMETER,
   type ParameterSpec, type RawParameters,
 } from './request.ts';
+
+/** The data dir when the caller names none (the dataDir setting's default). */
+const DEFAULT_DATA_DIR = './.livelens';
 
 /** How revenue_at_risk is computed, printed beside it (docs/spec.md §4b: "with the formula stated"). */
 export const REVENUE_AT_RISK_FORMULA =
@@ -45,14 +49,22 @@ export interface ReportOutput {
 export interface ReportRequest {
   report: string;
   filters: ReportFilters;
-  run(engine: QueryEngine): Promise<ReportOutput>;
+  run(engine: QueryEngine, context?: ReportContext): Promise<ReportOutput>;
+}
+
+/** What a report may need beyond its parameters: settings the caller resolved (never given by API callers). */
+export interface ReportContext {
+  /** The data dir (where `experiments.json` is looked for). */
+  dataDir?: string;
+  /** The experiment definitions file (--experiments / LIVELENS_EXPERIMENTS); it must exist when given. */
+  experimentsFile?: string;
 }
 
 interface CatalogEntry {
   description: string;
   /** Every parameter, in help order; the CLI flag of `name` is `--name` (kebab-case). */
   parameters: readonly ParameterSpec[];
-  prepare(raw: RawParameters, filters: ReportFilters): (engine: QueryEngine) => Promise<ReportOutput>;
+  prepare(raw: RawParameters, filters: ReportFilters): (engine: QueryEngine, context?: ReportContext) => Promise<ReportOutput>;
 }
 
 function byParameter(name: keyof typeof REPORTS, what: string): ParameterSpec {
@@ -93,8 +105,10 @@ export const REPORT_CATALOG: Readonly<Record<string, CatalogEntry>> = {
     prepare: (raw, filters) => {
       const id = parseParameter('id', singleValue(raw, 'id') ?? '', parseExperimentId);
       const options = { ...filters, ...experimentOptions(raw) };
-      return async (engine) => {
-        const report = await analyzeExperiment(engine, id, options);
+      return async (engine, context = {}) => {
+        const file = experimentsFileFor(context.experimentsFile, context.dataDir ?? DEFAULT_DATA_DIR);
+        const definition = file === null ? undefined : (await loadExperimentDefinitions(file)).get(id);
+        const report = await analyzeExperiment(engine, id, { ...options, ...(definition ? { definition } : {}) });
         const { rows, ...rest } = report;
         const params: Record<string, SqlValue> = { ...reportParameters(filters), experiment_id: id };
         const json = { rows: rows as unknown as Row[], ...rest, params };
@@ -149,7 +163,7 @@ export function parseReportRequest(name: string, raw: RawParameters): ReportRequ
   return { report: name, filters, run: entry.prepare(raw, filters) };
 }
 
-export interface ReportEngineOptions extends Partial<EngineSettings> {
+export interface ReportEngineOptions extends Partial<EngineSettings>, Omit<ReportContext, 'dataDir'> {
   /** An open engine to reuse (not closed); otherwise one is opened from the settings and closed. */
   queryEngine?: QueryEngine;
 }
@@ -157,9 +171,10 @@ export interface ReportEngineOptions extends Partial<EngineSettings> {
 /** Runs report `name` with raw parameters (CLI flags or API query values); see the module example. */
 export async function runReportRequest(name: string, raw: RawParameters, options: ReportEngineOptions = {}): Promise<ReportOutput> {
   const request = parseReportRequest(name, raw);
-  const engine = options.queryEngine ?? (await createEngine({ ...options, dataDir: options.dataDir ?? './.livelens' }));
+  const dataDir = options.dataDir ?? DEFAULT_DATA_DIR;
+  const engine = options.queryEngine ?? (await createEngine({ ...options, dataDir }));
   try {
-    return await request.run(engine);
+    return await request.run(engine, { dataDir, ...(options.experimentsFile !== undefined ? { experimentsFile: options.experimentsFile } : {}) });
   } finally {
     if (options.queryEngine === undefined) await engine.close();
   }

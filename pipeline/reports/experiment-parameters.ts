@@ -18,8 +18,8 @@ export const MAX_CUPED_LOOKBACK_DAYS = 90;
 /** The experiment report's parameters beside the filters and window. */
 export const EXPERIMENT_PARAMETERS: readonly ParameterSpec[] = [
   { name: 'id', description: 'experiment id, as sent in exposure events', required: true },
-  { name: 'control', description: 'control variant (default: "control" if seen, else the first by name)' },
-  { name: 'weights', description: 'planned traffic weights for the sample-ratio check, e.g. control=0.5,treatment=0.5 (default: equal)' },
+  { name: 'control', description: 'control variant (default: the definition\'s, else "control" if seen, else the first by name)' },
+  { name: 'weights', description: 'planned traffic weights for the sample-ratio check, e.g. control=0.5,treatment=0.5 (default: the definition\'s, else equal)' },
   { name: 'method', description: 'statistics', choices: METHODS, default: 'frequentist' },
   { name: 'alpha', description: 'significance level', default: '0.05' },
   { name: 'correction', description: 'multiple-comparison correction across metrics and variants', choices: CORRECTIONS, default: 'none' },

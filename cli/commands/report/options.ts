@@ -16,7 +16,7 @@ import { ENGINE_SETTINGS, engineSettingsFrom } from '../../../pipeline/engine/cr
 import {
   reportFormat, reportParameterSpecs, runReportRequest, ReportParameterError, REPORT_FORMATS,
 } from '../../../pipeline/reports/index.ts';
-import type { RawParameters } from '../../../pipeline/reports/index.ts';
+import type { RawParameters, ReportEngineOptions } from '../../../pipeline/reports/index.ts';
 
 /** Flags as commander gives them: camelCase keys, text values. */
 export type ReportFlags = Record<string, unknown> & { format?: string; engine?: string; dataDir?: string };
@@ -54,12 +54,17 @@ export function reportParametersFromFlags(report: string, flags: ReportFlags, po
   return raw;
 }
 
-/** Runs a report from flags and writes it to stdout; errors go to stderr (naming the flag) with exit code 1. */
-export async function printReport(report: string, flags: ReportFlags, positional: Record<string, string> = {}): Promise<void> {
+/** Runs a report from flags and writes it to stdout (`settings`: what the report needs beyond the engine); errors go to stderr (naming the flag) with exit code 1. */
+export async function printReport(
+  report: string,
+  flags: ReportFlags,
+  positional: Record<string, string> = {},
+  settings: (flags: ReportFlags) => Partial<ReportEngineOptions> = () => ({}),
+): Promise<void> {
   try {
     const format = reportFormat(flags.format);
     const raw = reportParametersFromFlags(report, flags, positional);
-    const output = await runReportRequest(report, raw, engineSettingsFrom(resolveSettings(ENGINE_SETTINGS, flags)));
+    const output = await runReportRequest(report, raw, { ...engineSettingsFrom(resolveSettings(ENGINE_SETTINGS, flags)), ...settings(flags) });
     process.stdout.write(output.render(format));
   } catch (err) {
     const message = err instanceof ReportParameterError
