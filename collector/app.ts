@@ -8,7 +8,7 @@
  * const app = createCollectorApp({ writeKeys: parseWriteKeys('k_12345678@acme'), sink, deadLetters });
  * const res = await app.request('/v1/events', { method: 'POST', headers: {...}, body });
  */
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import type { DeadLetter } from '../contract/enriched.ts';
 import { cutAtCodePoint, escapeLoneSurrogates } from '../contract/unicode.ts';
 import { Counters } from './counters.ts';
@@ -20,6 +20,7 @@ import { decodeBatch } from './middleware/decode/index.ts';
 import { DEFAULT_REGION_HEADER, enrichBatch } from './middleware/enrich/index.ts';
 import { addressRateLimit, keyRateLimit } from './middleware/limits/index.ts';
 import { admission, bodyRead, InFlight } from './middleware/admission/index.ts';
+import { inFlightPerAddress } from './middleware/limits/in-flight.ts';
 import { validateBatch } from './middleware/validate/index.ts';
 import { SinkUnavailableError, type ClientAddress, type CollectorEnv, type DeadLetterSink, type EventSink, type RateLimits, type Rejection, type WriteKey } from './types.ts';
 
@@ -41,6 +42,8 @@ export interface CollectorDeps {
   rateLimits?: RateLimits;
   /** The client's address for rate limiting; the platform adapter supplies it. */
   clientAddress?: ClientAddress;
+  /** Bound on requests in flight per client address (429 beyond); unset: none (the Node adapter bounds sockets instead). */
+  inFlightPerAddress?: number;
   counters?: Counters;
   log?: Logger;
   /** Bounds the batches and bytes in flight (overload shedding: 503 beyond). */
@@ -93,8 +96,12 @@ export function createCollectorApp(deps: CollectorDeps): Hono<CollectorEnv> {
     await next();
     counters.countResponse(c.res.status);
   });
+  const perAddress: MiddlewareHandler<CollectorEnv> = deps.inFlightPerAddress !== undefined
+    ? inFlightPerAddress(deps.inFlightPerAddress, deps.clientAddress ?? (() => undefined))
+    : (_c, next) => next();
   app.post(
     '/v1/events',
+    perAddress,
     addressRateLimit(limits, deps.clientAddress ?? (() => undefined), now),
     writeKeyAuth(keys),
     async (c, next) => {

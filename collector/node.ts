@@ -21,6 +21,7 @@ import { EMBEDDED_STREAM_NAME } from '../streams/embedded-kinesis.ts';
 import { createCollectorApp, DEFAULT_RATE_LIMITS } from './app.ts';
 import { Counters } from './counters.ts';
 import { DEFAULT_LINGER_MS, DEFAULT_SPOOL_MAX_BYTES } from './limits.ts';
+import { limitConnectionsPerAddress } from './connection-limit.ts';
 import { lingerAfterResponse } from './linger.ts';
 import { InFlight, type AdmissionLimits } from './middleware/admission/index.ts';
 import { createLogger, type Logger } from './log.ts';
@@ -37,8 +38,18 @@ export const DEFAULT_HOST = '127.0.0.1';
 export const STOP_REQUESTS_TIMEOUT_MS = 5_000;
 /** Open connections at once; beyond, new ones are refused (bounds memory under overload: each may hold a 1 MiB body). */
 export const MAX_CONNECTIONS = 4_096;
-/** A request must arrive whole within this time (cuts slow uploads that would hold memory). */
+/** A request must arrive whole within this time (cuts slow uploads that would hold memory); answered 408. */
 export const REQUEST_TIMEOUT_MS = 30_000;
+/** A request's headers must arrive within this time of the connection (or of the previous request); answered 408. */
+export const HEADERS_TIMEOUT_MS = 10_000;
+/** How often Node checks the two timeouts above, so each is enforced within this much of its value. */
+export const TIMEOUT_CHECK_INTERVAL_MS = 500;
+/**
+ * Connections one client address may hold open at once (behind a trusted
+ * address header: requests in flight per header address); beyond, it gets 429.
+ * Well below MAX_CONNECTIONS, so one address cannot take the collector from the rest.
+ */
+export const MAX_CONNECTIONS_PER_ADDRESS = 256;
 
 export interface CollectorOptions {
   /** Spool and dead letters live under it (`spool/`, `dead-letters/`). */
@@ -62,6 +73,11 @@ export interface CollectorOptions {
   admission?: Partial<AdmissionLimits>;
   /** Pause between spool drain attempts while the stream is down (default DRAIN_RETRY_MS). */
   drainRetryMs?: number;
+  /** Timeouts for a whole request and for its headers (defaults REQUEST_TIMEOUT_MS, HEADERS_TIMEOUT_MS; tests shorten them). */
+  requestTimeoutMs?: number;
+  headersTimeoutMs?: number;
+  /** Default MAX_CONNECTIONS_PER_ADDRESS. */
+  maxConnectionsPerAddress?: number;
   /** Replaces the Kinesis + spool sink (benchmarks). */
   sink?: EventSink;
   /** Mounts more routes on the same app and port (e.g. the dashboard). */
@@ -146,6 +162,7 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     writer: kinesis.deadLetterStream ? writerFor(kinesis.deadLetterStream) : undefined,
   });
   const lifecycle = { accepting: true };
+  const maxPerAddress = options.maxConnectionsPerAddress ?? MAX_CONNECTIONS_PER_ADDRESS;
   const app = createCollectorApp({
     writeKeys,
     sink,
@@ -153,6 +170,8 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     regionHeader: options.regionHeader,
     rateLimits: { ...DEFAULT_RATE_LIMITS, ...options.rateLimits },
     clientAddress: clientAddressFrom(options.clientAddressHeader),
+    // Behind a trusted address header the socket is the CDN's: the bound is then on requests per header address.
+    inFlightPerAddress: options.clientAddressHeader ? maxPerAddress : undefined,
     counters,
     log,
     lifecycle,
@@ -160,10 +179,16 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
   });
   options.extraRoutes?.(app);
   // The body of a refused request is discarded by lingerAfterResponse, with its own bounds, not by the adapter's 500 ms drain.
-  const server = createAdaptorServer({ fetch: app.fetch, autoCleanupIncoming: false }) as Server;
+  const requestTimeout = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
+  const server = createAdaptorServer({
+    fetch: app.fetch,
+    autoCleanupIncoming: false,
+    // Node checks these timeouts every connectionsCheckingInterval (30 s by default, which let a slow body hold 60-90 s).
+    serverOptions: { requestTimeout, headersTimeout: Math.min(options.headersTimeoutMs ?? HEADERS_TIMEOUT_MS, requestTimeout), connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS },
+  }) as Server;
   server.prependListener('request', lingerAfterResponse());
   server.maxConnections = MAX_CONNECTIONS;
-  server.requestTimeout = REQUEST_TIMEOUT_MS;
+  if (!options.clientAddressHeader) limitConnectionsPerAddress(server, maxPerAddress, () => counters.countResponse(429));
   const host = options.host ?? DEFAULT_HOST;
   const port = await listen(server, options.port ?? DEFAULT_PORT, host);
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
