@@ -21,6 +21,7 @@ export const BENCHMARKS = {
   sdk: { script: 'sdk.ts', quick: ['--events', '2000', '--rounds', '3'] },
   ingest: { script: 'ingest.ts', quick: ['--events', '20000', '--rounds', '1'] },
   collector: { script: 'collector.ts', quick: ['--duration', '2', '--rounds', '1', '--overload', '2'] },
+  overload: { script: 'overload.ts', quick: ['--duration', '2', '--rounds', '1'] },
   scale: { script: 'scale.ts', quick: ['--events', '100000'] },
 } as const;
 type BenchmarkName = keyof typeof BENCHMARKS;

@@ -14,8 +14,8 @@ import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
-/** Budget of tracker + IVS binding, minified and gzipped (bytes), checked by sdk/size.test.ts. */
-export const SDK_BUDGET_GZIP_BYTES = 6 * 1024;
+/** Budget of tracker + IVS binding, minified and gzipped (bytes), checked by sdk/size.test.ts (5.25 KiB; 5,105 bytes after the emitter/heartbeat split; issue 10 aimed at 4 KiB). */
+export const SDK_BUDGET_GZIP_BYTES = 5_376;
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const SDK_ENTRY = join(here, 'index.ts');
