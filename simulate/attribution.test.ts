@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { attribute, DEFAULT_WINDOW_MS, type ClickFact } from './attribution.ts';
 import type { OrderLine } from './orders.ts';
-import { quantileCont } from './quantile.ts';
+import { quantileCont } from '../stats/quantile.ts';
 
 const H = 3_600_000;
 function click(id: string, atMs: number, over: Partial<ClickFact> = {}): ClickFact {

@@ -7,7 +7,7 @@
  * qoeRows('region', sessions); // [{ retailer_id, region, sessions, startup_p50_ms, ... }]
  */
 import { HEARTBEAT_INTERVAL_MS } from '../sdk/ivs.ts';
-import { quantileCont } from './quantile.ts';
+import { quantileCont } from '../stats/quantile.ts';
 import type { PlannedSession } from './sessions.ts';
 
 /** The heartbeat period the simulator runs the IVS binding with (its default), at which latency is sampled. */

@@ -2,7 +2,7 @@
  * Events count once per event_id, the earliest received copy winning
  * (docs/spec.md §4; contract/lake.ts), and order lines once per
  * (retailer_id, order_id, product_id), the latest import winning. DuckDB
- * computes `events` from an index of extra copies (duckdb-dialect.ts);
+ * computes `events` from an index of extra copies (pipeline/engine/duckdb-lake-views.ts);
  * Athena runs queries/views/events.sql. Both must give the same rows.
  */
 import fs from 'node:fs';

@@ -15,7 +15,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { LAKE_DIR, LAKE_EVENT_COLUMNS, LAKE_TABLES } from '../../contract/lake.ts';
 import type { ColumnInfo, Row } from '../../pipeline/engine/engine.ts';
-import { lakeTableView } from '../../pipeline/engine/duckdb-dialect.ts';
+import { lakeTableView } from '../../pipeline/engine/duckdb-lake-views.ts';
 import { LAKE_DEAD_LETTER_COLUMNS } from '../../pipeline/ingest/lake-tables.ts';
 import { openWriterSession, sqlString } from '../../pipeline/lake/duckdb-session.ts';
 import { HEALTH_DIR, INGEST_DUPLICATES_TABLE, ORDER_IMPORTS_TABLE } from '../../pipeline/health/counts.ts';

@@ -13,7 +13,8 @@ import path from 'node:path';
 import { BIGINT, BOOLEAN, DOUBLE, DuckDBInstance, VARCHAR, DuckDBTypeId } from '@duckdb/node-api';
 import type { DuckDBConnection, DuckDBResultReader, DuckDBType, DuckDBValue } from '@duckdb/node-api';
 import type { ColumnInfo, ColumnType, QueryEngine, QueryResult, Row, SqlValue } from './engine.ts';
-import { dedupedEventsView, DUCKDB_COMPAT_MACROS, EVENTS_EXTRA_COPIES_INDEX, lakeFingerprint, lakeViews } from './duckdb-dialect.ts';
+import { DUCKDB_COMPAT_MACROS } from './duckdb-dialect.ts';
+import { dedupedEventsView, EVENTS_EXTRA_COPIES_INDEX, lakeFingerprint, lakeViews } from './duckdb-lake-views.ts';
 import { loadQuery, readQueryFile } from './query-files.ts';
 import { checkParameters, parameterNames } from './parameters.ts';
 

@@ -9,6 +9,7 @@
  * // { sql: "SELECT 1 WHERE a = ? AND b = ?", values: ["'it''s'", "'it''s'"] }
  */
 import type { SqlValue } from './engine.ts';
+import { sqlString } from './sql-string.ts';
 
 export interface ParameterUse {
   name: string;
@@ -78,7 +79,7 @@ export function athenaLiteral(value: SqlValue): string {
     // An integer literal outside INTEGER is typed BIGINT by Athena; a fraction needs a DOUBLE literal.
     return Number.isInteger(value) ? String(value) : `DOUBLE '${value}'`;
   }
-  return `'${value.replaceAll("'", "''")}'`;
+  return sqlString(value);
 }
 
 /** The SQL with each `$name` replaced by `?`, and the literals in the order of the `?`s. */

@@ -33,7 +33,5 @@ export async function openWriterSession(): Promise<WriterSession> {
   };
 }
 
-/** Quotes a string as a SQL literal (for COPY targets, which cannot be bound). */
-export function sqlString(text: string): string {
-  return `'${text.replaceAll("'", "''")}'`;
-}
+/** Quotes a string as a SQL literal (for COPY targets, which cannot be bound): pipeline/engine/sql-string.ts. */
+export { sqlString } from '../engine/sql-string.ts';

@@ -8,7 +8,7 @@
  * // adds conversion_rate_ci_low/high, conversion_rate_returning_ci_low/high, conversion_rate_new_ci_low/high
  */
 import type { ColumnInfo, Row } from '../engine/engine.ts';
-import { wilsonInterval } from './wilson.ts';
+import { wilsonInterval } from '../../stats/wilson.ts';
 
 export const AUDIENCE_INTERVAL_COLUMNS: ColumnInfo[] = [
   { name: 'conversion_rate_ci_low', type: 'DOUBLE' },

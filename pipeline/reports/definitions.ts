@@ -8,7 +8,7 @@
  * REPORTS.conversion.groupings.creator; // { query: 'conversion_by_creator', key: 'creator_id' }
  */
 import type { ColumnInfo, Row } from '../engine/engine.ts';
-import { wilsonInterval } from './wilson.ts';
+import { wilsonInterval } from '../../stats/wilson.ts';
 import { AUDIENCE_INTERVAL_COLUMNS, withAudienceIntervals } from './audience-intervals.ts';
 
 export interface Grouping {

@@ -27,4 +27,4 @@ export {
   parseDurationMs, parseFilterValue, parseTimeBound, reportParameters,
 } from './report-parameters.ts';
 export type { BoundFilters, ReportFilters } from './report-parameters.ts';
-export { wilsonInterval, WILSON_Z_95 } from './wilson.ts';
+export { wilsonInterval, WILSON_Z_95 } from '../../stats/wilson.ts';
