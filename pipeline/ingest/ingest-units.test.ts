@@ -3,15 +3,15 @@ import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Shard } from '@aws-sdk/client-kinesis';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
-import { BACKOFF_BASE_MS, BACKOFF_CAP_MS, backoffMs, sleep } from '../pipeline/ingest/backoff.ts';
-import { CheckpointStore } from '../pipeline/ingest/checkpoints.ts';
-import { countNdjsonLines } from '../pipeline/ingest/ndjson-lines.ts';
-import { readyShards } from '../pipeline/ingest/shard-lineage.ts';
-import { MIN_GET_RECORDS_INTERVAL_MS, ShardReader } from '../pipeline/ingest/shard-reader.ts';
-import { writeFileAtomic } from '../pipeline/lake/durable-file.ts';
-import { newPartFileName, partitionDir, utcDate } from '../pipeline/lake/partitions.ts';
-import { createKinesisClient, ensureStream, startEmbeddedKinesis, type EmbeddedKinesis } from '../streams/embedded-kinesis.ts';
-import { tempDataDir } from './ingest-fixtures.ts';
+import { BACKOFF_BASE_MS, BACKOFF_CAP_MS, backoffMs, sleep } from './backoff.ts';
+import { CheckpointStore } from './checkpoints.ts';
+import { countNdjsonLines } from './ndjson-lines.ts';
+import { readyShards } from './shard-lineage.ts';
+import { MIN_GET_RECORDS_INTERVAL_MS, ShardReader } from './shard-reader.ts';
+import { writeFileAtomic } from '../lake/durable-file.ts';
+import { newPartFileName, partitionDir, utcDate } from '../lake/partitions.ts';
+import { createKinesisClient, ensureStream, startEmbeddedKinesis, type EmbeddedKinesis } from '../../streams/embedded-kinesis.ts';
+import { tempDataDir } from '../../test/ingest-fixtures.ts';
 
 describe('backoff', () => {
   it('grows from BACKOFF_BASE_MS, doubling, and never passes BACKOFF_CAP_MS', () => {

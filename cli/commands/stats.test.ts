@@ -4,10 +4,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runStats } from '../cli/commands/stats.ts';
-import { planPower } from '../cli/commands/stats-power.ts';
+import { runStats } from './stats.ts';
+import { planPower } from './stats-power.ts';
 
-const BIN = path.resolve(import.meta.dirname, '../bin/livelens.js');
+const BIN = path.resolve(import.meta.dirname, '../../bin/livelens.js');
 
 function livelens(args: string[], stdin?: string): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
