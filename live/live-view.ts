@@ -42,6 +42,8 @@ export interface LiveView {
   readonly history: LiveHistory;
   /** The newest snapshot (an empty one before the first tick). */
   latest(): LiveSnapshot;
+  /** Computes a snapshot now, records it and tells the listeners (the timer calls this). */
+  refresh(): LiveSnapshot;
   /** Running experiments with their live variant counts. */
   experiments(): LiveExperimentCounts[];
   /** Adds a listener; returns its remover. */
@@ -71,6 +73,10 @@ export function createLiveView(options: LiveViewOptions = {}): LiveView {
     aggregator,
     history,
     latest: () => snapshot,
+    refresh: () => {
+      tick();
+      return snapshot;
+    },
     experiments: () => aggregator.experimentCounts(snapshot.at),
     subscribe: (l) => {
       listeners.add(l);
