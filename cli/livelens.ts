@@ -20,6 +20,7 @@ const commandModules: Array<() => Promise<{ register: RegisterCommand }>> = [
   () => import('./commands/report.ts'),
   () => import('./commands/stats.ts'),
   () => import('./commands/athena.ts'),
+  () => import('./commands/cloudwatch.ts'),
   () => import('./commands/simulate.ts'),
   () => import('./commands/demo.ts'),
 ];

@@ -50,6 +50,8 @@ export interface CollectorDeps {
   inFlight?: InFlight;
   /** Cleared on shutdown: new batches then get 503 while the sinks drain. */
   lifecycle?: { accepting: boolean };
+  /** More sections of `GET /metrics` (e.g. the live view's counters). */
+  metrics?: () => Record<string, unknown>;
 }
 
 /**
@@ -89,7 +91,7 @@ export function createCollectorApp(deps: CollectorDeps): Hono<CollectorEnv> {
     const ready = lifecycle.accepting && status.healthy;
     return c.json({ ready, accepting: lifecycle.accepting, ...status }, ready ? 200 : 503);
   });
-  app.get('/metrics', (c) => c.json({ ...counters.snapshot(), in_flight: inFlight.snapshot(), sink: deps.sink.status() }));
+  app.get('/metrics', (c) => c.json({ ...counters.snapshot(), in_flight: inFlight.snapshot(), sink: deps.sink.status(), ...deps.metrics?.() }));
 
   app.use('/v1/events', cors(keys), async (c, next) => {
     c.set('receivedAt', now());

@@ -82,6 +82,8 @@ export interface CollectorOptions {
   sink?: EventSink;
   /** Mounts more routes on the same app and port (e.g. the dashboard). */
   extraRoutes?: (app: Hono<CollectorEnv>) => void;
+  /** More sections of `GET /metrics` (e.g. the live view's counters). */
+  metrics?: () => Record<string, unknown>;
   log?: Logger;
 }
 
@@ -176,6 +178,7 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     log,
     lifecycle,
     inFlight: new InFlight(options.admission),
+    metrics: options.metrics,
   });
   options.extraRoutes?.(app);
   // The body of a refused request is discarded by lingerAfterResponse, with its own bounds, not by the adapter's 500 ms drain.

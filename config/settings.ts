@@ -36,6 +36,10 @@ import {
   TARGET_SERVICE_MS,
 } from '../collector/limits.ts';
 import { describeInteger, parseInteger } from './parse-integer.ts';
+import { DEFAULT_LIVE_WINDOW_S, MAX_LIVE_WINDOW_S, MIN_LIVE_WINDOW_S } from '../live/limits.ts';
+import { DEFAULT_ALERT_COOLDOWN_S, DEFAULT_ALERT_MIN_VIEWERS, DEFAULT_ALERT_RULES } from '../live/alerts/rules.ts';
+import { checkWebhookUrl } from '../live/alerts/webhook-url.ts';
+import { checkCloudWatchNamespace, DEFAULT_CLOUDWATCH_INTERVAL_S, MAX_CLOUDWATCH_INTERVAL_S } from '../live/cloudwatch/limits.ts';
 
 /** Linger above this would hold events in memory too long (issue 2: at most 100 ms). */
 export const MAX_LINGER_MS = 100;
@@ -116,6 +120,15 @@ export const SETTINGS = {
   // Experiment definitions (pipeline/reports/experiment-definitions.ts; default <data dir>/experiments.json if present)
   experiments: { flag: '--experiments <file>', variable: 'LIVELENS_EXPERIMENTS', kind: 'string', description: 'experiment definitions JSON (default: <data dir>/experiments.json if present)' },
   lakeS3: { flag: '--lake-s3 <s3url>', variable: 'LIVELENS_LAKE_S3', kind: 'string', description: 'older name of --lake for an s3:// lake (--lake / LIVELENS_LAKE wins)' },
+
+  // Live view, alerts, CloudWatch (docs/spec.md §8, §9; live/)
+  liveWindowS: { flag: '--live-window-s <s>', variable: 'LIVELENS_LIVE_WINDOW_S', kind: 'integer', default: DEFAULT_LIVE_WINDOW_S, min: MIN_LIVE_WINDOW_S, max: MAX_LIVE_WINDOW_S, unit: 's', description: 'sliding window of the live view and the alerts' },
+  alertWebhook: { flag: '--alert-webhook <url>', variable: 'LIVELENS_ALERT_WEBHOOK', kind: 'string', check: checkWebhookUrl, description: 'URL that receives firing and resolved alerts as JSON POSTs (unset: alerts are only logged)' },
+  alertRules: { flag: '--alert-rules <list>', variable: 'LIVELENS_ALERT_RULES', kind: 'string', default: DEFAULT_ALERT_RULES, description: 'comma-separated metric>value or metric<value rules over the live group figures' },
+  alertMinViewers: { flag: '--alert-min-viewers <n>', variable: 'LIVELENS_ALERT_MIN_VIEWERS', kind: 'integer', default: DEFAULT_ALERT_MIN_VIEWERS, min: 0, unit: 'viewers', description: 'groups with fewer concurrent viewers never fire' },
+  alertCooldownS: { flag: '--alert-cooldown-s <s>', variable: 'LIVELENS_ALERT_COOLDOWN_S', kind: 'integer', default: DEFAULT_ALERT_COOLDOWN_S, min: 0, unit: 's', description: 'the same rule and group fires again only this long after its last firing' },
+  cloudwatchNamespace: { flag: '--cloudwatch-namespace <ns>', variable: 'LIVELENS_CLOUDWATCH_NAMESPACE', kind: 'string', check: checkCloudWatchNamespace, description: 'CloudWatch namespace for the live metrics (unset: CloudWatch off)' },
+  cloudwatchIntervalS: { flag: '--cloudwatch-interval-s <s>', variable: 'LIVELENS_CLOUDWATCH_INTERVAL_S', kind: 'integer', default: DEFAULT_CLOUDWATCH_INTERVAL_S, min: 1, max: MAX_CLOUDWATCH_INTERVAL_S, unit: 's', description: 'how often the live groups are published to CloudWatch' },
 } as const satisfies Record<string, SettingSpec>;
 
 export type SettingName = keyof typeof SETTINGS;

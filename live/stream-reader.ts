@@ -20,6 +20,15 @@ import type { Logger } from '../collector/log.ts';
 export const LIVE_POLL_INTERVAL_MS = 1_000;
 /** Records asked for per GetRecords call. */
 export const LIVE_GET_RECORDS_LIMIT = 1_000;
+/**
+ * An AT_TIMESTAMP iterator not given within this long is taken as "no record
+ * since then" and asked again from the time of the ask: kinesalite never
+ * answers AT_TIMESTAMP on a shard with no record at or after the timestamp
+ * (real Kinesis does at once).
+ */
+export const AT_TIMESTAMP_TIMEOUT_MS = 1_500;
+/** Slack when asking again from the time of a previous ask (clock granularity). */
+export const AT_TIMESTAMP_SLACK_MS = 1_000;
 /** Shards are re-listed this often to notice a reshard (a closed shard re-lists at once). */
 export const LIVE_SHARD_REFRESH_MS = 30_000;
 
@@ -115,7 +124,7 @@ export class LiveStreamReader {
             lastSequence !== undefined
               ? { StreamName: stream, ShardId: shardId, ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', StartingSequenceNumber: lastSequence }
               : { StreamName: stream, ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON', ...from };
-          iterator = (await client.send(new GetShardIteratorCommand(input), { abortSignal: signal })).ShardIterator;
+          iterator = await this.iteratorFor(input);
           if (iterator === undefined) throw new Error(`GetShardIterator returned no iterator for ${stream}/${shardId}`);
         }
         await sleep(lastCallAt + interval - Date.now(), signal);
@@ -153,6 +162,24 @@ export class LiveStreamReader {
           this.opts.log?.warn({ stream, shard: shardId, err: (err as Error).message }, 'live reader: read failed; backing off');
         }
         await sleep(Math.max(interval, backoffMs(attempt++)), signal);
+      }
+    }
+  }
+
+  private async iteratorFor(input: GetShardIteratorCommandInput): Promise<string | undefined> {
+    const { client } = this.opts;
+    const signal = this.abort.signal;
+    if (input.ShardIteratorType !== 'AT_TIMESTAMP') return (await client.send(new GetShardIteratorCommand(input), { abortSignal: signal })).ShardIterator;
+    let timestamp = input.Timestamp!;
+    for (;;) {
+      const askedAt = Date.now();
+      const timeout = AbortSignal.timeout(AT_TIMESTAMP_TIMEOUT_MS);
+      try {
+        return (await client.send(new GetShardIteratorCommand({ ...input, Timestamp: timestamp }), { abortSignal: AbortSignal.any([signal, timeout]) })).ShardIterator;
+      } catch (err) {
+        if (signal.aborted || !timeout.aborted) throw err;
+        // No record since `timestamp` when asked: ask again from then (less a second of slack), so none arriving meanwhile is missed.
+        timestamp = new Date(Math.max(timestamp.getTime(), askedAt - AT_TIMESTAMP_SLACK_MS));
       }
     }
   }

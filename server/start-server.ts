@@ -71,6 +71,8 @@ export interface ServerOptions extends Partial<ServerSettings> {
   services?: ServerService[];
   /** Overload shedding bounds beyond the settings (e.g. a benchmark turning shedding off). */
   admission?: Partial<AdmissionLimits>;
+  /** More sections of `GET /metrics` (the live view's counters). */
+  metrics?: () => Record<string, unknown>;
   log?: Logger;
 }
 
@@ -117,6 +119,7 @@ export async function startServer(options: ServerOptions): Promise<ServerHandle>
       lingerMs: options.lingerMs,
       admission: { maxRequests: options.maxRequestsInFlight, maxBytes: options.maxBytesInFlight, targetLatencyMs: options.targetServiceMs, ...options.admission },
       drainRetryMs: options.drainRetryMs,
+      metrics: options.metrics,
       kinesis: { endpoint, stream, deadLetterStream: options.deadLetterStream },
       extraRoutes: (app) => {
         for (const mount of options.routes ?? []) mount(app);

@@ -17,9 +17,10 @@ import { startServer } from '../../server/start-server.ts';
 import { SERVER_SETTINGS } from '../../server/server-settings.ts';
 import { createDashboard } from '../../dashboard/mount.ts';
 import { ENGINE_SETTINGS, engineSettingsFrom } from '../../pipeline/engine/create-engine.ts';
+import { createLive, LIVE_SETTINGS } from '../../live/mount.ts';
 
-/** What serve takes: the server's settings and the dashboard's tokens. */
-const SERVE_SETTINGS = [...SERVER_SETTINGS, 'dashboardTokens'] as const;
+/** What serve takes: the server's settings, the dashboard's tokens and the live part's settings. */
+const SERVE_SETTINGS = [...SERVER_SETTINGS, 'dashboardTokens', ...LIVE_SETTINGS] as const;
 /** The dashboard's query engine settings (as for `livelens report`), minus dataDir which the server has. */
 const DASHBOARD_ENGINE_SETTINGS = ENGINE_SETTINGS.filter((name) => name !== 'dataDir');
 
@@ -31,14 +32,26 @@ export function register(program: Command): void {
   addSettingOptions(cmd, DASHBOARD_ENGINE_SETTINGS);
   cmd.action(async (_opts: unknown, command: Command) => {
     const flags = command.optsWithGlobals();
-    const { dashboardTokens, ...settings } = resolveSettings(SERVE_SETTINGS, flags);
+    const { dashboardTokens, liveWindowS, alertWebhook, alertRules, alertMinViewers, alertCooldownS, cloudwatchNamespace, cloudwatchIntervalS, awsRegion, ...settings } =
+      resolveSettings(SERVE_SETTINGS, flags);
+    const log = createLogger(resolveSetting('logLevel', flags));
     const engineSettings = engineSettingsFrom(resolveSettings(ENGINE_SETTINGS, flags));
     const dashboard = createDashboard({ dataDir: settings.dataDir, dashboardTokens, writeKeys: settings.writeKeys, engineSettings });
-    const s = await startServer({ ...settings, routes: [dashboard.routes], services: [dashboard.service], log: createLogger(resolveSetting('logLevel', flags)) });
+    // A bad alert rule stops serve here, with one line naming it.
+    const live = createLive({
+      settings: { liveWindowS, alertWebhook, alertRules, alertMinViewers, alertCooldownS, cloudwatchNamespace, cloudwatchIntervalS, awsRegion },
+      access: dashboard.access,
+      log,
+    });
+    // The live routes go first so that their /api/v1/live paths are not taken by the dashboard's.
+    const s = await startServer({
+      ...settings, routes: [live.routes, dashboard.routes], services: [dashboard.service, ...live.services], metrics: live.metrics, log,
+    });
     process.stdout.write(`livelens collector listening on ${s.url} (POST ${s.url}/v1/events)\n`);
     process.stdout.write(`kinesis: ${s.kinesisEndpoint ?? 'AWS'} (${s.kinesisSource}), stream ${s.stream}\n`);
     if (s.collector.generatedKey) process.stdout.write(`demo write key (retailer "default"): ${s.writeKey}\n`);
     process.stdout.write(dashboard.signInText(s.url));
+    process.stdout.write(`live panel: ${s.url}/live (alerts ${alertWebhook ? 'to the webhook and the log' : 'in the log'}${cloudwatchNamespace ? `, CloudWatch namespace ${cloudwatchNamespace}` : ''})\n`);
     let stopping = false;
     const shutdown = (signal: string) => {
       if (stopping) return;

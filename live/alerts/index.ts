@@ -38,16 +38,6 @@ export interface Alerts {
 /** Notifications kept for `recent()`. */
 const RECENT = 100;
 
-/** Checks the webhook URL: http or https. */
-export function checkWebhookUrl(value: string): string | undefined {
-  try {
-    const u = new URL(value);
-    return u.protocol === 'http:' || u.protocol === 'https:' ? undefined : 'an http:// or https:// URL';
-  } catch {
-    return 'an http:// or https:// URL';
-  }
-}
-
 /** The log line of a notification. */
 export function describe(n: AlertNotification): string {
   if ('experiment_id' in n) return `alert ${n.status}: srm for experiment ${n.retailer_id}/${n.experiment_id} (p = ${n.value.toExponential(2)})`;
