@@ -21,8 +21,8 @@ import { createLive, LIVE_SETTINGS } from '../../live/mount.ts';
 
 /** What serve takes: the server's settings, the dashboard's tokens and the live part's settings. */
 const SERVE_SETTINGS = [...SERVER_SETTINGS, 'dashboardTokens', ...LIVE_SETTINGS] as const;
-/** The dashboard's query engine settings (as for `livelens report`), minus dataDir which the server has. */
-const DASHBOARD_ENGINE_SETTINGS = ENGINE_SETTINGS.filter((name) => name !== 'dataDir');
+/** The dashboard's query engine settings (as for `livelens report`), minus those serve already takes (dataDir, awsRegion). */
+const DASHBOARD_ENGINE_SETTINGS = ENGINE_SETTINGS.filter((name) => !(SERVE_SETTINGS as readonly string[]).includes(name));
 
 export function register(program: Command): void {
   const cmd = program
