@@ -61,24 +61,34 @@ export interface AthenaDdlOptions {
   database?: string;
 }
 
+/** The table properties of partition projection on `dt` for a table at `location` (ending in `/`); also the Glue table's in deploy/. */
+export function projectionTableProperties(location: string): Record<string, string> {
+  return {
+    'projection.enabled': 'true',
+    'projection.dt.type': 'date',
+    'projection.dt.format': 'yyyy-MM-dd',
+    'projection.dt.range': `${ATHENA_PROJECTION_FIRST_DAY},${ATHENA_PROJECTION_LAST_DAY}`,
+    'projection.dt.interval': '1',
+    'projection.dt.interval.unit': 'DAYS',
+    'storage.location.template': `${location}dt=\${dt}/`,
+  };
+}
+
 function projectionProperties(location: string): string[] {
-  return [
-    "'projection.enabled' = 'true'",
-    "'projection.dt.type' = 'date'",
-    "'projection.dt.format' = 'yyyy-MM-dd'",
-    `'projection.dt.range' = '${ATHENA_PROJECTION_FIRST_DAY},${ATHENA_PROJECTION_LAST_DAY}'`,
-    "'projection.dt.interval' = '1'",
-    "'projection.dt.interval.unit' = 'DAYS'",
-    `'storage.location.template' = '${location}dt=\${dt}/'`,
-  ];
+  return Object.entries(projectionTableProperties(location)).map(([k, v]) => `'${k}' = '${v}'`);
+}
+
+/** Lake columns with their Athena (Hive) types, in order. */
+export function athenaColumns(columns: Record<string, string>): Array<{ name: string; type: string }> {
+  return Object.entries(columns).map(([name, type]) => {
+    const hive = HIVE_TYPES[type];
+    if (hive === undefined) throw new Error(`lake column ${name} has type ${type}, which has no Athena mapping`);
+    return { name, type: hive };
+  });
 }
 
 function externalTable(table: string, columns: Record<string, string>, location: string): string {
-  const cols = Object.entries(columns).map(([name, type]) => {
-    const hive = HIVE_TYPES[type];
-    if (hive === undefined) throw new Error(`lake column ${name} has type ${type}, which has no Athena mapping`);
-    return `  \`${name}\` ${hive}`;
-  });
+  const cols = athenaColumns(columns).map((c) => `  \`${c.name}\` ${c.type}`);
   return [
     `CREATE EXTERNAL TABLE IF NOT EXISTS ${table} (`,
     cols.join(',\n'),
