@@ -64,9 +64,9 @@ function checkName(name: string, attr: string | undefined, problems: string[], w
 
 describe('deploy/livelens.template.json', () => {
   it('is the output of deploy/template.ts (npm run deploy:template), and deploy/README.md shows today\'s calls table', () => {
-    expect(readFileSync(TEMPLATE_PATH, 'utf8')).toBe(text);
+    expect(readFileSync(TEMPLATE_PATH, 'utf8') === text, 'deploy/livelens.template.json is stale: run npm run deploy:template').toBe(true);
     const readme = readFileSync(README_PATH, 'utf8');
-    expect(readme).toBe(readmeWithCallsTable(readme));
+    expect(readme === readmeWithCallsTable(readme), 'deploy/README.md is stale: run npm run deploy:template').toBe(true);
   });
 
   it('resolves every Ref, GetAtt, Sub variable, condition and DependsOn', () => {

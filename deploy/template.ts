@@ -224,7 +224,9 @@ function targetGroup(): Json {
 export function firehoseTransformCode(): string {
   const out = buildSync({
     entryPoints: [fileURLToPath(new URL('./firehose-transform.ts', import.meta.url))],
-    bundle: true, platform: 'node', format: 'cjs', target: 'node20', minify: true, write: false, legalComments: 'none',
+    bundle: true, platform: 'node', format: 'cjs', target: 'node20', write: false, legalComments: 'none',
+    // Whitespace and syntax only: identifiers keep their source names, so the output is stable.
+    minifyWhitespace: true, minifySyntax: true, minifyIdentifiers: false,
   });
   return out.outputFiles[0]!.text;
 }
