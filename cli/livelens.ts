@@ -39,6 +39,8 @@ export async function buildProgram(): Promise<Command> {
 
 const program = await buildProgram();
 try {
+  // `livelens` alone (also `npm run livelens`): the overview, as --help, not an error.
+  if (process.argv.length <= 2) program.help();
   await program.parseAsync(process.argv);
 } catch (err) {
   // A clear one-line error, not a stack trace (LIVELENS_LOG_LEVEL=debug shows the stack).
