@@ -22,6 +22,7 @@ export const BENCHMARKS = {
   ingest: { script: 'ingest.ts', quick: ['--events', '20000', '--rounds', '1'] },
   collector: { script: 'collector.ts', quick: ['--duration', '2', '--rounds', '1', '--overload', '2'] },
   overload: { script: 'overload.ts', quick: ['--duration', '2', '--rounds', '1'] },
+  'slow-clients': { script: 'slow-clients.ts', quick: ['--only-sockets', '--sockets', '500'] },
   scale: { script: 'scale.ts', quick: ['--events', '100000'] },
 } as const;
 type BenchmarkName = keyof typeof BENCHMARKS;
