@@ -149,6 +149,10 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
       onCallError: (err) => log.warn({ stream, err: err.message }, 'PutRecords failed'),
     });
   };
+  const deadLetters = await FileDeadLetters.open({
+    dir: join(options.dataDir, DEAD_LETTERS_DIR),
+    writer: kinesis.deadLetterStream ? writerFor(kinesis.deadLetterStream) : undefined,
+  });
   const sink =
     options.sink ??
     (await DurableSink.open({
@@ -158,11 +162,12 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
       counters,
       log,
       drainRetryMs: options.drainRetryMs,
+      // A torn spool line (crash mid-write) is kept as a dead letter, never dropped.
+      unreadable: async (letters) => {
+        await deadLetters.write(letters);
+        counters.dead_lettered += letters.length;
+      },
     }));
-  const deadLetters = await FileDeadLetters.open({
-    dir: join(options.dataDir, DEAD_LETTERS_DIR),
-    writer: kinesis.deadLetterStream ? writerFor(kinesis.deadLetterStream) : undefined,
-  });
   const lifecycle = { accepting: true };
   const maxPerAddress = options.maxConnectionsPerAddress ?? MAX_CONNECTIONS_PER_ADDRESS;
   const app = createCollectorApp({

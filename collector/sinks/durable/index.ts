@@ -19,7 +19,7 @@ import { DEFAULT_SPOOL_MAX_BYTES, DRAIN_RETRY_CAP_MS, DRAIN_RETRY_MS, MAX_QUEUED
 import type { Logger } from '../../log.ts';
 import { SinkUnavailableError, type EventSink, type SinkStatus } from '../../types.ts';
 import type { KinesisWriter } from '../kinesis/index.ts';
-import { Spool, SpoolFullError } from '../spool/index.ts';
+import { Spool, SpoolFullError, type UnreadableLines } from '../spool/index.ts';
 
 export interface DurableSinkOptions {
   writer: KinesisWriter;
@@ -28,6 +28,8 @@ export interface DurableSinkOptions {
   counters: Counters;
   log: Logger;
   drainRetryMs?: number;
+  /** Where torn spool lines are kept (the dead letters); without it a segment with one is never drained. */
+  unreadable?: UnreadableLines;
 }
 
 function lineCount(record: Buffer): number {
@@ -57,7 +59,7 @@ export class DurableSink implements EventSink {
    * starts draining.
    */
   static async open(o: DurableSinkOptions): Promise<DurableSink> {
-    const spool = await Spool.open(o.spoolDir, o.spoolMaxBytes ?? DEFAULT_SPOOL_MAX_BYTES);
+    const spool = await Spool.open(o.spoolDir, o.spoolMaxBytes ?? DEFAULT_SPOOL_MAX_BYTES, o.unreadable);
     const sink = new DurableSink(o.writer, spool, o.counters, o.log, o.drainRetryMs ?? DRAIN_RETRY_MS);
     if (!spool.empty) o.log.info({ events: spool.events, bytes: spool.bytes }, 'spool not empty at start; draining');
     if (!(await o.writer.probe())) {
@@ -140,7 +142,7 @@ export class DurableSink implements EventSink {
         const r = await this.spool.drainTo(this.writer);
         this.counters.forwarded += r.forwarded;
         this.counters.drained += r.forwarded;
-        if (r.dropped > 0) this.log.warn({ dropped: r.dropped }, 'dropped torn spool lines');
+        if (r.deadLettered > 0) this.log.warn({ deadLettered: r.deadLettered }, 'torn spool lines kept as dead letters');
         if (r.forwarded > 0) this.log.info({ forwarded: r.forwarded, left: this.spool.events }, 'drained spool');
       }
     } catch (err) {

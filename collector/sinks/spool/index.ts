@@ -2,6 +2,8 @@
  * The on-disk spool under `<dataDir>/spool/`: accepted events the stream
  * refused, kept as NDJSON segments (one EnrichedEvent JSON per line, see
  * AppendLog) until they are drained to the stream. Bounded by `maxBytes`.
+ * A line that is not JSON (torn by a crash mid-write) is never dropped: it
+ * goes to the dead letters with the reason before its segment is sent.
  *
  * @example
  * const spool = await Spool.open(join(dataDir, SPOOL_DIR), DEFAULT_SPOOL_MAX_BYTES);
@@ -9,7 +11,10 @@
  * await spool.drainTo(writer);               // forwards and deletes sealed segments
  */
 import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import type { DeadLetter } from '../../../contract/enriched.ts';
 import { packLines } from '../../../contract/record-format.ts';
+import { escapeLoneSurrogates } from '../../../contract/unicode.ts';
 import { AppendLog, LogFullError } from '../append-log/index.ts';
 import type { KinesisWriter } from '../kinesis/index.ts';
 
@@ -20,9 +25,19 @@ export interface DrainResult {
   forwarded: number;
   /** False when the stream refused some records (they stay spooled). */
   complete: boolean;
-  /** Torn or corrupt lines dropped (only a crash mid-write leaves such a line). */
-  dropped: number;
+  /** Torn or corrupt lines (only a crash mid-write leaves one), kept as dead letters instead of sent. */
+  deadLettered: number;
 }
+
+/** Keeps lines the spool cannot send (resolves once they are durable; a rejection keeps the segment). */
+export type UnreadableLines = (letters: DeadLetter[]) => Promise<void>;
+
+/** `index` of a dead letter made from a spool line (it is no event of a batch). */
+export const SPOOL_DEAD_LETTER_INDEX = -1;
+
+const refuseToDrop: UnreadableLines = async (letters) => {
+  throw new Error(`${letters.length} unreadable spool lines and nowhere to keep them; the segment is kept`);
+};
 
 function validLine(line: string): boolean {
   try {
@@ -36,10 +51,11 @@ function validLine(line: string): boolean {
 export class Spool {
   private draining: Promise<DrainResult> | null = null;
 
-  private constructor(readonly log: AppendLog) {}
+  private constructor(readonly log: AppendLog, private readonly unreadable: UnreadableLines) {}
 
-  static async open(dir: string, maxBytes: number): Promise<Spool> {
-    return new Spool(await AppendLog.open({ dir, maxBytes }));
+  /** `unreadable` keeps torn lines (the collector's dead letters); without it a segment with one is never drained. */
+  static async open(dir: string, maxBytes: number, unreadable: UnreadableLines = refuseToDrop): Promise<Spool> {
+    return new Spool(await AppendLog.open({ dir, maxBytes }), unreadable);
   }
 
   get bytes(): number {
@@ -69,12 +85,19 @@ export class Spool {
   }
 
   private async drain(writer: KinesisWriter): Promise<DrainResult> {
-    const result: DrainResult = { forwarded: 0, complete: true, dropped: 0 };
+    const result: DrainResult = { forwarded: 0, complete: true, deadLettered: 0 };
     await this.log.seal();
     for (const segment of this.log.sealedSegments()) {
       const lines = (await readFile(segment.path, 'utf8')).split('\n').filter((l) => l !== '');
-      const good = lines.filter(validLine);
-      result.dropped += lines.length - good.length;
+      const good: string[] = [];
+      const torn: DeadLetter[] = [];
+      lines.forEach((line, i) => {
+        if (validLine(line)) good.push(line);
+        else torn.push({ retailer_id: '', received_at: Date.now(), index: SPOOL_DEAD_LETTER_INDEX, error: `spool: segment ${basename(segment.path)} line ${i + 1} is not JSON (torn by a crash mid-write?); kept here instead of sent`, raw: escapeLoneSurrogates(line) });
+      });
+      // Kept before anything of the segment is sent: if that fails, the segment stays whole for the next drain.
+      if (torn.length > 0) await this.unreadable(torn);
+      result.deadLettered += torn.length;
       const records = packLines(good);
       const { failed } = await writer.put(records);
       const failedLines = failed.reduce((n, r) => n + r.toString('utf8').split('\n').filter((l) => l !== '').length, 0);
