@@ -347,6 +347,17 @@ describe('CORS', () => {
   });
 });
 
+describe('dead letters that cannot be written', () => {
+  it('are counted in /metrics as dead_letters_lost (and logged), never silently gone', async () => {
+    const { app, deadLetters } = setup();
+    deadLetters.write = async () => Promise.reject(new Error('dead-letters is full'));
+    const res = await app.request(post(batchBody([...one(), 'bad', 'worse'], NOW)));
+    expect(res.status).toBe(200);
+    const metrics = (await (await app.request('/metrics')).json()) as Record<string, unknown>;
+    expect(metrics).toMatchObject({ accepted: 1, rejected: 2, dead_lettered: 0, dead_letters_lost: 2 });
+  });
+});
+
 describe('health and metrics', () => {
   it('serves /healthz, /readyz and /metrics counters', async () => {
     const { app, sink } = setup();

@@ -134,7 +134,10 @@ export function createCollectorApp(deps: CollectorDeps): Hono<CollectorEnv> {
         }));
         await deps.deadLetters.write(letters).then(
           () => void (counters.dead_lettered += letters.length),
-          (err: Error) => log.error({ err: err.message, retailer, lost: letters.length }, 'dead letters not written'),
+          (err: Error) => {
+            counters.dead_letters_lost += letters.length;
+            log.error({ err: err.message, retailer, lost: letters.length }, 'dead letters not written');
+          },
         );
       }
       if (enriched.length > 0) {

@@ -17,6 +17,8 @@ export class Counters {
   drained = 0;
   /** Dead letters written to their output. */
   dead_lettered = 0;
+  /** Dead letters their output refused (full folder, failed disk): logged as errors and counted here. */
+  dead_letters_lost = 0;
   /** Responses by status code. */
   readonly responses: Record<string, number> = {};
 
@@ -25,7 +27,7 @@ export class Counters {
   }
 
   snapshot(): Record<string, number | Record<string, number>> {
-    const { accepted, rejected, spooled, forwarded, drained, dead_lettered } = this;
-    return { accepted, rejected, spooled, forwarded, drained, dead_lettered, responses: { ...this.responses } };
+    const { accepted, rejected, spooled, forwarded, drained, dead_lettered, dead_letters_lost } = this;
+    return { accepted, rejected, spooled, forwarded, drained, dead_lettered, dead_letters_lost, responses: { ...this.responses } };
   }
 }
