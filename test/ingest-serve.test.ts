@@ -56,4 +56,43 @@ describe('serve -> ingest on embedded defaults', () => {
     expect(letters[0]).toMatchObject({ retailer_id: 'acme', index: 2 });
     expect(String(letters[0]!.raw)).toContain('no_such_type');
   });
+
+  it('what was accepted lands and every rejected event is in the lake, for the inputs the lake cannot hold (issue 9)', async () => {
+    const dataDir = tempDataDir();
+    dirs.push(dataDir);
+    const serve = await startServer({ dataDir, port: 0, writeKeys: 'k-test-1@acme', log: createLogger('silent') });
+    const now = Date.now();
+    const event = (i: number, extra: Record<string, unknown> = {}) => ({
+      event_id: `u-evt-${String(i).padStart(4, '0')}`, type: 'session_start', ts: now - 1000 + i, viewer_id: 'v1', session_id: 's', show_id: 'x', creator_id: 'c', props: {}, ...extra,
+    });
+    const events: unknown[] = Array.from({ length: 50 }, (_, i) => event(i));
+    events[3] = event(3, { viewer_id: '\ud800' });
+    events[4] = event(4, { type: '\ud800' });
+    // Refused for its type; its raw is cut at 8,192 characters, right in a surrogate pair.
+    const prefix = JSON.stringify(event(5, { type: 'teleport', props: { page: '' } })).indexOf('"page":"') + 8;
+    events[5] = event(5, { type: 'teleport', props: { page: 'p'.repeat(8192 - prefix - 1) + '😀'.repeat(5) } });
+    events[6] = event(6, { type: 'chat_message', props: { length: 1e19 } });
+    events[7] = event(7, { ts: 1e19 });
+    const res = await fetch(`${serve.url}/v1/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-write-key': 'k-test-1' },
+      body: JSON.stringify({ sent_at: now, events }),
+    });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { accepted: number; rejected: Array<{ index: number }> };
+    expect(body.rejected.map((r) => r.index)).toEqual([3, 4, 5, 6, 7]);
+    expect(body.accepted).toBe(45);
+    await serve.stop();
+
+    const own = await resolveKinesisTarget({ dataDir });
+    const stats = await runIngest({ dataDir, kinesis: own.kinesis, once: true });
+    await own.release();
+    expect(stats.events).toMatchObject({ landed: 45, malformed: 0 });
+    expect(stats.deadLetterSegments).toMatchObject({ landed: 5, malformed: 0 });
+    expect((await readLake(dataDir, 'events', 'event_id'))).toHaveLength(45);
+    const letters = await readLake(dataDir, 'dead_letters', '"index"');
+    expect(letters.map((l) => l.index)).toEqual([3, 4, 5, 6, 7]);
+    expect(String(letters[1]!.error)).toContain('unknown event type "\\ud800"');
+    expect(String(letters[2]!.raw)).toHaveLength(8191);
+  });
 });
