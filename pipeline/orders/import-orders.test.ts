@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LAKE_ORDER_COLUMNS } from '../contract/lake.ts';
-import { importOrders, MAX_REPORTED_ORDER_ERRORS } from '../pipeline/orders/import-orders.ts';
-import { MAX_ORDER_QUANTITY, MIN_ORDER_TS_MS, parseOrderTs } from '../pipeline/orders/order-line.ts';
-import { MAX_PRICE } from '../contract/limits.ts';
-import { lakeSchema, readLake, useTempDataDirs } from './ingest-fixtures.ts';
+import { LAKE_ORDER_COLUMNS } from '../../contract/lake.ts';
+import { importOrders, MAX_REPORTED_ORDER_ERRORS } from './import-orders.ts';
+import { MAX_ORDER_QUANTITY, MIN_ORDER_TS_MS, parseOrderTs } from './order-line.ts';
+import { MAX_PRICE } from '../../contract/limits.ts';
+import { lakeSchema, readLake, useTempDataDirs } from '../../test/ingest-fixtures.ts';
 
 const setup = useTempDataDirs();
 function file(dir: string, name: string, text: string): string {

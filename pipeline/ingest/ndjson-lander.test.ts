@@ -1,12 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { EnrichedEvent } from '../contract/enriched.ts';
-import { LAKE_EVENT_COLUMNS, toLakeRow } from '../contract/lake.ts';
-import { packEvents, packLines } from '../contract/record-format.ts';
-import { EVENTS_TABLE } from '../pipeline/ingest/lake-tables.ts';
-import { NdjsonLander } from '../pipeline/ingest/ndjson-lander.ts';
-import { BASE_MS, enriched, everyType, lakeSchema, readLake, tempDataDir } from './ingest-fixtures.ts';
+import type { EnrichedEvent } from '../../contract/enriched.ts';
+import { LAKE_EVENT_COLUMNS, toLakeRow } from '../../contract/lake.ts';
+import { packEvents, packLines } from '../../contract/record-format.ts';
+import { EVENTS_TABLE } from './lake-tables.ts';
+import { NdjsonLander } from './ndjson-lander.ts';
+import { BASE_MS, enriched, everyType, lakeSchema, readLake, tempDataDir } from '../../test/ingest-fixtures.ts';
 
 describe('NdjsonLander (events)', () => {
   let dataDir: string;
