@@ -14,6 +14,7 @@
 import type { KinesisClient, Shard } from '@aws-sdk/client-kinesis';
 import { sleep } from './backoff.ts';
 import { CheckpointStore, type StoredCheckpoint } from './checkpoints.ts';
+import { AFTER_PARQUET, BETWEEN_SHARDS, crashPoint } from './crash-point.ts';
 import type { NdjsonLander } from './ndjson-lander.ts';
 import type { LakeStore } from '../lake/lake-store.ts';
 import { countNdjsonLines } from './ndjson-lines.ts';
@@ -170,9 +171,11 @@ export class StreamConsumer {
     const p = this.pending;
     if (p.chunks.length === 0 && p.closing.size === 0) return;
     const result = p.chunks.length > 0 ? await this.opts.lander.land(p.chunks, undefined, `stream ${this.opts.stream}`) : { lines: 0, landed: 0, duplicates: 0, malformed: 0, deadLettered: 0, files: [] };
+    if (result.files.length > 0) crashPoint(AFTER_PARQUET);
     const committed: StoredCheckpoint[] = [];
     const shards = new Set([...p.positions.keys(), ...p.closing.keys()]);
     for (const shardId of shards) {
+      if (committed.length === 1) crashPoint(BETWEEN_SHARDS);
       const sequence_number = p.positions.get(shardId) ?? p.closing.get(shardId) ?? this.checkpoints.get(shardId)?.sequence_number;
       const closed = p.closing.has(shardId);
       const cp = await this.store.save({ shard_id: shardId, ...(sequence_number !== undefined ? { sequence_number } : {}), closed });

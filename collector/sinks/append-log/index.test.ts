@@ -2,7 +2,29 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { open, type FileHandle } from 'node:fs/promises';
 import { AppendLog, LogFullError } from './index.ts';
+
+/** A disk with `space.bytes` free: a write takes what fits, then the next one fails with ENOSPC. */
+function smallDisk(space: { bytes: number }) {
+  return async (path: string): Promise<FileHandle> => {
+    const real = await open(path, 'a');
+    return new Proxy(real, {
+      get(target, prop, receiver) {
+        if (prop !== 'write') {
+          const v = Reflect.get(target, prop, receiver) as unknown;
+          return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+        }
+        return async (data: Buffer, offset = 0, length = data.length - offset) => {
+          if (space.bytes <= 0) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+          const n = Math.min(length, space.bytes);
+          space.bytes -= n;
+          return target.write(data, offset, n);
+        };
+      },
+    });
+  };
+}
 
 const root = mkdtempSync(join(tmpdir(), 'livelens-appendlog-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -75,5 +97,25 @@ describe('AppendLog', () => {
     expect(log.bytes).toBe(8);
     expect(log.sealedSegments()).toEqual([]);
     await log.close();
+  });
+
+  it('on a full disk: the append fails, the torn part is cut off (no corrupt line), and appends work again once space returns', async () => {
+    const dir = fresh();
+    const space = { bytes: 30 };
+    const log = await AppendLog.open({ dir, maxBytes: 1e6, openFile: smallDisk(space) });
+    await log.append(line(1)); // 8 bytes
+    const big = Buffer.from(`{"pad":"${'x'.repeat(100)}"}\n`);
+    await expect(log.append(big)).rejects.toMatchObject({ code: 'ENOSPC' }); // 22 bytes written, then ENOSPC
+    expect(log.lines).toBe(1);
+    expect(log.bytes).toBe(8);
+    space.bytes = 1_000; // space returns
+    await log.append(line(2));
+    await log.append(big);
+    await log.close();
+    const files = readdirSync(dir);
+    expect(files).toHaveLength(1);
+    const text = readFileSync(join(dir, files[0]!), 'utf8');
+    expect(text).toBe(`{"i":1}\n{"i":2}\n${big.toString()}`);
+    expect(log.lines).toBe(3);
   });
 });

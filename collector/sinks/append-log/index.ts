@@ -29,6 +29,8 @@ export interface AppendLogOptions {
   /** Seal the open segment once it is this old (checked on each append and by `sealIfOlderThan`). */
   segmentMaxAgeMs?: number;
   now?: () => number;
+  /** Opens a segment for appending (tests inject a disk that fills up). */
+  openFile?: (path: string) => Promise<FileHandle>;
 }
 
 export interface Segment {
@@ -51,6 +53,15 @@ interface PendingAppend {
   reject: (err: Error) => void;
 }
 
+/** Writes all of `data` (a write may take only part of it), or throws. */
+async function writeAll(handle: FileHandle, data: Buffer): Promise<void> {
+  for (let at = 0; at < data.length; ) {
+    const { bytesWritten } = await handle.write(data, at, data.length - at);
+    if (bytesWritten <= 0) throw Object.assign(new Error(`wrote 0 of ${data.length - at} bytes`), { code: 'EIO' });
+    at += bytesWritten;
+  }
+}
+
 function countLines(data: Buffer): number {
   let n = 0;
   for (let i = data.indexOf(10); i !== -1; i = data.indexOf(10, i + 1)) n++;
@@ -71,7 +82,7 @@ export class AppendLog {
   private constructor(private readonly opts: Required<AppendLogOptions>) {}
 
   static async open(options: AppendLogOptions): Promise<AppendLog> {
-    const log = new AppendLog({ segmentMaxBytes: SEGMENT_MAX_BYTES, segmentMaxAgeMs: Infinity, now: Date.now, ...options });
+    const log = new AppendLog({ segmentMaxBytes: SEGMENT_MAX_BYTES, segmentMaxAgeMs: Infinity, now: Date.now, openFile: (path) => open(path, 'a'), ...options });
     mkdirSync(options.dir, { recursive: true });
     for (const name of readdirSync(options.dir).sort()) {
       let path = join(options.dir, name);
@@ -189,9 +200,10 @@ export class AppendLog {
       this.pendingBytes = 0;
       const data = batch.length === 1 ? batch[0]!.data : Buffer.concat(batch.map((p) => p.data));
       const lines = batch.reduce((n, p) => n + p.lines, 0);
+      let seg: AppendLog['active'] = null;
       try {
-        const seg = await this.segmentFor(data.length);
-        await seg.handle.write(data);
+        seg = await this.segmentFor(data.length);
+        await writeAll(seg.handle, data);
         await seg.handle.datasync();
         seg.bytes += data.length;
         seg.lines += lines;
@@ -200,10 +212,26 @@ export class AppendLog {
         for (const p of batch) p.resolve();
         if (seg.bytes >= this.opts.segmentMaxBytes) await this.sealActive();
       } catch (err) {
+        if (seg) await this.cutTornTail(seg);
         for (const p of batch) p.reject(err as Error);
       }
     }
     this.writing = null;
+  }
+
+  /**
+   * After a failed write (a full disk: ENOSPC), cuts the segment back to its
+   * last synced byte, so no torn line is left for later lines to be glued to.
+   * When even that fails, the segment is sealed as it is: its torn tail is
+   * then its last line, which readers drop (it was never acknowledged).
+   */
+  private async cutTornTail(seg: NonNullable<AppendLog['active']>): Promise<void> {
+    try {
+      await seg.handle.truncate(seg.bytes);
+      await seg.handle.datasync();
+    } catch {
+      await this.sealActive().catch(() => undefined);
+    }
   }
 
   private async segmentFor(size: number): Promise<NonNullable<AppendLog['active']>> {
@@ -212,7 +240,7 @@ export class AppendLog {
     await this.sealActive();
     const openedAt = this.opts.now();
     const path = join(this.opts.dir, `${String(openedAt).padStart(14, '0')}-${String(this.seq++).padStart(6, '0')}${OPEN_SEGMENT_SUFFIX}`);
-    const handle = await open(path, 'a');
+    const handle = await this.opts.openFile(path);
     this.active = { path, bytes: 0, lines: 0, handle, openedAt };
     return this.active;
   }

@@ -32,6 +32,9 @@ export interface DurableSinkOptions {
   unreadable?: UnreadableLines;
 }
 
+/** Write errors that mean the spool's disk (or quota) is full: answered 503, not 500. */
+export const DISK_FULL_CODES = ['ENOSPC', 'EDQUOT'];
+
 function lineCount(record: Buffer): number {
   let n = 0;
   for (let i = record.indexOf(10); i !== -1; i = record.indexOf(10, i + 1)) n++;
@@ -85,6 +88,14 @@ export class DurableSink implements EventSink {
       if (err instanceof SpoolFullError) {
         throw new SinkUnavailableError(
           `stream ${this.writer.stream} unavailable and spool full (${this.spool.log.maxBytes} bytes); retry later`,
+          UNAVAILABLE_RETRY_AFTER_SECONDS,
+        );
+      }
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== undefined && DISK_FULL_CODES.includes(code)) {
+        this.log.error({ code, spoolBytes: this.spool.bytes }, 'spool disk full');
+        throw new SinkUnavailableError(
+          `stream ${this.writer.stream} unavailable and the spool's disk is full (${code}); retry later`,
           UNAVAILABLE_RETRY_AFTER_SECONDS,
         );
       }
