@@ -30,7 +30,7 @@ export interface NdjsonTableSpec {
   dtExpression: string;
   /** Column whose value identifies a row for dedupe (events: event_id). */
   dedupeKey?: string;
-  /** Rows lacking these are unusable (no key, no partition) and counted as malformed. */
+  /** Rows lacking these (or whose value does not fit the column) are unusable and kept as dead letters instead. */
   requiredColumns: readonly string[];
 }
 
@@ -60,7 +60,8 @@ export const EVENTS_TABLE: NdjsonTableSpec = {
   outputColumns: LAKE_COLUMN_NAMES,
   dtExpression: utcDay('event_time'),
   dedupeKey: 'event_id',
-  requiredColumns: ['event_id', 'event_time'],
+  // Every field the collector always sets: a line lacking one (or with a value its column cannot hold) is a dead letter, not a row with a NULL.
+  requiredColumns: ['event_id', 'type', 'ts', 'event_time', 'received_at', 'retailer_id'],
 };
 
 export const DEAD_LETTERS_TABLE: NdjsonTableSpec = {

@@ -94,6 +94,16 @@ describe('NdjsonLander (events)', () => {
     ]);
   });
 
+  it('does not land an event whose required field the lake cannot hold as NULL: it is a dead letter naming the field', async () => {
+    dataDir = tempDataDir();
+    lander = await NdjsonLander.open({ dataDir, spec: EVENTS_TABLE });
+    const huge = JSON.stringify({ ...enriched(2), ts: 1e19 });
+    const result = await lander.land(packLines([JSON.stringify(enriched(1)), huge]), undefined, 'stream s1');
+    expect(result).toMatchObject({ lines: 2, landed: 1, deadLettered: 1 });
+    const letters = await readLake(dataDir, 'dead_letters', 'raw');
+    expect(letters.map((l) => [l.error, l.raw])).toEqual([['ingest: stream s1 line 2: ts 10000000000000000000 does not fit its lake column (BIGINT)', huge]]);
+  });
+
   it('never skips a line DuckDB refuses: a lone surrogate (as an older collector accepted it) lands as a dead letter, escaped', async () => {
     dataDir = tempDataDir();
     lander = await NdjsonLander.open({ dataDir, spec: EVENTS_TABLE });

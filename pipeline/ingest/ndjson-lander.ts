@@ -162,10 +162,10 @@ export class NdjsonLander {
       `SELECT n FROM range(1, ${framed.count + 1}) r(n) WHERE n NOT IN (SELECT ${LINE_COLUMN} FROM usable) ORDER BY n`,
     )).getRowsJson();
     const now = Date.now();
-    const { table, requiredColumns } = this.opts.spec;
+    const { table, requiredColumns, readColumns } = this.opts.spec;
     return rows.map((r) => {
       const line = Number(r[0]);
-      return rescueLine(framed.text(line), { table, source, line, required: requiredColumns, now });
+      return rescueLine(framed.text(line), { table, source, line, required: requiredColumns, types: readColumns, now });
     });
   }
 

@@ -32,6 +32,8 @@ export interface RescueContext {
   line: number;
   /** Fields a row must have. */
   required: readonly string[];
+  /** The lake type of each field read (read_ndjson's `columns`). */
+  types: Readonly<Record<string, string>>;
   /** Server clock for letters whose line has no usable `received_at`. */
   now: number;
 }
@@ -46,13 +48,25 @@ function epochMs(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 && value <= MAX_EPOCH_MS ? value : undefined;
 }
 
+const INT64_LIMIT = 2 ** 63;
+
+/** Whether a JSON value fits a lake column type (the types the required columns use). */
+function fits(value: unknown, type: string | undefined): boolean {
+  if (type === 'BIGINT') return typeof value === 'number' && Number.isInteger(value) && Math.abs(value) < INT64_LIMIT;
+  if (type === 'VARCHAR') return typeof value === 'string';
+  return true;
+}
+
 /** Why a line could not land, in words. */
-function reasonFor(text: string, value: unknown, parseError: string | undefined, required: readonly string[]): string {
+function reasonFor(text: string, value: unknown, parseError: string | undefined, required: readonly string[], types: Readonly<Record<string, string>>): string {
   if (parseError !== undefined) return `not JSON (${parseError})`;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'not a JSON object';
   if (hasLoneSurrogate(value)) return 'a string is not valid Unicode (lone UTF-16 surrogate), which the lake cannot store';
-  const missing = required.filter((c) => (value as Record<string, unknown>)[c] === undefined || (value as Record<string, unknown>)[c] === null);
+  const obj = value as Record<string, unknown>;
+  const missing = required.filter((c) => obj[c] === undefined || obj[c] === null);
   if (missing.length > 0) return `lacks ${missing.join(', ')} (or it does not fit the lake column)`;
+  const unfit = required.find((c) => !fits(obj[c], types[c]));
+  if (unfit !== undefined) return `${unfit} ${JSON.stringify(obj[unfit])?.slice(0, 64)} does not fit its lake column (${types[unfit]})`;
   return `a field does not fit its lake column (${text.length} characters)`;
 }
 
@@ -65,7 +79,7 @@ export function rescueLine(text: string, ctx: RescueContext): DeadLetter {
   } catch (err) {
     parseError = (err as Error).message;
   }
-  const reason = `ingest: ${ctx.source} line ${ctx.line}: ${reasonFor(text, value, parseError, ctx.required)}`;
+  const reason = `ingest: ${ctx.source} line ${ctx.line}: ${reasonFor(text, value, parseError, ctx.required, ctx.types)}`;
   const obj = typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
   const retailer_id = typeof obj.retailer_id === 'string' ? escapeLoneSurrogates(obj.retailer_id) : '';
   const received_at = epochMs(obj.received_at) ?? ctx.now;
