@@ -12,6 +12,7 @@ import { Hono } from 'hono';
 import { securityHeaders, type Access, type AccessEnv } from './access/index.ts';
 import { createApiRoutes } from './api/routes.ts';
 import { SharedEngine } from './api/shared-engine.ts';
+import { createPageRoutes } from './page/routes.ts';
 
 export interface DashboardDeps {
   access: Access;
@@ -29,6 +30,7 @@ export const API_PREFIX = '/api/v1';
 export function createDashboardApp(deps: DashboardDeps): Hono<AccessEnv> {
   const app = new Hono<AccessEnv>();
   app.use(`${API_PREFIX}/*`, securityHeaders());
+  app.route('/', createPageRoutes({ access: deps.access }));
   app.route('/', deps.access.routes);
   app.use(`${API_PREFIX}/*`, deps.access.require);
   app.route('/', createApiRoutes({ dataDir: deps.dataDir, engine: deps.engine ?? new SharedEngine({ dataDir: deps.dataDir }), experimentsFile: deps.experimentsFile }));

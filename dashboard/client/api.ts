@@ -1,0 +1,57 @@
+/**
+ * The page's one way to the data: GET the API with the page's filters
+ * (from the URL), the session cookie riding along; a 401 sends the reader
+ * to sign in again. CSV links are the same URL with `format=csv`.
+ *
+ * @example
+ * const { rows } = await api.get('/api/v1/reports/conversion', { by: 'creator' });
+ */
+import type { Row } from './ui.ts';
+
+/** The filters a view page carries in its URL (and passes to every API call). */
+export const FILTER_NAMES = ['from', 'to', 'retailer', 'creator', 'show', 'region'] as const;
+
+export interface ApiBody {
+  rows: Row[];
+  [key: string]: unknown;
+}
+
+export class ApiError extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+  }
+}
+
+/** The page URL's filters, without empty ones. */
+export function pageFilters(): Record<string, string> {
+  const params = new URLSearchParams(location.search);
+  const out: Record<string, string> = {};
+  for (const name of FILTER_NAMES) {
+    const v = params.get(name);
+    if (v !== null && v !== '') out[name] = v;
+  }
+  return out;
+}
+
+/** `path?filters&params`; `omit` drops page filters that do not apply (e.g. show on a list). */
+export function apiUrl(path: string, params: Record<string, string> = {}, omit: readonly string[] = []): string {
+  const merged: Record<string, string> = { ...pageFilters(), ...params };
+  for (const k of omit) delete merged[k];
+  const q = new URLSearchParams(merged).toString();
+  return q === '' ? path : `${path}?${q}`;
+}
+
+export async function getJson(path: string, params: Record<string, string> = {}, omit: readonly string[] = []): Promise<ApiBody> {
+  const res = await fetch(apiUrl(path, params, omit), { credentials: 'same-origin', headers: { accept: 'application/json' } });
+  if (res.status === 401) {
+    location.assign(`/sign-in?next=${encodeURIComponent(location.pathname + location.search)}`);
+    throw new ApiError(401, 'signed out');
+  }
+  const body = (await res.json().catch(() => ({}))) as ApiBody & { error?: string };
+  if (!res.ok) throw new ApiError(res.status, body.error ?? `the API answered ${res.status}`);
+  return body;
+}
+
+export function csvUrl(path: string, params: Record<string, string> = {}, omit: readonly string[] = []): string {
+  return apiUrl(path, { ...params, format: 'csv' }, omit);
+}

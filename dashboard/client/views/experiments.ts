@@ -1,0 +1,84 @@
+/**
+ * Experiments: the list, and per experiment (the `experiment` URL
+ * parameter) its variants with planned split, SRM badge, exclusions, a
+ * forest plot of each metric's relative lift (CUPED beside unadjusted),
+ * p-value or chance to win, the correction and a plain-words verdict.
+ */
+import { getJson, csvUrl } from '../api.ts';
+import { el, empty, failed, fmt, forestBar, section, table, type Row } from '../ui.ts';
+import type { View } from './view.ts';
+
+const METRIC_NAMES: Record<string, string> = { converted: 'Conversion', revenue: 'Revenue per viewer', watch_minutes: 'Watch minutes', clicks: 'Clicks per viewer' };
+
+function verdict(r: Row, method: string, alpha: number): string {
+  const cuped = r.cuped_relative_lift !== null && r.cuped_relative_lift !== undefined;
+  const lo = Number(cuped ? r.cuped_relative_ci_low : r.relative_ci_low);
+  const hi = Number(cuped ? r.cuped_relative_ci_high : r.relative_ci_high);
+  const name = `${String(r.variant)} ${METRIC_NAMES[String(r.metric)] ?? String(r.metric)}`;
+  if (!Number.isFinite(lo) || !Number.isFinite(hi)) return `${name}: not enough data to compare.`;
+  if (lo > 0) return `${name}: better than control (the whole ${method === 'bayesian' ? 'credible' : 'confidence'} interval is above zero).`;
+  if (hi < 0) return `${name}: worse than control (the whole interval is below zero).`;
+  return `${name}: no clear difference yet at α = ${alpha}; the interval spans zero.`;
+}
+
+export const experiments: View = {
+  id: 'experiments',
+  title: 'Experiments',
+  summary: 'A/B tests per retailer: assignment, sample-ratio check, and each metric\'s lift with its interval, CUPED beside unadjusted.',
+  hiddenFilters: ['creator', 'show', 'region'],
+  async render(root) {
+    const list = await getJson('/api/v1/experiments', {}, ['creator', 'show', 'region']);
+    const chosen = new URLSearchParams(location.search).get('experiment');
+    const ids = [...new Set(list.rows.map((r) => String(r.experiment_id)))];
+    root.append(section('Experiments seen', table(list.rows, [
+      { key: 'retailer_id', label: 'Retailer' },
+      { key: 'experiment_id', label: 'Experiment', render: (r) => {
+        const params = new URLSearchParams(location.search);
+        params.set('experiment', String(r.experiment_id));
+        // Experiments are analysed per retailer.
+        params.set('retailer', String(r.retailer_id));
+        return el('a', { href: `?${params}` }, String(r.experiment_id));
+      } },
+      { key: 'unit', label: 'Unit' },
+      { key: 'variant', label: 'Variant' },
+      { key: 'exposed', label: 'Exposed', kind: 'int' },
+    ], 'experiments'), csvUrl('/api/v1/experiments', {}, ['creator', 'show', 'region'])));
+    const id = chosen ?? ids[0];
+    if (id === undefined) return;
+    // Without a choice, the first experiment of the first retailer listed (experiments are analysed per retailer).
+    const extra: Record<string, string> = chosen === null && list.rows[0] && !new URLSearchParams(location.search).get('retailer') ? { retailer: String(list.rows[0].retailer_id) } : {};
+    let report;
+    try {
+      report = await getJson(`/api/v1/experiments/${encodeURIComponent(id)}`, extra, ['creator', 'show', 'region']);
+    } catch (err) {
+      root.append(section(`Experiment ${id}`, failed(String(err))));
+      return;
+    }
+    const assignments = (report.assignments ?? []) as Row[];
+    const method = String(report.method);
+    const alpha = Number(report.alpha);
+    const srm = report.srm_flagged === true;
+    const header = el('div', { class: 'exp-head' },
+      el('span', { class: `badge ${srm ? 'bad' : 'good'}`, title: `sample-ratio test p = ${fmt.num(report.srm_p_value as number, 4)}` }, srm ? 'Sample ratio mismatch: do not trust these results' : 'Sample ratio OK'),
+      el('span', { class: 'muted' }, ` control ${String(report.control)} · ${method} · α ${alpha} · correction ${String(report.correction)} · ${fmt.int(report.exposed_viewers as number)} exposed, ${fmt.int(report.excluded_viewers as number)} excluded for seeing several variants`));
+    const variants = table(assignments, [
+      { key: 'variant', label: 'Variant' },
+      { key: 'viewers', label: 'Viewers', kind: 'int' },
+      { key: 'observed_share', label: 'Observed split', kind: 'pct' },
+      { key: 'planned_share', label: 'Planned split', kind: 'pct' },
+    ], 'variants');
+    const rows = report.rows.filter((r) => r.guardrail !== true);
+    const span = Math.max(0.05, ...rows.flatMap((r) => [r.relative_ci_low, r.relative_ci_high, r.cuped_relative_ci_low, r.cuped_relative_ci_high].map((v) => Math.abs(Number(v ?? 0))).filter(Number.isFinite)));
+    const forest = rows.length
+      ? el('ul', { class: 'forest-list' }, ...rows.map((r) => el('li', {},
+        el('div', { class: 'forest-title' }, `${METRIC_NAMES[String(r.metric)] ?? String(r.metric)}${r.currency ? ` (${String(r.currency)})` : ''} · ${String(r.variant)} vs control`,
+          el('span', { class: 'muted' }, method === 'bayesian' ? ` chance to win ${fmt.pct(r.chance_to_win)}` : ` p = ${fmt.num(r.p_value, 4)}${r.cuped_p_value !== null && r.cuped_p_value !== undefined ? `, CUPED p = ${fmt.num(r.cuped_p_value, 4)}` : ''}`)),
+        forestBar(r.relative_lift, r.relative_ci_low, r.relative_ci_high, span, 'unadjusted'),
+        forestBar(r.cuped_relative_lift, r.cuped_relative_ci_low, r.cuped_relative_ci_high, span, 'CUPED'),
+        el('p', { class: 'verdict' }, verdict(r, method, alpha)))))
+      : empty('No metric rows yet.');
+    const retailerName = extra.retailer ?? new URLSearchParams(location.search).get('retailer');
+    root.append(section(`Experiment ${id}${retailerName ? ` · ${retailerName}` : ''}`, el('div', {}, header, variants, el('h3', {}, 'Relative lift per metric (interval at the corrected level)'), forest),
+      csvUrl(`/api/v1/experiments/${encodeURIComponent(id)}`, extra, ['creator', 'show', 'region'])));
+  },
+};

@@ -1,0 +1,39 @@
+/** Creators, shows and offers leaderboards: sortable, conversion with its Wilson interval, small groups marked. */
+import { csvUrl, getJson } from '../api.ts';
+import { el, intervalBar, section, smallSample, table } from '../ui.ts';
+import type { View } from './view.ts';
+
+const BOARDS = [
+  { by: 'creator', title: 'Creators', key: 'creator_id' },
+  { by: 'show', title: 'Shows', key: 'show_id' },
+  { by: 'offer', title: 'Offers', key: 'offer_id' },
+] as const;
+
+export const leaderboards: View = {
+  id: 'leaderboards',
+  title: 'Leaderboards',
+  summary: 'Which creators, shows and offer formats sell: conversion with its 95% interval, revenue per viewer. Click a header to sort.',
+  async render(root) {
+    const answers = await Promise.allSettled(BOARDS.map((b) => getJson('/api/v1/reports/conversion', { by: b.by })));
+    answers.forEach((answer, i) => {
+      const b = BOARDS[i]!;
+      if (answer.status === 'rejected') {
+        root.append(section(b.title, el('p', { class: 'state error', role: 'alert' }, String(answer.reason))));
+        return;
+      }
+      const rows = answer.value.rows;
+      const max = Math.max(0.01, ...rows.map((r) => Number(r.conversion_rate_ci_high ?? 0)));
+      root.append(section(b.title, table(rows, [
+        { key: 'retailer_id', label: 'Retailer' },
+        { key: b.key, label: b.title.slice(0, -1) },
+        { key: 'currency', label: 'Currency' },
+        { key: 'viewers', label: 'Viewers', kind: 'int' },
+        { key: 'clickers', label: 'Clickers', kind: 'int' },
+        { key: 'buyers', label: 'Buyers', kind: 'int' },
+        { key: 'conversion_rate', label: 'Conversion (95% interval)', render: (r) => intervalBar(r.conversion_rate, r.conversion_rate_ci_low, r.conversion_rate_ci_high, max, smallSample(r)) },
+        { key: 'revenue', label: 'Revenue', kind: 'money' },
+        { key: 'revenue_per_viewer', label: 'Revenue / viewer', kind: 'money' },
+      ], b.title.toLowerCase()), csvUrl('/api/v1/reports/conversion', { by: b.by })));
+    });
+  },
+};
