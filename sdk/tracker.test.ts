@@ -6,6 +6,7 @@ import { createMemoryStore } from './queue.ts';
 import { createFakeFetch, createMemoryStorage, type FakeAnswer } from './testing/fake-fetch.ts';
 import { appendClickId, createTracker, EXPOSURES_KEY, type TrackerOptions } from './tracker.ts';
 import { BATCH_SIZE_EVENTS, FLUSH_INTERVAL_MS } from './emitter.ts';
+import { pickVariant } from './variant.ts';
 
 const BASE = { endpoint: 'http://collector.test', writeKey: 'key_1', showId: 'show-1', creatorId: 'creator-1' };
 
@@ -80,6 +81,17 @@ describe('tracker events', () => {
 });
 
 describe('experiments', () => {
+  it("a show-level experiment hashes the show, so viewers of one show share its variant", () => {
+    const variants = ['short', 'long'];
+    // Each setup() is a new browser, so a new viewer.
+    const pick = (showId: string) => setup(undefined, { showId }).tracker.variant('fmt', variants, undefined, 'show');
+    expect(pick('s-7')).toBe(pickVariant('s-7', 'fmt', variants));
+    expect(new Set(Array.from({ length: 10 }, () => pick('s-7')))).toEqual(new Set([pickVariant('s-7', 'fmt', variants)]));
+    expect(new Set(Array.from({ length: 40 }, (_, i) => pick(`s-${i}`)))).toEqual(new Set(variants));
+    // The same viewers on a viewer-level experiment spread over both variants.
+    expect(new Set(Array.from({ length: 40 }, () => setup(undefined, { showId: 's-7' }).tracker.variant('fmt', variants)))).toEqual(new Set(variants));
+  });
+
   it('sends exposure once per viewer and experiment, also across reloads, and stamps later events', async () => {
     const { net, storage, tracker } = setup();
     const v = tracker.variant('exp-1', ['a', 'b']);

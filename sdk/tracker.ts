@@ -79,9 +79,11 @@ export interface Tracker {
   /**
    * This viewer's variant of an experiment (deterministic, see variant.ts);
    * the first call per viewer and experiment sends `exposure`, and later
-   * events carry the assignment in `experiments`.
+   * events carry the assignment in `experiments`. With `unit` 'show' (a
+   * show-level experiment, docs/spec.md §4) the show_id is hashed instead,
+   * so every viewer of a show sees the show's variant.
    */
-  variant(experimentId: string, variants: readonly string[], weights?: readonly number[]): string;
+  variant(experimentId: string, variants: readonly string[], weights?: readonly number[], unit?: 'viewer' | 'show'): string;
   /** Sends everything queued now (ignoring any backoff wait); resolves when done or when a retry was scheduled. */
   flush(): Promise<void>;
   /** Runs `listener` when the page hides, before the queue is beaconed (the IVS binding closes its session here). */
@@ -190,8 +192,8 @@ export function createTracker(options: TrackerOptions): Tracker {
       track('click_to_buy', { product_id: productId, offer_id: offerId, click_id: clickId, ...extra });
       return clickId;
     },
-    variant(experimentId, variants, weights) {
-      const chosen = pickVariant(viewerId, experimentId, variants, weights);
+    variant(experimentId, variants, weights, unit) {
+      const chosen = pickVariant(unit === 'show' ? options.showId : viewerId, experimentId, variants, weights);
       if (experiments[experimentId] !== chosen && (experimentId in experiments || Object.keys(experiments).length < MAX_EXPERIMENTS_PER_EVENT)) {
         experiments[experimentId] = chosen;
       }

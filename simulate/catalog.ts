@@ -170,3 +170,39 @@ export const AA_EXPERIMENT = {
   variants: ['a1', 'a2'] as const,
   weights: [0.5, 0.5] as const,
 };
+
+/**
+ * A show-level experiment (docs/spec.md §4, unit "show"): a countdown offer
+ * shown to everyone in the show, so whole shows are randomized (the SDK
+ * hashes show_id). Planted: clicks in a countdown show become orders
+ * `buyRateLift` more often.
+ */
+export const SHOW_LEVEL_EXPERIMENT = {
+  id: 'exp-show-countdown',
+  unit: 'show' as const,
+  variants: ['no-countdown', 'countdown'] as const,
+  weights: [0.5, 0.5] as const,
+  buyRateLift: 0.6,
+};
+
+/** A show-level A/A experiment: shows split into two identical arms. */
+export const SHOW_AA_EXPERIMENT = {
+  id: 'exp-show-aa',
+  unit: 'show' as const,
+  variants: ['b1', 'b2'] as const,
+  weights: [0.5, 0.5] as const,
+};
+
+/** Every experiment the simulator runs. */
+export const SIMULATED_EXPERIMENTS = [SHOW_FORMAT_EXPERIMENT, AA_EXPERIMENT, SHOW_LEVEL_EXPERIMENT, SHOW_AA_EXPERIMENT] as const;
+
+/** The definitions file the simulator writes for its experiments (docs/spec.md §4, `<data dir>/experiments.json`). */
+export function simulatedExperimentDefinitions(): Array<Record<string, unknown>> {
+  return SIMULATED_EXPERIMENTS.map((e) => ({
+    id: e.id,
+    unit: 'unit' in e ? e.unit : 'viewer',
+    variants: e.variants.map((id, i) => ({ id, weight: e.weights[i] })),
+    control: e.variants[0],
+    guardrails: ['playback_failure_pct', 'rebuffer_pct'],
+  }));
+}

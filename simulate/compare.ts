@@ -98,8 +98,9 @@ export function compareQoe(dim: QoeDimension, truth: readonly QoeTruthRow[], row
 /** What the experiment comparison needs of an experiment report (pipeline/reports/experiment.ts). */
 export interface ExperimentReportLike {
   experiment_id: string;
-  assignments: ReadonlyArray<{ variant: string; viewers: number }>;
+  assignments: ReadonlyArray<{ variant: string; viewers: number; shows?: number | null }>;
   excluded_viewers: number | null;
+  excluded_shows?: number;
   srm_flagged: boolean;
   rows: ReadonlyArray<{ metric: string; currency: string | null; variant: string; viewers: number; mean: number; control_mean: number }>;
 }
@@ -116,7 +117,16 @@ export function compareExperiment(truth: ExperimentTruth, report: ExperimentRepo
     const a = report.assignments.find((x) => x.variant === v.variant);
     if (a?.viewers !== v.viewers) out.push({ report: name, key: v.variant, field: 'viewers', expected: v.viewers, actual: a?.viewers });
   }
-  if (report.excluded_viewers !== 0) out.push({ report: name, key: '-', field: 'excluded_viewers', expected: 0, actual: report.excluded_viewers });
+  if (truth.unit === 'show') {
+    // Show-level: viewers are summed over shows; the shows per arm and no excluded show.
+    for (const v of truth.variants) {
+      const a = report.assignments.find((x) => x.variant === v.variant);
+      if (a?.shows !== v.shows) out.push({ report: name, key: v.variant, field: 'shows', expected: v.shows, actual: a?.shows });
+    }
+    if (report.excluded_shows !== 0) out.push({ report: name, key: '-', field: 'excluded_shows', expected: 0, actual: report.excluded_shows });
+  } else if (report.excluded_viewers !== 0) {
+    out.push({ report: name, key: '-', field: 'excluded_viewers', expected: 0, actual: report.excluded_viewers });
+  }
   const control = truth.variants[0]!;
   type Arm = ExperimentTruth['variants'][number];
   const expectedTotal = (arm: Arm, metric: string, currency: string | null): number | undefined => {

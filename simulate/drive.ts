@@ -13,7 +13,7 @@ import { trackIvsPlayer } from '../sdk/ivs.ts';
 import { createFakePlayer } from '../sdk/testing/fake-player.ts';
 import { VIEWER_ID_KEY } from '../sdk/identity.ts';
 import { createMemoryStore, type KeyValueStorage } from '../sdk/queue.ts';
-import { AA_EXPERIMENT, SHOW_FORMAT_EXPERIMENT } from './catalog.ts';
+import { AA_EXPERIMENT, SHOW_AA_EXPERIMENT, SHOW_FORMAT_EXPERIMENT, SHOW_LEVEL_EXPERIMENT } from './catalog.ts';
 import { createDeviceFetch } from './device-fetch.ts';
 import { createRandom } from './random.ts';
 import type { PlannedSession } from './sessions.ts';
@@ -104,6 +104,9 @@ export async function driveSession(s: PlannedSession, target: DriveTarget, stora
   const variants = {
     [SHOW_FORMAT_EXPERIMENT.id]: tracker.variant(SHOW_FORMAT_EXPERIMENT.id, SHOW_FORMAT_EXPERIMENT.variants, SHOW_FORMAT_EXPERIMENT.weights),
     [AA_EXPERIMENT.id]: tracker.variant(AA_EXPERIMENT.id, AA_EXPERIMENT.variants, AA_EXPERIMENT.weights),
+    // Show-level: the SDK hashes the show, so every viewer of a show gets its variant.
+    [SHOW_LEVEL_EXPERIMENT.id]: tracker.variant(SHOW_LEVEL_EXPERIMENT.id, SHOW_LEVEL_EXPERIMENT.variants, SHOW_LEVEL_EXPERIMENT.weights, 'show'),
+    [SHOW_AA_EXPERIMENT.id]: tracker.variant(SHOW_AA_EXPERIMENT.id, SHOW_AA_EXPERIMENT.variants, SHOW_AA_EXPERIMENT.weights, 'show'),
   };
   // The SDK's own fake of amazon-ivs-player: the player's real state and event names, in the player's order.
   const player = createFakePlayer({ now: deviceNow, qualities: [RENDITIONS[s.device], FALLBACK_RENDITION], liveLatencySeconds: s.latencyMs / 1000 });

@@ -9,7 +9,7 @@
  * const lines = planOrders(world, sessions, { variantOf: (v) => assigned.get(v)!, clickIdOf: (k) => ids.get(k) });
  */
 import { createRandom } from './random.ts';
-import { RETAILERS, SHOW_FORMAT_EXPERIMENT } from './catalog.ts';
+import { RETAILERS, SHOW_FORMAT_EXPERIMENT, SHOW_LEVEL_EXPERIMENT } from './catalog.ts';
 import { priceInCents, type World } from './world.ts';
 import type { PlannedClick, PlannedSession } from './sessions.ts';
 
@@ -35,14 +35,17 @@ export interface OrderLine {
 export interface OrderInputs {
   /** The show-format variant the SDK gave a viewer (undefined: not exposed). */
   variantOf(viewerId: string): string | undefined;
+  /** The show-level experiment's variant of a show (undefined: not in it). */
+  showVariantOf?(showId: string): string | undefined;
   /** The `click_id` the SDK returned for a planned click. */
   clickIdOf(clickKey: string): string | undefined;
 }
 
-/** The chance that this click becomes an order, for a viewer in this show-format variant. */
-export function buyRate(click: PlannedClick, variant: string | undefined): number {
+/** The chance that this click becomes an order, for a viewer in this show-format variant, in a show of this show-level variant. */
+export function buyRate(click: PlannedClick, variant: string | undefined, showVariant?: string): number {
   const lift = variant === SHOW_FORMAT_EXPERIMENT.variants[1] ? 1 + SHOW_FORMAT_EXPERIMENT.buyRateLift : 1;
-  return Math.min(MAX_BUY_RATE, click.baseBuyRate * lift);
+  const showLift = showVariant === SHOW_LEVEL_EXPERIMENT.variants[1] ? 1 + SHOW_LEVEL_EXPERIMENT.buyRateLift : 1;
+  return Math.min(MAX_BUY_RATE, click.baseBuyRate * lift * showLift);
 }
 
 /** Every order line of the world, sorted by retailer, time and order id. */
@@ -55,7 +58,7 @@ export function planOrders(world: World, sessions: readonly PlannedSession[], in
     for (const c of s.clicks) {
       const clickId = inputs.clickIdOf(c.clickKey);
       if (clickId !== undefined && s.retailerId === RETAILERS[0]!.id && s.userId && !firstClick) firstClick = { s, c, id: clickId };
-      if (c.buyDraw >= buyRate(c, inputs.variantOf(s.viewerId))) continue;
+      if (c.buyDraw >= buyRate(c, inputs.variantOf(s.viewerId), inputs.showVariantOf?.(s.showId))) continue;
       purchasesByRetailer.set(s.retailerId, (purchasesByRetailer.get(s.retailerId) ?? 0) + 1);
       const base = {
         retailerId: s.retailerId,

@@ -10,7 +10,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { RETAILERS, SHOW_FORMAT_EXPERIMENT, AA_EXPERIMENT } from './catalog.ts';
+import { RETAILERS, SHOW_FORMAT_EXPERIMENT, AA_EXPERIMENT, SHOW_AA_EXPERIMENT, SHOW_LEVEL_EXPERIMENT } from './catalog.ts';
 import { driveSession, viewerStorage } from './drive.ts';
 import { planOrders } from './orders.ts';
 import { writeOrderCsvs, type OrderCsvFile } from './orders-csv.ts';
@@ -96,6 +96,8 @@ export async function runSimulation(o: SimulationOptions): Promise<SimulationRes
 
   const clickIds = new Map<string, string>();
   const variants = new Map<string, Map<string, string>>([[SHOW_FORMAT_EXPERIMENT.id, new Map()], [AA_EXPERIMENT.id, new Map()]]);
+  /** Show-level experiments: experiment id → show id → variant the SDK gave the show. */
+  const showVariants = new Map<string, Map<string, string>>([[SHOW_LEVEL_EXPERIMENT.id, new Map()], [SHOW_AA_EXPERIMENT.id, new Map()]]);
   const events = { accepted: 0, rejected: 0, refused: 0, dropped: 0 };
   const statuses: Record<string, number> = {};
   let lostAcks = 0;
@@ -105,7 +107,10 @@ export async function runSimulation(o: SimulationOptions): Promise<SimulationRes
     for (const s of mine) {
       const r = await driveSession(s, { endpoint: o.endpoint, writeKey: o.writeKeys[s.retailerId]!, regionHeader: o.regionHeader ?? 'cloudfront-viewer-country' }, storage, o.seed);
       for (const [k, id] of r.clickIds) clickIds.set(k, id);
-      for (const [exp, v] of Object.entries(r.variants)) variants.get(exp)?.set(s.viewerId, v);
+      for (const [exp, v] of Object.entries(r.variants)) {
+        variants.get(exp)?.set(s.viewerId, v);
+        showVariants.get(exp)?.set(s.showId, v);
+      }
       events.accepted += r.stats.accepted;
       events.rejected += r.stats.rejected;
       events.refused += r.stats.refused;
@@ -116,10 +121,14 @@ export async function runSimulation(o: SimulationOptions): Promise<SimulationRes
     }
   });
 
-  const lines = planOrders(world, sessions, { variantOf: (v) => variants.get(SHOW_FORMAT_EXPERIMENT.id)!.get(v), clickIdOf: (k) => clickIds.get(k) });
+  const lines = planOrders(world, sessions, {
+    variantOf: (v) => variants.get(SHOW_FORMAT_EXPERIMENT.id)!.get(v),
+    showVariantOf: (show) => showVariants.get(SHOW_LEVEL_EXPERIMENT.id)!.get(show),
+    clickIdOf: (k) => clickIds.get(k),
+  });
   mkdirSync(o.outDir, { recursive: true });
   const orderFiles = writeOrderCsvs(lines, o.outDir);
-  const truth = computeTruth({ world, sessions, lines, clickIds, variants });
+  const truth = computeTruth({ world, sessions, lines, clickIds, variants, showVariants });
   const truthFile = join(o.outDir, TRUTH_FILE);
   const span = { fromMs: Math.min(...sessions.map((s) => s.joinMs)), toMs: Math.max(...sessions.map((s) => s.leaveMs)) + 1 };
   writeFileSync(truthFile, `${JSON.stringify({ ...truth, options: world.options, span, order_files: orderFiles }, null, 2)}\n`);

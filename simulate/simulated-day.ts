@@ -10,6 +10,7 @@
  * day.mismatches; // [] when every report equals the ground truth
  * await day.serve.stop();
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SIMULATION_DIR } from '../contract/data-dir.ts';
 import { randomBytes } from 'node:crypto';
@@ -21,7 +22,8 @@ import { importOrders, type ImportOrdersResult } from '../pipeline/orders/import
 import { analyzeExperiment, type ExperimentReport } from '../pipeline/reports/experiment.ts';
 import { runReport } from '../pipeline/reports/run-report.ts';
 import type { Row } from '../pipeline/engine/engine.ts';
-import { AA_EXPERIMENT, RETAILERS, SHOW_FORMAT_EXPERIMENT } from './catalog.ts';
+import { RETAILERS, SIMULATED_EXPERIMENTS, simulatedExperimentDefinitions } from './catalog.ts';
+import { DEFAULT_EXPERIMENTS_FILE, loadExperimentDefinitions } from '../pipeline/reports/experiment-definitions.ts';
 import { compareConversion, compareExperiment, compareQoe, type Mismatch } from './compare.ts';
 import { runSimulation, type SimulationResult } from './run.ts';
 import type { ConversionDimension, QoeDimension } from './truth.ts';
@@ -102,6 +104,9 @@ export async function runSimulatedDay(o: SimulatedDayOptions): Promise<Simulated
   const live = new AbortController();
   const liveIngest = runIngest({ dataDir: o.dataDir, kinesis, signal: live.signal });
   try {
+    // The experiments are defined before they run, as a growth team would: the report reads this file.
+    mkdirSync(o.dataDir, { recursive: true });
+    writeFileSync(join(o.dataDir, DEFAULT_EXPERIMENTS_FILE), `${JSON.stringify(simulatedExperimentDefinitions(), null, 2)}\n`);
     const simulation = await step('simulate', () =>
       runSimulation({
         seed: o.seed, shows: o.shows, viewers: o.viewers, hours: o.hours,
@@ -131,7 +136,9 @@ export async function runSimulatedDay(o: SimulatedDayOptions): Promise<Simulated
       const qoeByRegion = qoe.region;
       const experiments = await step('experiments', async () => {
         const out: Record<string, ExperimentReport> = {};
-        for (const id of [SHOW_FORMAT_EXPERIMENT.id, AA_EXPERIMENT.id]) out[id] = await analyzeExperiment(engine, id);
+        // The definitions the simulator wrote (<data dir>/experiments.json): two viewer-level and two show-level experiments.
+        const definitions = await loadExperimentDefinitions(join(o.dataDir, DEFAULT_EXPERIMENTS_FILE));
+        for (const { id } of SIMULATED_EXPERIMENTS) out[id] = await analyzeExperiment(engine, id, { definition: definitions.get(id)! });
         return out;
       });
       const truth = simulation.truth;

@@ -6,12 +6,12 @@
  * const truth = computeTruth({ world, sessions, lines, clickIds, variants });
  * truth.conversion.creator; // [{ creator_id: 'cr-ava', currency: 'USD', viewers: 120, buyers: 31, ... }]
  */
-import { AA_EXPERIMENT, SHOW_FORMAT_EXPERIMENT } from './catalog.ts';
+import { AA_EXPERIMENT, SHOW_AA_EXPERIMENT, SHOW_FORMAT_EXPERIMENT, SHOW_LEVEL_EXPERIMENT } from './catalog.ts';
 import { attribute, DEFAULT_WINDOW_MS } from './attribution.ts';
 import { planOrders, type OrderLine } from './orders.ts';
 import type { PlannedSession } from './sessions.ts';
 import { cents, clickFacts, conversionRows, type ConversionDimension, type ConversionTruthRow } from './truth-conversion.ts';
-import { converters, experimentTruth, type ExperimentTruth } from './truth-experiments.ts';
+import { converters, experimentTruth, showBuyers, showExperimentTruth, type ExperimentTruth } from './truth-experiments.ts';
 import { qoeRows, type QoeDimension, type QoeTruthRow } from './truth-qoe.ts';
 import { audienceRows, type AudienceTruthRow } from './truth-audience.ts';
 import type { World } from './world.ts';
@@ -38,6 +38,8 @@ export interface TruthInputs {
   clickIds: ReadonlyMap<string, string>;
   /** experiment id → viewer id → variant the SDK assigned. */
   variants: ReadonlyMap<string, ReadonlyMap<string, string>>;
+  /** Show-level experiments: experiment id → show id → variant the SDK gave the show. */
+  showVariants?: ReadonlyMap<string, ReadonlyMap<string, string>>;
   windowMs?: number;
 }
 
@@ -50,12 +52,22 @@ export function computeTruth(inputs: TruthInputs): GroundTruth {
   for (const line of attributed.keys()) revenueByCurrency[line.currency] = (revenueByCurrency[line.currency] ?? 0) + line.quantity * line.unitPriceCents;
   // Potential outcomes: the same draws with every viewer in one arm, then in the other.
   const clickIdOf = (k: string): string | undefined => inputs.clickIds.get(k);
+  const none = new Map<string, string>();
+  const viewerVariant = inputs.variants.get(SHOW_FORMAT_EXPERIMENT.id) ?? none;
+  const showVariant = inputs.showVariants?.get(SHOW_LEVEL_EXPERIMENT.id) ?? none;
   const convertedIfAll = (variant: string): number => {
-    const lines = planOrders(inputs.world, inputs.sessions, { variantOf: () => variant, clickIdOf });
+    const lines = planOrders(inputs.world, inputs.sessions, { variantOf: () => variant, showVariantOf: (show) => showVariant.get(show), clickIdOf });
     return converters(attribute(clicks, lines, windowMs)).size;
   };
   const [control, treatment] = SHOW_FORMAT_EXPERIMENT.variants;
   const trueLift = convertedIfAll(treatment) / convertedIfAll(control) - 1;
+  // The same for the show-level experiment: every show in one arm, then in the other (buyers per show over viewers per show).
+  const showBuyersIfAll = (variant: string): number => {
+    const lines = planOrders(inputs.world, inputs.sessions, { variantOf: (v) => viewerVariant.get(v), showVariantOf: () => variant, clickIdOf });
+    return showBuyers(attribute(clicks, lines, windowMs), () => true);
+  };
+  const [showControl, showTreatment] = SHOW_LEVEL_EXPERIMENT.variants;
+  const trueShowLift = showBuyersIfAll(showTreatment) / showBuyersIfAll(showControl) - 1;
   const converted = converters(attributed);
   const revenueCents = new Map<string, Map<string, number>>();
   for (const [line, c] of attributed) {
@@ -63,7 +75,6 @@ export function computeTruth(inputs: TruthInputs): GroundTruth {
     m.set(line.currency, (m.get(line.currency) ?? 0) + line.quantity * line.unitPriceCents);
     revenueCents.set(c.viewerId, m);
   }
-  const none = new Map<string, string>();
   return {
     seed: inputs.world.options.seed,
     window_ms: windowMs,
@@ -91,6 +102,14 @@ export function computeTruth(inputs: TruthInputs): GroundTruth {
       [AA_EXPERIMENT.id]: experimentTruth(
         AA_EXPERIMENT.id, AA_EXPERIMENT.variants, AA_EXPERIMENT.weights,
         inputs.variants.get(AA_EXPERIMENT.id) ?? none, inputs.sessions, converted, revenueCents, 0, 0,
+      ),
+      [SHOW_LEVEL_EXPERIMENT.id]: showExperimentTruth(
+        SHOW_LEVEL_EXPERIMENT.id, SHOW_LEVEL_EXPERIMENT.variants, SHOW_LEVEL_EXPERIMENT.weights,
+        showVariant, inputs.sessions, attributed, SHOW_LEVEL_EXPERIMENT.buyRateLift, trueShowLift,
+      ),
+      [SHOW_AA_EXPERIMENT.id]: showExperimentTruth(
+        SHOW_AA_EXPERIMENT.id, SHOW_AA_EXPERIMENT.variants, SHOW_AA_EXPERIMENT.weights,
+        inputs.showVariants?.get(SHOW_AA_EXPERIMENT.id) ?? none, inputs.sessions, attributed, 0, 0,
       ),
     },
   };

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importOrders } from '../pipeline/orders/import-orders.ts';
 import { runReport } from '../pipeline/reports/run-report.ts';
-import { AA_EXPERIMENT, SHOW_FORMAT_EXPERIMENT } from '../simulate/catalog.ts';
+import { AA_EXPERIMENT, SHOW_AA_EXPERIMENT, SHOW_FORMAT_EXPERIMENT, SHOW_LEVEL_EXPERIMENT } from '../simulate/catalog.ts';
 import { compareConversion } from '../simulate/compare.ts';
 import { runSimulatedDay, type SimulatedDay } from '../simulate/simulated-day.ts';
 import type { GroundTruth } from '../simulate/truth.ts';
@@ -26,7 +26,7 @@ const dataDir = mkdtempSync(join(tmpdir(), 'livelens-e2e-'));
 let day: SimulatedDay;
 
 beforeAll(async () => {
-  day = await runSimulatedDay({ dataDir, seed: SEED, shows: 4, viewers: 400, hours: 4 });
+  day = await runSimulatedDay({ dataDir, seed: SEED, shows: 8, viewers: 400, hours: 4 });
 }, 120_000);
 
 afterAll(async () => {
@@ -94,6 +94,31 @@ describe('a simulated day through the real stack', () => {
       expect(row.absolute_ci_high!).toBeGreaterThanOrEqual(0);
       expect(row.relative_ci_low!).toBeLessThanOrEqual(0);
       expect(row.relative_ci_high!).toBeGreaterThanOrEqual(0);
+    }
+  });
+
+  it('recovers the planted show-level lift with shows as the unit (the definition the simulator wrote)', () => {
+    const report = day.experiments[SHOW_LEVEL_EXPERIMENT.id]!;
+    const truth = day.simulation.truth.experiments[SHOW_LEVEL_EXPERIMENT.id]!;
+    expect(report.unit).toBe('show');
+    expect(report.excluded_shows).toBe(0);
+    expect(report.srm_flagged).toBe(false);
+    expect(report.assignments.map((a) => a.shows)).toEqual(truth.variants.map((v) => v.shows));
+    expect(Math.min(...report.assignments.map((a) => a.shows ?? 0))).toBeGreaterThanOrEqual(2);
+    const converted = report.rows.find((r) => r.metric === 'converted')!;
+    expect(truth.true_relative_lift).toBeGreaterThan(0.2);
+    expect(converted.relative_lift!).toBeGreaterThan(0);
+    expect(converted.relative_ci_low!).toBeLessThanOrEqual(truth.true_relative_lift);
+    expect(converted.relative_ci_high!).toBeGreaterThanOrEqual(truth.true_relative_lift);
+    expect(converted.cuped_relative_lift).toBeNull();
+    expect(report.rows.filter((r) => r.guardrail).map((r) => r.metric)).toEqual(['playback_failure_pct', 'rebuffer_pct']);
+  });
+
+  it('finds no significant difference in the show-level A/A experiment', () => {
+    const report = day.experiments[SHOW_AA_EXPERIMENT.id]!;
+    expect(report.unit).toBe('show');
+    for (const row of report.rows.filter((r) => !r.guardrail && (r.currency === null || r.metric !== 'revenue'))) {
+      expect(row.p_value ?? 1, `${row.metric} p-value`).toBeGreaterThan(0.05);
     }
   });
 

@@ -121,7 +121,7 @@ async function runDemo(opts: Record<string, unknown>): Promise<void> {
   out.write(`Collector: ${day.serve.url}/v1/events\n`);
   for (const [retailer, key] of Object.entries(day.writeKeys)) out.write(`Write key for retailer ${retailer}: ${key}\n`);
   if (keyList) out.write('The keys of --write-keys / LIVELENS_WRITE_KEYS are accepted too.\n');
-  out.write(`Reports: livelens report conversion --by creator --data-dir ${dataDir}   (also: qoe --by region, experiment exp-show-format)\n`);
+  out.write(`Reports: livelens report conversion --by creator --data-dir ${dataDir}   (also: qoe --by region, experiment exp-show-format, experiment exp-show-countdown)\n`);
   writeDemoMarker(dataDir, {
     started_at: new Date(started).toISOString(),
     collector: day.serve.url,
