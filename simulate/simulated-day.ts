@@ -48,6 +48,8 @@ export interface SimulatedDayOptions {
   routes?: ServerRoutes[];
   /** Background services beside the collector (the live reader). */
   services?: ServerService[];
+  /** More sections of the server's `GET /metrics` (the live view's counters). */
+  metrics?: () => Record<string, unknown>;
   log?: Logger;
   /** Step names as they start ("simulate", "ingest", ...). */
   onStep?: (step: string) => void;
@@ -96,6 +98,7 @@ export async function runSimulatedDay(o: SimulatedDayOptions): Promise<Simulated
       clientAddressHeader: SIM_CLIENT_ADDRESS_HEADER,
       routes: o.routes,
       services: o.services,
+      metrics: o.metrics,
       log,
     }),
   );

@@ -23,6 +23,9 @@ import { parseWriteKeys } from '../../collector/write-keys.ts';
 import { generateRetailerKeys } from '../../simulate/simulated-day.ts';
 import { intFlag } from './simulate.ts';
 import { createDashboard } from '../../dashboard/mount.ts';
+import { createLogger } from '../../collector/log.ts';
+import { createLive, LIVE_SETTINGS } from '../../live/mount.ts';
+import { PROBLEM_REGION, startTrickle } from '../../live/demo-trickle.ts';
 
 /** The demo's day of shows: sized to finish in about a minute on 2 cores. */
 export const DEMO_SEED = 1;
@@ -31,7 +34,7 @@ export const DEMO_VIEWERS = 800;
 export const DEMO_HOURS = 8;
 
 /** The settings the demo takes (the rest are the embedded defaults). */
-const DEMO_SETTINGS = ['dataDir', 'port', 'writeKeys', 'dashboardTokens'] as const;
+const DEMO_SETTINGS = ['dataDir', 'port', 'writeKeys', 'dashboardTokens', ...LIVE_SETTINGS] as const;
 
 const STEP_TEXT: Record<string, string> = {
   start: 'starting embedded Kinesis, collector and ingest',
@@ -85,6 +88,9 @@ async function runDemo(opts: Record<string, unknown>): Promise<void> {
   const port = settings.port;
   const keyList = settings.writeKeys;
   const dashboard = createDashboard({ dataDir, dashboardTokens: settings.dashboardTokens, writeKeys: keyList });
+  // The live view, alerts (logged; to a webhook when set) and CloudWatch when configured; a bad alert rule stops here.
+  const liveLog = createLogger('info');
+  const livePart = createLive({ settings, access: dashboard.access, log: liveLog });
   const prepared = prepareDemoDataDir(dataDir, { reset: opts.reset === true });
   out.write(`livelens demo: data in ${dataDir} (${prepared})\n`);
   const progress = createProgress('sessions');
@@ -99,8 +105,9 @@ async function runDemo(opts: Record<string, unknown>): Promise<void> {
       hours,
       writeKeys: demoKeys(keyList),
       ...(keyList ? { extraWriteKeys: keyList } : {}),
-      routes: [dashboard.routes],
-      services: [dashboard.service],
+      routes: [livePart.routes, dashboard.routes],
+      services: [dashboard.service, ...livePart.services],
+      metrics: livePart.metrics,
       onStep: (s) => {
         if (s !== 'simulate') progress.stop();
         out.write(`- ${STEP_TEXT[s] ?? s}\n`);
@@ -140,12 +147,16 @@ async function runDemo(opts: Record<string, unknown>): Promise<void> {
   // Keep serving: events sent to the collector from now on land in the lake as they arrive.
   const live = new AbortController();
   const ingest = runIngest({ dataDir, kinesis: { endpoint: day.serve.kinesisEndpoint, stream: day.serve.stream }, signal: live.signal });
+  const [trickleRetailer, trickleKey] = Object.entries(day.writeKeys)[0]!;
+  const trickle = startTrickle({ url: day.serve.url, writeKey: trickleKey, retailerId: trickleRetailer, log: liveLog });
+  out.write(`Live panel: ${day.serve.url}/live — ${trickle.viewers} simulated viewers on show ${trickle.showId} (retailer ${trickleRetailer}); now and then a latency problem in ${PROBLEM_REGION} fires an alert in the log.\n`);
   out.write('Serving and ingesting; press Ctrl-C to stop.\n');
   await new Promise<void>((resolve) => {
     process.once('SIGINT', () => resolve());
     process.once('SIGTERM', () => resolve());
   });
   out.write('stopping: landing what was read, draining the collector\n');
+  await trickle.stop();
   live.abort();
   await ingest;
   await day.serve.stop();

@@ -52,7 +52,7 @@
       return;
     }
     // @ts-ignore uPlot is the global of /live/uplot.js
-    chart = new uPlot({ width: 140, height: 32, cursor: { show: false }, legend: { show: false }, select: { show: false },
+    chart = new uPlot({ width: 110, height: 28, cursor: { show: false }, legend: { show: false }, select: { show: false },
       scales: { x: { time: false } }, axes: [{ show: false }, { show: false }],
       series: [{}, { stroke: color, width: 1.5, spanGaps: true, points: { show: false } }] }, data, td);
     charts.set(id, chart);
