@@ -25,7 +25,10 @@ describe('demo live trickle', () => {
       req.on('end', () => {
         setTimeout(() => {
           open--;
-          if (refuse-- > 0) return res.writeHead(503, { 'retry-after': '0' }).end();
+          if (refuse-- > 0) {
+            res.writeHead(503, { 'retry-after': '0' }).end();
+            return;
+          }
           const body = JSON.parse(text);
           got.push({ region: String(req.headers['cloudfront-viewer-country']), key: String(req.headers['x-write-key']), events: body.events });
           res.writeHead(200).end('{}');
