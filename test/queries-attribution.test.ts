@@ -129,7 +129,7 @@ const conversionColumns = (key: string) => [
 describe('conversion reports', () => {
   it('by creator: per-currency rows, a creator without buyers, retailers apart', async () => {
     const e = await open();
-    const result = await e.query('conversion_by_creator', ALL);
+    const result = await e.query('conversion_by_group', ALL, { group: 'creator_id' });
     expect(result.columns).toEqual(conversionColumns('creator_id'));
     expect(result.rows).toEqual([
       // c1@r1: viewers v1 v2 v3 v5, all clickers. USD: v1 (ord1, ord7), v3 (ord4-6) → 74 over 8 units.
@@ -142,7 +142,7 @@ describe('conversion reports', () => {
 
   it('by offer: viewers are impressions or clicks of the offer', async () => {
     const e = await open();
-    const result = await e.query('conversion_by_offer', ALL);
+    const result = await e.query('conversion_by_group', ALL, { group: 'offer_id' });
     expect(result.columns).toEqual(conversionColumns('offer_id'));
     const none = { currency: null, buyers: 0, orders: 0, units: 0, revenue: 0, conversion_rate: 0, revenue_per_viewer: 0 };
     expect(result.rows).toEqual([
@@ -157,7 +157,7 @@ describe('conversion reports', () => {
 
   it('by show and by region', async () => {
     const e = await open();
-    const shows = await e.run('conversion_by_show', { ...ALL, retailer_id: 'r1' });
+    const shows = await e.run('conversion_by_group', { ...ALL, retailer_id: 'r1' }, { group: 'show_id' });
     expect(shows.map((r) => [r.show_id, r.currency, r.viewers, r.clickers, r.buyers, r.orders, r.units, r.revenue])).toEqual([
       // s1: v1, v2 (k1, k2, k3). s2: v3, v5. s3: v4.
       ['s1', 'EUR', 2, 2, 1, 1, 1, 20],
@@ -165,7 +165,7 @@ describe('conversion reports', () => {
       ['s2', 'USD', 2, 2, 1, 3, 4, 32],
       ['s3', null, 1, 0, 0, 0, 0, 0],
     ]);
-    const regions = await e.query('conversion_by_region', { ...ALL, retailer_id: 'r1' });
+    const regions = await e.query('conversion_by_group', { ...ALL, retailer_id: 'r1' }, { group: 'region' });
     expect(regions.columns).toEqual(conversionColumns('region'));
     expect(regions.rows.map((r) => [r.region, r.currency, r.viewers, r.clickers, r.buyers, r.orders, r.units, r.revenue])).toEqual([
       // DE: v2 (its impression and clicks). FR: v4. US: v1, v3, v5.
@@ -177,12 +177,12 @@ describe('conversion reports', () => {
 
   it('reads an empty lake as no rows', async () => {
     engine = await createDuckDbEngine({ dataDir: tempDataDir() });
-    expect(await engine.run('conversion_by_creator', ALL)).toEqual([]);
-    expect(await engine.run('qoe_by_region', ALL)).toEqual([]);
+    expect(await engine.run('conversion_by_group', ALL, { group: 'creator_id' })).toEqual([]);
+    expect(await engine.run('qoe_by_group', ALL, { group: 'region' })).toEqual([]);
   });
 
   it('names missing parameters', async () => {
     const e = await open();
-    await expect(e.run('conversion_by_creator', { from_ms: 0, to_ms: 1 })).rejects.toThrow(/needs parameter\(s\) \$retailer_id, \$window_ms/);
+    await expect(e.run('conversion_by_group', { from_ms: 0, to_ms: 1 }, { group: 'creator_id' })).rejects.toThrow(/needs parameter\(s\) \$retailer_id, \$window_ms/);
   });
 });

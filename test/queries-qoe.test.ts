@@ -88,7 +88,7 @@ const qoeColumns = (key: string) => [
 describe('qoe reports', () => {
   it('by region', async () => {
     const e = await open();
-    const result = await e.query('qoe_by_region', { ...ALL, retailer_id: 'r1' });
+    const result = await e.query('qoe_by_group', { ...ALL, retailer_id: 'r1' }, { group: 'region' });
     expect(result.columns).toEqual(qoeColumns('region'));
     expectRows(result.rows, [
       // DE: one startup (700), one heartbeat (30 s, 1500 ms), no rebuffers, no failures.
@@ -104,7 +104,7 @@ describe('qoe reports', () => {
 
   it('by device', async () => {
     const e = await open();
-    const result = await e.query('qoe_by_device', { ...ALL, retailer_id: 'r1' });
+    const result = await e.query('qoe_by_group', { ...ALL, retailer_id: 'r1' }, { group: 'device' });
     expect(result.columns).toEqual(qoeColumns('device'));
     expectRows(result.rows, [
       // desktop = sA + sC: startups [100, 400, 700] → p50 400, p95 at 1.9 → 670; latency [1000, 1500, 2000, 3000]
@@ -119,7 +119,7 @@ describe('qoe reports', () => {
 
   it('by show, every retailer', async () => {
     const e = await open();
-    const rows = await e.run('qoe_by_show', ALL);
+    const rows = await e.run('qoe_by_group', ALL, { group: 'show_id' });
     expect(rows.map((r) => [r.retailer_id, r.show_id, r.sessions, r.viewers, r.startup_p50_ms, r.playback_failure_pct])).toEqual([
       ['r1', 's1', 2, 2, 300, 50],
       ['r1', 's2', 1, 1, 700, 0],
@@ -130,7 +130,7 @@ describe('qoe reports', () => {
   it('limits to the period of event_time', async () => {
     const e = await open();
     // Only sA's first four events (minutes 1 to 4): one startup, one heartbeat, one rebuffer.
-    const rows = await e.run('qoe_by_region', { ...ALL, from_ms: T0 + MINUTE_MS, to_ms: T0 + 5 * MINUTE_MS, retailer_id: 'r1' });
+    const rows = await e.run('qoe_by_group', { ...ALL, from_ms: T0 + MINUTE_MS, to_ms: T0 + 5 * MINUTE_MS, retailer_id: 'r1' }, { group: 'region' });
     expect(rows.map((r) => [r.region, r.sessions, r.startup_p50_ms, r.rebuffer_pct, r.rebuffers_per_minute])).toEqual([['US', 1, 100, 100 * 3000 / 63000, 1]]);
   });
 });
@@ -147,7 +147,7 @@ describe('qoe of a group with nothing measured', () => {
       ...session('sG', 'vg', { region: 'DE', device: 'desktop' }, [{ type: 'startup', startup_ms: 500 }, { type: 'heartbeat', watch_ms: 60_000 }]),
     ]);
     engine = await createDuckDbEngine({ dataDir: dir, threads: 1 });
-    const result = await engine.query('qoe_by_region', { ...ALL, retailer_id: 'r1' });
+    const result = await engine.query('qoe_by_group', { ...ALL, retailer_id: 'r1' }, { group: 'region' });
     expectRows(result.rows, [
       // sF failed, sE left before the first frame: 1 of 2 each.
       { retailer_id: 'r1', region: 'BR', sessions: 2, viewers: 2, startup_p50_ms: null, startup_p95_ms: null, rebuffer_pct: null,

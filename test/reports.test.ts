@@ -48,7 +48,7 @@ beforeAll(async () => {
 describe('runReport', () => {
   it('adds the Wilson interval to conversion rows and columns', async () => {
     const result = await runReport('conversion', { by: 'creator', dataDir });
-    expect(result).toMatchObject({ report: 'conversion', by: 'creator', query: 'conversion_by_creator', engine: 'duckdb' });
+    expect(result).toMatchObject({ report: 'conversion', by: 'creator', query: 'conversion_by_group', engine: 'duckdb' });
     expect(result.columns.slice(-3)).toEqual([
       { name: 'revenue_per_viewer', type: 'DOUBLE' }, { name: 'conversion_rate_ci_low', type: 'DOUBLE' }, { name: 'conversion_rate_ci_high', type: 'DOUBLE' },
     ]);
@@ -89,7 +89,7 @@ describe('livelens report', () => {
   it('prints docs/spec.md §5 JSON', async () => {
     const { stdout } = await run(process.execPath, [LIVELENS, 'report', 'conversion', '--by', 'creator', '--format', 'json', '--data-dir', dataDir, '--from', new Date(T0).toISOString(), '--window', '90m']);
     const json = JSON.parse(stdout) as { rows: Array<Record<string, unknown>>; query: string; params: Record<string, unknown> };
-    expect(json.query).toBe('conversion_by_creator');
+    expect(json.query).toBe('conversion_by_group');
     expect(json.params).toEqual({ from_ms: T0, to_ms: 8_640_000_000_000_000, retailer_id: '', creator_id: '', show_id: '', region: '', window_ms: 5_400_000 });
     expect(Object.keys(json.rows[0]!)).toEqual([
       'retailer_id', 'creator_id', 'currency', 'viewers', 'clickers', 'buyers', 'orders', 'units', 'revenue',

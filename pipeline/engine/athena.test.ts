@@ -7,7 +7,7 @@ import type { GetQueryResultsCommandOutput } from '@aws-sdk/client-athena';
 import { AthenaEngine, ATHENA_PAGE_ROWS, ATHENA_QUERY_TIMEOUT_MS, athenaColumnType, athenaValue } from './athena.ts';
 import { ATHENA_SETTINGS, athenaConfigFrom, requireAwsRegion } from './athena-config.ts';
 import { resolveSettings } from '../../config/settings.ts';
-import { loadQuery } from './query-files.ts';
+import { loadQuery, QUERIES_DIR } from './query-files.ts';
 
 const athena = mockClient(AthenaClient);
 afterEach(() => athena.reset());
@@ -42,10 +42,10 @@ describe('AthenaEngine', () => {
 
     const engine = new AthenaEngine(new AthenaClient({ region: 'eu-west-1' }), config, noSleep);
     const params = { from_ms: 1_793_491_200_000, to_ms: 1_793_577_600_000, retailer_id: "o'brien", creator_id: '', show_id: 's1', region: '', window_ms: 86_400_000 };
-    const result = await engine.query('conversion_by_creator', params);
+    const result = await engine.query('conversion_by_group', params, { group: 'creator_id' });
 
     const start = athena.commandCalls(StartQueryExecutionCommand)[0]!.args[0].input;
-    const file = loadQuery('conversion_by_creator');
+    const file = loadQuery('conversion_by_group', QUERIES_DIR, { group: 'creator_id' });
     // Exactly the file, each $name outside comments replaced by ?, values in the order of the ?s.
     const PARAM = /\$(from_ms|to_ms|retailer_id|creator_id|show_id|region|window_ms)\b/g;
     const isComment = (line: string) => line.trim().startsWith('--');
@@ -80,7 +80,7 @@ describe('AthenaEngine', () => {
     athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'q-2' });
     athena.on(GetQueryExecutionCommand).resolves({ QueryExecution: { Status: { State: 'FAILED', StateChangeReason: 'TABLE_NOT_FOUND: events' } } });
     const engine = new AthenaEngine(new AthenaClient({ region: 'eu-west-1' }), config, noSleep);
-    await expect(engine.run('qoe_by_region', { from_ms: 0, to_ms: 1, retailer_id: '', creator_id: '', show_id: '', region: '' })).rejects.toThrow('Athena query q-2 failed: TABLE_NOT_FOUND: events');
+    await expect(engine.run('qoe_by_group', { from_ms: 0, to_ms: 1, retailer_id: '', creator_id: '', show_id: '', region: '' }, { group: 'region' })).rejects.toThrow('Athena query q-2 failed: TABLE_NOT_FOUND: events');
     expect(athena.commandCalls(GetQueryResultsCommand)).toHaveLength(0);
   });
 
@@ -90,7 +90,7 @@ describe('AthenaEngine', () => {
     athena.on(StopQueryExecutionCommand).resolves({});
     let clock = 0;
     const engine = new AthenaEngine(new AthenaClient({ region: 'eu-west-1' }), config, async (ms) => { clock += ms; }, () => clock);
-    await expect(engine.run('qoe_by_region', { from_ms: 0, to_ms: 1, retailer_id: '', creator_id: '', show_id: '', region: '' })).rejects.toThrow(/still RUNNING after 600000 ms/);
+    await expect(engine.run('qoe_by_group', { from_ms: 0, to_ms: 1, retailer_id: '', creator_id: '', show_id: '', region: '' }, { group: 'region' })).rejects.toThrow(/still RUNNING after 600000 ms/);
     expect(clock).toBeGreaterThanOrEqual(ATHENA_QUERY_TIMEOUT_MS);
     expect(athena.commandCalls(StopQueryExecutionCommand)[0]!.args[0].input).toEqual({ QueryExecutionId: 'q-3' });
   });

@@ -5,7 +5,7 @@
  *
  * @example
  * const engine = createAthenaEngine(athenaConfigFrom(resolveSettings(ATHENA_SETTINGS)));
- * const rows = await engine.run('conversion_by_show', { from_ms, to_ms, retailer_id: '', window_ms: 86_400_000 });
+ * const rows = await engine.run('conversion_by_group', { from_ms, to_ms, retailer_id: '', creator_id: '', show_id: '', region: '', window_ms: 86_400_000 }, { group: 'show_id' });
  */
 import {
   AthenaClient,
@@ -18,7 +18,7 @@ import type { ColumnInfo as AthenaColumnInfo, Row as AthenaRow, StartQueryExecut
 import type { ColumnInfo, ColumnType, QueryEngine, QueryResult, Row, SqlValue } from './engine.ts';
 import type { AthenaConfig } from './athena-config.ts';
 import { athenaDdl } from './athena-ddl.ts';
-import { loadQuery } from './query-files.ts';
+import { loadQuery, QUERIES_DIR, type QueryIdentifiers } from './query-files.ts';
 import { checkParameters, toPositional } from './parameters.ts';
 
 /** First wait between GetQueryExecution polls; doubles up to the maximum. */
@@ -72,15 +72,15 @@ export class AthenaEngine implements QueryEngine {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async query(queryName: string, params: Record<string, SqlValue> = {}): Promise<QueryResult> {
-    const sql = loadQuery(queryName);
+  async query(queryName: string, params: Record<string, SqlValue> = {}, identifiers: QueryIdentifiers = {}): Promise<QueryResult> {
+    const sql = loadQuery(queryName, QUERIES_DIR, identifiers);
     checkParameters(queryName, sql, params);
     const positional = toPositional(sql, params);
     return this.execute(positional.sql, positional.values);
   }
 
-  async run(queryName: string, params: Record<string, SqlValue> = {}): Promise<Row[]> {
-    return (await this.query(queryName, params)).rows;
+  async run(queryName: string, params: Record<string, SqlValue> = {}, identifiers: QueryIdentifiers = {}): Promise<Row[]> {
+    return (await this.query(queryName, params, identifiers)).rows;
   }
 
   /**

@@ -5,7 +5,7 @@
  *
  * @example
  * const engine = await createDuckDbEngine({ dataDir: './.livelens', memoryLimit: '2GB' });
- * const rows = await engine.run('qoe_by_region', { from_ms: 0, to_ms: Date.now(), retailer_id: '' });
+ * const rows = await engine.run('qoe_by_group', { from_ms: 0, to_ms: Date.now(), retailer_id: '', creator_id: '', show_id: '', region: '' }, { group: 'region' });
  * await engine.close();
  */
 import os from 'node:os';
@@ -15,7 +15,7 @@ import type { DuckDBConnection, DuckDBResultReader, DuckDBType, DuckDBValue } fr
 import type { ColumnInfo, ColumnType, QueryEngine, QueryResult, Row, SqlValue } from './engine.ts';
 import { DUCKDB_COMPAT_MACROS } from './duckdb-dialect.ts';
 import { dedupedEventsView, EVENTS_EXTRA_COPIES_INDEX, lakeFingerprint, lakeViews } from './duckdb-lake-views.ts';
-import { loadQuery, readQueryFile } from './query-files.ts';
+import { loadQuery, readQueryFile, type QueryIdentifiers } from './query-files.ts';
 import { checkParameters, parameterNames } from './parameters.ts';
 
 /** DuckDB's memory cap unless configured (`LIVELENS_DUCKDB_MEMORY_LIMIT`); spills to disk beyond it. */
@@ -134,8 +134,8 @@ export class DuckDbEngine implements QueryEngine {
     this.viewsFingerprint = fingerprint;
   }
 
-  async query(queryName: string, params: Record<string, SqlValue> = {}): Promise<QueryResult> {
-    const sql = loadQuery(queryName, this.options.queriesDir);
+  async query(queryName: string, params: Record<string, SqlValue> = {}, identifiers: QueryIdentifiers = {}): Promise<QueryResult> {
+    const sql = loadQuery(queryName, this.options.queriesDir, identifiers);
     checkParameters(queryName, sql, params);
     await this.refreshViews();
     const statement = await this.connection.prepare(sql);
@@ -152,8 +152,8 @@ export class DuckDbEngine implements QueryEngine {
     return collect(await statement.runAndReadAll());
   }
 
-  async run(queryName: string, params: Record<string, SqlValue> = {}): Promise<Row[]> {
-    return (await this.query(queryName, params)).rows;
+  async run(queryName: string, params: Record<string, SqlValue> = {}, identifiers: QueryIdentifiers = {}): Promise<Row[]> {
+    return (await this.query(queryName, params, identifiers)).rows;
   }
 
   /** Runs raw SQL (benchmarks, fixtures); reports always go through `query`. */

@@ -4,8 +4,10 @@
  * Amazon Athena implement it; the SQL text is the same for both.
  *
  * @example
- * const rows = await engine.run('conversion_by_creator', { from_ms: 0, to_ms: Date.now(), window_ms: 86_400_000, retailer_id: '' });
+ * const rows = await engine.run('conversion_by_group', { from_ms: 0, to_ms: Date.now(), window_ms: 86_400_000, retailer_id: '', creator_id: '', show_id: '', region: '' }, { group: 'creator_id' });
  */
+import type { QueryIdentifiers } from './query-files.ts';
+
 export type SqlValue = string | number | boolean | null;
 export type Row = Record<string, SqlValue>;
 
@@ -28,9 +30,13 @@ export interface QueryResult {
 
 export interface QueryEngine {
   readonly name: 'duckdb' | 'athena';
-  /** Runs `queries/<queryName>.sql` with named parameters (`$name` in the SQL text). */
-  run(queryName: string, params?: Record<string, SqlValue>): Promise<Row[]>;
+  /**
+   * Runs `queries/<queryName>.sql` with named parameters (`$name` in the SQL
+   * text, always bound) and, for a template, the identifiers of its
+   * `{{name}}` placeholders (from a whitelist; see query-files.ts).
+   */
+  run(queryName: string, params?: Record<string, SqlValue>, identifiers?: QueryIdentifiers): Promise<Row[]>;
   /** Like `run`, also returning column names and types. */
-  query(queryName: string, params?: Record<string, SqlValue>): Promise<QueryResult>;
+  query(queryName: string, params?: Record<string, SqlValue>, identifiers?: QueryIdentifiers): Promise<QueryResult>;
   close(): Promise<void>;
 }

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadQuery, MAX_QUERY_DEPENDENCY_DEPTH, QUERIES_DIR, readQueryFile, requiredQueries } from './query-files.ts';
+import { loadQuery, MAX_QUERY_DEPENDENCY_DEPTH, placeholderNames, QUERIES_DIR, readQueryFile, requiredQueries } from './query-files.ts';
+import { queryIdentifierSets } from '../reports/definitions.ts';
 
 function queriesDir(files: Record<string, string>): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'livelens-sql-'));
@@ -28,6 +29,21 @@ describe('query files', () => {
     expect(() => loadQuery('a', dir)).toThrow(`deeper than ${MAX_QUERY_DEPENDENCY_DEPTH}`);
   });
 
+  it('substitutes identifiers for {{name}} placeholders, refusing missing, unknown and malformed ones', () => {
+    const dir = queriesDir({
+      base: 'SELECT 1 AS x',
+      family: '-- family: by {{group}}\n-- requires: base\nSELECT {{group}}, count(*) AS n FROM events, base GROUP BY {{group}}',
+    });
+    expect(loadQuery('family', dir, { group: 'show_id' })).toBe(
+      '-- family: by show_id\n-- requires: base\nWITH base AS (\nSELECT 1 AS x\n)\nSELECT show_id, count(*) AS n FROM events, base GROUP BY show_id',
+    );
+    expect(() => loadQuery('family', dir)).toThrow('query "family" needs an identifier for {{group}}');
+    expect(() => loadQuery('family', dir, { group: 'show_id', colour: 'x' })).toThrow('query "family" has no {{colour}} placeholder (it has {{group}})');
+    expect(() => loadQuery('family', dir, { group: "region; DROP TABLE x" })).toThrow(/identifier "region; DROP TABLE x" for \{\{group\}\} is not allowed/);
+    expect(() => loadQuery('family', dir, { group: 'Region' })).toThrow(/not allowed: lowercase letters, digits and _/);
+    expect(() => loadQuery('base', dir, { group: 'region' })).toThrow('query "base" has no {{group}} placeholder (it has none)');
+  });
+
   it('allows only plain names of files in queries/', () => {
     expect(() => readQueryFile('../package')).toThrow(/not allowed/);
     expect(() => readQueryFile('no_such_report')).toThrow(/no query named "no_such_report"/);
@@ -37,7 +53,10 @@ describe('query files', () => {
     const names = fs.readdirSync(QUERIES_DIR).filter((f) => f.endsWith('.sql')).map((f) => f.slice(0, -4));
     expect(names.length).toBeGreaterThanOrEqual(9);
     for (const name of names) {
-      const sql = loadQuery(name);
+      const sets = placeholderNames(readQueryFile(name)).length > 0 ? queryIdentifierSets(name) : [{}];
+      expect(sets.length, `${name}: a template needs a whitelist in pipeline/reports/definitions.ts`).toBeGreaterThan(0);
+      for (const identifiers of sets) expect(placeholderNames(loadQuery(name, QUERIES_DIR, identifiers)), name).toEqual([]);
+      const sql = loadQuery(name, QUERIES_DIR, sets[0]);
       const body = sql.split('\n').filter((l) => !l.trim().startsWith('--')).join('\n').trim();
       expect(body, name).toMatch(/^(WITH|SELECT)\s/);
       expect(body.replace(/'[^']*'/g, ''), name).not.toContain(';');

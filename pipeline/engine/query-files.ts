@@ -3,10 +3,14 @@
  * by naming it in a `-- requires: name[, name]` header line and reading it as
  * a table; the loader prepends each required query as a CTE, so the rule
  * (for example attribution) lives in exactly one file and both engines get
- * one self-contained statement.
+ * one self-contained statement. A query that differs between reports only
+ * in an identifier (the group column of a report family) names it as a
+ * `{{name}}` placeholder, and the caller gives the identifier from its
+ * whitelist (pipeline/reports/definitions.ts); values are never substituted,
+ * they are bound parameters.
  *
  * @example
- * const sql = loadQuery('conversion_by_creator'); // WITH attributed_order_lines AS (...), audience AS (...) ...
+ * const sql = loadQuery('conversion_by_group', QUERIES_DIR, { group: 'creator_id' }); // WITH attributed_order_lines AS (...), ...
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +22,31 @@ export const QUERIES_DIR = fileURLToPath(new URL('../../queries/', import.meta.u
 /** Allowed query names: lowercase words and digits with `_` or `/` (a subfolder). */
 const QUERY_NAME = /^[a-z][a-z0-9_]*(\/[a-z][a-z0-9_]*)?$/;
 const REQUIRES_LINE = /^--\s*requires:\s*(.+)$/m;
+/** A `{{name}}` placeholder for an identifier. */
+const PLACEHOLDER = /\{\{([a-z][a-z0-9_]*)\}\}/g;
+/** What an identifier given for a placeholder may be: a plain lowercase column name. */
+const IDENTIFIER = /^[a-z][a-z0-9_]*$/;
+
+/** Identifiers for a query's `{{name}}` placeholders, e.g. `{ group: 'region' }`. */
+export type QueryIdentifiers = Readonly<Record<string, string>>;
+
+/** Placeholder names used in a query text, in first-use order. */
+export function placeholderNames(sql: string): string[] {
+  return [...new Set([...sql.matchAll(PLACEHOLDER)].map((m) => m[1]!))];
+}
+
+/** Replaces every `{{name}}` with its identifier; refuses a missing, unused or malformed one. */
+function substituteIdentifiers(name: string, sql: string, identifiers: QueryIdentifiers): string {
+  const used = placeholderNames(sql);
+  for (const [key, value] of Object.entries(identifiers)) {
+    if (!used.includes(key)) throw new Error(`query "${name}" has no {{${key}}} placeholder (it has ${used.map((u) => `{{${u}}}`).join(', ') || 'none'})`);
+    if (!IDENTIFIER.test(value)) throw new Error(`identifier "${value}" for {{${key}}} is not allowed: lowercase letters, digits and _`);
+  }
+  const missing = used.filter((u) => identifiers[u] === undefined);
+  if (missing.length > 0) throw new Error(`query "${name}" needs an identifier for ${missing.map((m) => `{{${m}}}`).join(', ')}`);
+  return sql.replace(PLACEHOLDER, (_, key: string) => identifiers[key]!);
+}
+
 /** A required query's nesting is bounded so a cycle fails loudly. */
 export const MAX_QUERY_DEPENDENCY_DEPTH = 8;
 
@@ -62,15 +91,16 @@ function splitLeadingComments(sql: string): { comments: string; body: string } {
 
 /**
  * One self-contained statement for `queries/<name>.sql`: its required
- * queries become leading CTEs named after their files.
+ * queries become leading CTEs named after their files, and its `{{name}}`
+ * placeholders the given identifiers.
  */
-export function loadQuery(name: string, dir: string = QUERIES_DIR): string {
+export function loadQuery(name: string, dir: string = QUERIES_DIR, identifiers: QueryIdentifiers = {}): string {
   const sql = readQueryFile(name, dir);
   const deps = dependencyOrder(name, dir, [], 0);
-  if (deps.length === 0) return sql;
+  if (deps.length === 0) return substituteIdentifiers(name, sql, identifiers);
   const { comments, body } = splitLeadingComments(sql);
   const ctes = deps.map((dep) => `${dep} AS (\n${readQueryFile(dep, dir)}\n)`).join(',\n');
   const startsWithWith = /^WITH\s/i.test(body);
   const rest = startsWithWith ? `,\n${body.replace(/^WITH\s+/i, '')}` : `\n${body}`;
-  return `${comments}\nWITH ${ctes}${rest}`;
+  return substituteIdentifiers(name, `${comments}\nWITH ${ctes}${rest}`, identifiers);
 }

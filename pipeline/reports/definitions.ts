@@ -4,10 +4,17 @@
  * rows after the query (the Wilson interval on conversion rates). Another
  * report registers itself by adding an entry here.
  *
+ * A report family whose queries differ only in the group column is one
+ * template in queries/ (`qoe_by_group.sql`, `conversion_by_group.sql`) with a
+ * `{{group}}` placeholder; the groupings below are the whitelist of what the
+ * loader substitutes for it (a `--by` value only picks an entry, user text
+ * never reaches the SQL).
+ *
  * @example
- * REPORTS.conversion.groupings.creator; // { query: 'conversion_by_creator', key: 'creator_id' }
+ * REPORTS.conversion.groupings.creator; // { query: 'conversion_by_group', key: 'creator_id', identifiers: { group: 'creator_id' } }
  */
 import type { ColumnInfo, Row } from '../engine/engine.ts';
+import type { QueryIdentifiers } from '../engine/query-files.ts';
 import { wilsonInterval } from '../../stats/wilson.ts';
 import { AUDIENCE_INTERVAL_COLUMNS, withAudienceIntervals } from './audience-intervals.ts';
 
@@ -16,6 +23,13 @@ export interface Grouping {
   query: string;
   /** The group key's column in the rows (docs/spec.md §5). */
   key: string;
+  /** Identifiers for the query's `{{name}}` placeholders (the whitelist). */
+  identifiers?: QueryIdentifiers;
+}
+
+/** A grouping of a template query by one group column. */
+function byColumn(query: string, column: string): Grouping {
+  return { query, key: column, identifiers: { group: column } };
 }
 
 export interface ReportDefinition {
@@ -46,19 +60,19 @@ export const REPORTS = {
   conversion: {
     description: 'viewers, clickers, buyers, orders, units, revenue and conversion per group (one row per currency)',
     groupings: {
-      creator: { query: 'conversion_by_creator', key: 'creator_id' },
-      show: { query: 'conversion_by_show', key: 'show_id' },
-      offer: { query: 'conversion_by_offer', key: 'offer_id' },
-      region: { query: 'conversion_by_region', key: 'region' },
+      creator: byColumn('conversion_by_group', 'creator_id'),
+      show: byColumn('conversion_by_group', 'show_id'),
+      offer: byColumn('conversion_by_group', 'offer_id'),
+      region: byColumn('conversion_by_group', 'region'),
     },
     enrich: CONVERSION_INTERVAL,
   },
   qoe: {
     description: 'startup, rebuffering, live latency, playback failures and exits before video start per group',
     groupings: {
-      region: { query: 'qoe_by_region', key: 'region' },
-      show: { query: 'qoe_by_show', key: 'show_id' },
-      device: { query: 'qoe_by_device', key: 'device' },
+      region: byColumn('qoe_by_group', 'region'),
+      show: byColumn('qoe_by_group', 'show_id'),
+      device: byColumn('qoe_by_group', 'device'),
     },
   },
   'qoe-impact': {
@@ -87,6 +101,14 @@ export const REPORTS = {
 } satisfies Record<string, ReportDefinition>;
 
 export type ReportName = keyof typeof REPORTS;
+
+/** Every whitelisted identifier set of a query file (none for a plain query): for checks over all of queries/. */
+export function queryIdentifierSets(query: string): QueryIdentifiers[] {
+  const definitions: ReportDefinition[] = Object.values(REPORTS);
+  return definitions.flatMap((d) => Object.values(d.groupings))
+    .filter((g) => g.query === query && g.identifiers !== undefined)
+    .map((g) => g.identifiers!);
+}
 
 /** The definition of a report, or an error listing the known ones. */
 export function reportDefinition(name: string): ReportDefinition {

@@ -27,7 +27,7 @@ export interface ReportOptions extends ReportFilters, Partial<EngineSettings> {
 export interface ReportResult {
   report: string;
   by: string;
-  /** The query file that answered, e.g. `conversion_by_creator`. */
+  /** The query file that answered, e.g. `conversion_by_group` (with `by`, its group column). */
   query: string;
   engine: 'duckdb' | 'athena';
   /** The bound parameters. */
@@ -43,7 +43,7 @@ export async function runReport(name: string, options: ReportOptions): Promise<R
   const params: Record<string, SqlValue> = { ...reportParameters(options), ...options.extraParams };
   const engine = options.queryEngine ?? (await createEngine({ ...options, dataDir: options.dataDir ?? './.livelens' }));
   try {
-    const result = await engine.query(grouping.query, params);
+    const result = await engine.query(grouping.query, params, grouping.identifiers);
     const rows = def.enrich ? result.rows.map(def.enrich.row) : result.rows;
     const columns = [...result.columns, ...(def.enrich?.columns ?? [])];
     return { report: name, by: options.by, query: grouping.query, engine: engine.name, params, columns, rows };

@@ -1,6 +1,9 @@
--- qoe_by_show: quality of experience per retailer and show (docs/spec.md §4),
--- over events in [$from_ms, $to_ms). Percentiles are linear-interpolated on
--- DuckDB (quantile_cont) and within approx_percentile's error on Athena.
+-- qoe_by_group: quality of experience per retailer and group (docs/spec.md §4),
+-- over events in [$from_ms, $to_ms). {{group}} is the group column, substituted
+-- by the loader from the whitelist beside the report definitions
+-- (pipeline/reports/definitions.ts: region, show_id, device); values are
+-- always bound parameters. Percentiles are linear-interpolated on DuckDB
+-- (quantile_cont) and within approx_percentile's error on Athena.
 --   rebuffer_pct          100 * sum(buffer_ms) / (sum(watch_ms) + sum(buffer_ms))
 --   rebuffers_per_minute  count(buffer_end) / (sum(watch_ms) / 60000)
 --   playback_failure_pct  100 * sessions with a fatal error / sessions
@@ -11,7 +14,7 @@ WITH session_viewers AS (
   -- One row per (session, viewer) of a group, so the distinct counts below
   -- run over sessions rather than every event (count(DISTINCT) over every
   -- event was most of this report's time at 10M events).
-  SELECT retailer_id, show_id, session_id, viewer_id,
+  SELECT retailer_id, {{group}}, session_id, viewer_id,
          count(*) FILTER (WHERE type = 'error' AND fatal) > 0 AS failed,
          count(*) FILTER (WHERE type = 'startup') > 0 AS started
   FROM events
@@ -20,23 +23,23 @@ WITH session_viewers AS (
     AND ($creator_id = '' OR creator_id = $creator_id)
     AND ($show_id = '' OR show_id = $show_id)
     AND ($region = '' OR region = $region)
-  GROUP BY retailer_id, show_id, session_id, viewer_id
+  GROUP BY retailer_id, {{group}}, session_id, viewer_id
 ),
 audience AS (
-  SELECT retailer_id, show_id,
+  SELECT retailer_id, {{group}},
          count(DISTINCT session_id) AS sessions,
          count(DISTINCT viewer_id) AS viewers,
          count(DISTINCT session_id) FILTER (WHERE failed) AS failed_sessions,
          count(DISTINCT session_id) FILTER (WHERE NOT failed AND NOT started) AS exited_sessions
   FROM session_viewers
-  GROUP BY retailer_id, show_id
+  GROUP BY retailer_id, {{group}}
 ),
 totals AS (
   -- One percentile call per column with every fraction (one sort, not one per fraction).
   -- A group without these types is absent here: the LEFT JOIN below gives it NULL
   -- percentiles and zero watch, buffer and rebuffers, as an unfiltered pass would.
   SELECT
-    retailer_id, show_id,
+    retailer_id, {{group}},
     approx_percentile(CASE WHEN type = 'startup' THEN startup_ms END, ARRAY[0.5, 0.95]) AS startup_pcts,
     sum(watch_ms) FILTER (WHERE type = 'heartbeat') AS watch_ms,
     sum(buffer_ms) FILTER (WHERE type = 'buffer_end') AS buffer_ms,
@@ -50,10 +53,10 @@ totals AS (
     AND ($region = '' OR region = $region)
     -- Only the types measured here: lake files are sorted by type, so other types' row groups are skipped.
     AND type IN ('startup', 'heartbeat', 'buffer_end')
-  GROUP BY retailer_id, show_id
+  GROUP BY retailer_id, {{group}}
 )
 SELECT
-  a.retailer_id, a.show_id, a.sessions, a.viewers,
+  a.retailer_id, a.{{group}}, a.sessions, a.viewers,
   t.startup_pcts[1] AS startup_p50_ms, t.startup_pcts[2] AS startup_p95_ms,
   100 * coalesce(t.buffer_ms, 0) / nullif(coalesce(t.watch_ms, 0) + coalesce(t.buffer_ms, 0), 0) AS rebuffer_pct,
   CAST(coalesce(t.rebuffers, 0) AS DOUBLE) / nullif(coalesce(t.watch_ms, 0) / 60000, 0) AS rebuffers_per_minute,
@@ -62,5 +65,5 @@ SELECT
   100 * CAST(a.exited_sessions AS DOUBLE) / a.sessions AS ebvs_pct
 FROM audience a
 LEFT JOIN totals t
-  ON t.retailer_id IS NOT DISTINCT FROM a.retailer_id AND t.show_id IS NOT DISTINCT FROM a.show_id
-ORDER BY a.retailer_id, a.show_id
+  ON t.retailer_id IS NOT DISTINCT FROM a.retailer_id AND t.{{group}} IS NOT DISTINCT FROM a.{{group}}
+ORDER BY a.retailer_id, a.{{group}}

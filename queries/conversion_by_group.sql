@@ -1,12 +1,19 @@
--- conversion_by_show: per retailer and show (docs/spec.md §4): viewers, clickers,
--- buyers, orders, units, revenue, conversion_rate, revenue_per_viewer.
+-- conversion_by_group: per retailer and group (docs/spec.md §4): viewers,
+-- clickers, buyers, orders, units, revenue, conversion_rate,
+-- revenue_per_viewer. {{group}} is the group column, substituted by the loader
+-- from the whitelist beside the report definitions
+-- (pipeline/reports/definitions.ts: creator_id, show_id, offer_id, region);
+-- values are always bound parameters.
 -- One row per currency of its attributed order lines (viewers and clickers
--- repeated); a show with no attributed line gets one row, currency NULL.
--- Viewers: distinct viewer_id with any event of the show.
+-- repeated); a group with no attributed line gets one row, currency NULL.
+-- Viewers: distinct viewer_id with any event of the group (of an offer: with
+-- a product_impression or click_to_buy of it). Lines count for the group of
+-- the click they are attributed to.
+-- Filters $retailer_id, $creator_id, $show_id, $region: '' means all.
 -- requires: attributed_order_lines
 WITH viewer_groups AS (
   -- One row per viewer of a group (cheaper than count(DISTINCT) twice over every event).
-  SELECT retailer_id, show_id, viewer_id,
+  SELECT retailer_id, {{group}}, viewer_id,
          max(CASE WHEN type = 'click_to_buy' THEN 1 ELSE 0 END) AS clicked
   FROM events
   WHERE event_time >= $from_ms AND event_time < $to_ms
@@ -14,17 +21,19 @@ WITH viewer_groups AS (
     AND ($creator_id = '' OR creator_id = $creator_id)
     AND ($show_id = '' OR show_id = $show_id)
     AND ($region = '' OR region = $region)
-  GROUP BY retailer_id, show_id, viewer_id
+    -- An offer's viewers are those shown or clicking it (docs/spec.md §4); the literal comparison folds away.
+    AND ('{{group}}' <> 'offer_id' OR (type IN ('product_impression', 'click_to_buy') AND offer_id IS NOT NULL))
+  GROUP BY retailer_id, {{group}}, viewer_id
 ),
 audience AS (
-  SELECT retailer_id, show_id,
+  SELECT retailer_id, {{group}},
          count(*) AS viewers,
          CAST(sum(clicked) AS BIGINT) AS clickers
   FROM viewer_groups
-  GROUP BY retailer_id, show_id
+  GROUP BY retailer_id, {{group}}
 ),
 sales AS (
-  SELECT retailer_id, show_id, currency,
+  SELECT retailer_id, {{group}}, currency,
          count(DISTINCT viewer_id) AS buyers,
          count(DISTINCT order_id) AS orders,
          CAST(sum(quantity) AS BIGINT) AS units,
@@ -32,10 +41,10 @@ sales AS (
          round(sum(revenue), 6) AS revenue
   FROM attributed_order_lines
   WHERE attribution IS NOT NULL
-  GROUP BY retailer_id, show_id, currency
+  GROUP BY retailer_id, {{group}}, currency
 )
 SELECT
-  a.retailer_id, a.show_id, s.currency,
+  a.retailer_id, a.{{group}}, s.currency,
   a.viewers, a.clickers,
   coalesce(s.buyers, 0) AS buyers,
   coalesce(s.orders, 0) AS orders,
@@ -45,5 +54,5 @@ SELECT
   coalesce(s.revenue, 0) / a.viewers AS revenue_per_viewer
 FROM audience a
 LEFT JOIN sales s
-  ON s.retailer_id = a.retailer_id AND s.show_id = a.show_id
-ORDER BY a.retailer_id, a.show_id, s.currency NULLS FIRST
+  ON s.retailer_id = a.retailer_id AND s.{{group}} = a.{{group}}
+ORDER BY a.retailer_id, a.{{group}}, s.currency NULLS FIRST
