@@ -29,12 +29,12 @@ beforeAll(async () => {
 afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
 describe('livelens report experiment', () => {
-  it('--format json: rows plus assignments, SRM and exclusions', async () => {
+  it('--format json: rows plus, per retailer, assignments, SRM and exclusions', async () => {
     const { code, stdout } = await livelens(['report', 'experiment', 'exp1', '--data-dir', dataDir, '--format', 'json', '--weights', 'control=1,treatment=1']);
     expect(code).toBe(0);
-    const out = JSON.parse(stdout) as Record<string, unknown> & { rows: Array<Record<string, unknown>> };
-    expect(out.excluded_viewers).toBe(1);
-    expect(out.srm_p_value).toBe(1);
+    const out = JSON.parse(stdout) as Record<string, unknown> & { rows: Array<Record<string, unknown>>; retailers: Array<Record<string, unknown>> };
+    expect(out.retailers.map((r) => [r.retailer_id, r.excluded_viewers, r.srm_p_value])).toEqual([['r1', 1, 1]]);
+    expect(out.rows.every((r) => r.retailer_id === 'r1')).toBe(true);
     expect(out.rows.map((r) => r.metric)).toEqual(['converted', 'revenue', 'revenue', 'watch_minutes', 'clicks']);
     expect(out.rows[0]).toHaveProperty('cuped_relative_lift');
     expect(out.rows[0]).toHaveProperty('relative_ci_low');
@@ -43,7 +43,7 @@ describe('livelens report experiment', () => {
   it('--format table: the SRM verdict and the CUPED columns beside the unadjusted ones', async () => {
     const { code, stdout } = await livelens(['report', 'experiment', 'exp1', '--data-dir', dataDir]);
     expect(code).toBe(0);
-    expect(stdout).toMatch(/sample ratio: p = 1\.000 \(no mismatch\)/);
+    expect(stdout).toMatch(/sample ratio of retailer r1: p = 1\.000 \(no mismatch\)/);
     expect(stdout).toMatch(/excluded for seeing several variants 1/);
     expect(stdout).toMatch(/relative_lift .* p_value .* cuped_relative_lift .* cuped_p_value/);
   });
@@ -70,13 +70,14 @@ describe('livelens report experiment', () => {
     }]));
     const { code, stdout } = await livelens(['report', 'experiment', 'exp1', '--data-dir', dataDir, '--experiments', file]);
     expect(code).toBe(0);
-    expect(stdout).toMatch(/experiment exp1 \(Checkout button\): unit viewer/);
+    expect(stdout).toMatch(/experiment exp1 \(Checkout button\) of retailer r1: unit viewer/);
     expect(stdout).toMatch(/hypothesis: a bigger button sells more/);
     expect(stdout).toMatch(/control: 3 viewers \(50\.0%; planned 25\.0%\)/);
     const [primary, guardrails] = stdout.split(/\nguardrails \(not in the correction[^\n]*\n/);
-    expect(primary).toMatch(/\nconverted /);
-    expect(primary).not.toMatch(/\nclicks /);
-    expect(guardrails).toMatch(/\nclicks /);
+    // Rows lead with the retailer.
+    expect(primary).toMatch(/\nr1 +converted /);
+    expect(primary).not.toMatch(/\nr1 +clicks /);
+    expect(guardrails).toMatch(/\nr1 +clicks /);
     fs.writeFileSync(file, JSON.stringify([{ id: 'exp1', variants: [{ id: 'control' }, { id: 'treatment' }], metrics: ['sales'] }]));
     const bad = await livelens(['report', 'experiment', 'exp1', '--data-dir', dataDir, '--experiments', file]);
     expect(bad.code).toBe(1);

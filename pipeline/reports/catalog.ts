@@ -17,8 +17,7 @@ import { createEngine, type EngineSettings } from '../engine/create-engine.ts';
 import { REPORTS } from './definitions.ts';
 import { formatReport, reportJson, type ReportFormat } from './format.ts';
 import { runReport, type ReportResult } from './run-report.ts';
-import { analyzeExperiment } from './experiment.ts';
-import { formatExperimentReport } from './experiment-output.ts';
+import { analyzeExperimentByRetailer, formatExperimentByRetailer } from './experiment-retailers.ts';
 import { EXPERIMENT_PARAMETERS, experimentOptions, parseExperimentId } from './experiment-parameters.ts';
 import { experimentsFileFor, loadExperimentDefinitions } from './experiment-definitions.ts';
 import { reportParameters, type ReportFilters } from './report-parameters.ts';
@@ -108,8 +107,8 @@ export const REPORT_CATALOG: Readonly<Record<string, CatalogEntry>> = {
       return async (engine, context = {}) => {
         const file = experimentsFileFor(context.experimentsFile, context.dataDir ?? DEFAULT_DATA_DIR);
         const definition = file === null ? undefined : (await loadExperimentDefinitions(file)).get(id);
-        const report = await analyzeExperiment(engine, id, { ...options, ...(definition ? { definition } : {}) });
-        const { rows, ...rest } = report;
+        const result = await analyzeExperimentByRetailer(engine, id, { ...options, ...(definition ? { definition } : {}) });
+        const { rows, ...rest } = result.report;
         const params: Record<string, SqlValue> = { ...reportParameters(filters), experiment_id: id };
         const json = { rows: rows as unknown as Row[], ...rest, params };
         return {
@@ -117,7 +116,7 @@ export const REPORT_CATALOG: Readonly<Record<string, CatalogEntry>> = {
           json,
           rows: json.rows,
           columns: experimentColumns(json.rows),
-          render: (format) => (format === 'json' ? `${JSON.stringify(json)}\n` : formatExperimentReport(report, format)),
+          render: (format) => (format === 'json' ? `${JSON.stringify(json)}\n` : formatExperimentByRetailer(result, format)),
         };
       };
     },

@@ -12,7 +12,7 @@ import type { ColumnInfo, ColumnType, Row } from '../engine/engine.ts';
 import type { ExperimentReport, ExperimentRow } from './experiment.ts';
 import { formatReport, type ReportFormat } from './format.ts';
 
-const TEXT_COLUMNS = new Set(['metric', 'currency', 'variant', 'note']);
+const TEXT_COLUMNS = new Set(['retailer_id', 'metric', 'currency', 'variant', 'note']);
 const INTEGER_COLUMNS = new Set(['viewers', 'shows']);
 const BOOLEAN_COLUMNS = new Set(['guardrail']);
 
@@ -26,6 +26,7 @@ function tableColumns(report: ExperimentReport): string[] {
   const verdict = report.method === 'bayesian' ? ['chance_to_win', 'cuped_chance_to_win'] : ['p_value', 'cuped_p_value'];
   const showLevel = report.unit === 'show';
   return [
+    ...(report.retailer_id === undefined ? [] : ['retailer_id']),
     'metric', 'currency', 'variant', ...(showLevel ? ['shows'] : []), 'viewers', 'control_mean', 'mean',
     'relative_lift', 'relative_ci_low', 'relative_ci_high', verdict[0]!, 'mde_relative',
     // A show-level experiment has no CUPED: its columns would only be empty.
@@ -61,11 +62,11 @@ function population(report: ExperimentReport): string[] {
 function summary(report: ExperimentReport): string {
   const showLevel = report.unit === 'show';
   const lines = [
-    `experiment ${report.experiment_id}${report.name ? ` (${report.name})` : ''}: unit ${report.unit}, control ${report.control}, method ${report.method}, alpha ${report.alpha}, correction ${report.correction}` +
+    `experiment ${report.experiment_id}${report.name ? ` (${report.name})` : ''}${report.retailer_id === undefined ? '' : ` of retailer ${report.retailer_id}`}: unit ${report.unit}, control ${report.control}, method ${report.method}, alpha ${report.alpha}, correction ${report.correction}` +
       (report.cap_percentile < 1 && !showLevel ? `, revenue capped at p${100 * report.cap_percentile}` : ''),
     ...(report.hypothesis ? [`hypothesis: ${report.hypothesis}`] : []),
     ...population(report),
-    `sample ratio${showLevel ? ' (shows)' : ''}: p = ${report.srm_p_value.toPrecision(4)}` +
+    `sample ratio${report.retailer_id === undefined ? '' : ` of retailer ${report.retailer_id}`}${showLevel ? ' (shows)' : ''}: p = ${report.srm_p_value.toPrecision(4)}` +
       (report.srm_flagged ? ` < ${report.srm_threshold}: SAMPLE RATIO MISMATCH, do not trust the results below` : ' (no mismatch)'),
     showLevel
       ? 'lifts are relative to control; ratios over shows by the delta method (n = shows), no CUPED; mde_relative: smallest lift detectable at 80% power'

@@ -66,6 +66,8 @@ export type { ExperimentRow };
 
 export interface ExperimentReport {
   experiment_id: string;
+  /** The retailer analysed, when one is (docs/spec.md §§4 and 8: each retailer's exposures apart; experiment-retailers.ts). */
+  retailer_id?: string;
   control: string;
   method: Method;
   alpha: number;

@@ -1,0 +1,129 @@
+/**
+ * Experiments per retailer (docs/spec.md §§4 and 8): every report groups by
+ * `retailer_id` first and a retailer is never mixed with another, so an
+ * experiment id used by two retailers is two experiments. This runs the
+ * experiment analysis (experiment.ts) once per retailer the experiment was
+ * seen in (or for the one `retailer` names) and puts the parts together:
+ * `retailer_id` on every row and on each retailer's assignment, exclusion
+ * and sample-ratio summary.
+ *
+ * @example
+ * const report = await analyzeExperimentByRetailer(engine, 'checkout-button', { method: 'frequentist' });
+ * report.retailers; // [{ retailer_id: 'northwind', srm_p_value: 0.41, assignments: [...], ... }, ...]
+ * report.rows[0];   // { retailer_id: 'northwind', metric: 'converted', variant: 'treatment', ... }
+ */
+import type { QueryEngine } from '../engine/engine.ts';
+import { analyzeExperiment, type ExperimentOptions, type ExperimentReport } from './experiment.ts';
+import type { ExperimentRow } from './experiment-rows.ts';
+import { formatExperimentReport } from './experiment-output.ts';
+import type { ReportFormat } from './format.ts';
+import { reportParameters } from './report-parameters.ts';
+
+/** One retailer's assignment, exclusions and sample-ratio check. */
+export type ExperimentRetailerSummary = Pick<
+  ExperimentReport,
+  'control' | 'exposed_viewers' | 'excluded_viewers' | 'unlisted_viewers' | 'exposed_shows' | 'excluded_shows' | 'unlisted_shows' |
+  'assignments' | 'srm_p_value' | 'srm_flagged'
+> & { retailer_id: string };
+
+/** A metric row of one retailer's analysis. */
+export type RetailerExperimentRow = { retailer_id: string } & ExperimentRow;
+
+/** The experiment report across retailers, each analysed apart. */
+export interface ExperimentByRetailerReport {
+  experiment_id: string;
+  unit: ExperimentReport['unit'];
+  name: string | null;
+  hypothesis: string | null;
+  method: ExperimentReport['method'];
+  alpha: number;
+  correction: ExperimentReport['correction'];
+  cap_percentile: number;
+  cuped_lookback_ms: number;
+  from_ms: number;
+  to_ms: number;
+  srm_threshold: number;
+  /** Viewers (viewer-level) exposed in all the retailers together; per retailer under `retailers`. */
+  exposed_viewers: number | null;
+  /** Show-level experiments: shows exposed in all the retailers together. */
+  exposed_shows?: number;
+  retailers: ExperimentRetailerSummary[];
+  rows: RetailerExperimentRow[];
+}
+
+/** The analysis of each retailer, and the report that joins them. */
+export interface ExperimentByRetailer {
+  report: ExperimentByRetailerReport;
+  /** One analysis per retailer (each with `retailer_id`), in retailer order. */
+  parts: ExperimentReport[];
+  /** The analysis of nothing, for the header when no retailer saw the experiment. */
+  empty: ExperimentReport | undefined;
+}
+
+/** The retailers the experiment was seen in, within the options' period and filters. */
+async function retailersOf(engine: QueryEngine, experimentId: string, options: ExperimentOptions): Promise<string[]> {
+  if (options.retailer !== undefined) return [options.retailer];
+  const { window_ms: _window, ...filters } = reportParameters(options);
+  const rows = await engine.run('experiment_retailers', { ...filters, experiment_id: experimentId });
+  return rows.map((r) => String(r.retailer_id));
+}
+
+function summaryOf(part: ExperimentReport, retailerId: string): ExperimentRetailerSummary {
+  return {
+    retailer_id: retailerId,
+    control: part.control,
+    exposed_viewers: part.exposed_viewers,
+    excluded_viewers: part.excluded_viewers,
+    unlisted_viewers: part.unlisted_viewers,
+    ...(part.exposed_shows === undefined ? {} : { exposed_shows: part.exposed_shows, excluded_shows: part.excluded_shows, unlisted_shows: part.unlisted_shows }),
+    assignments: part.assignments,
+    srm_p_value: part.srm_p_value,
+    srm_flagged: part.srm_flagged,
+  };
+}
+
+/** Analyses experiment `experimentId` in each retailer apart (only `options.retailer` when given). */
+export async function analyzeExperimentByRetailer(engine: QueryEngine, experimentId: string, options: ExperimentOptions = {}): Promise<ExperimentByRetailer> {
+  const retailers = await retailersOf(engine, experimentId, options);
+  const parts: ExperimentReport[] = [];
+  for (const retailerId of retailers) {
+    const part = await analyzeExperiment(engine, experimentId, { ...options, retailer: retailerId });
+    const rows = part.rows.map((row) => ({ retailer_id: retailerId, ...row }));
+    parts.push({ ...part, retailer_id: retailerId, rows });
+  }
+  // With no retailer, the header (period, unit, method...) comes from an analysis that finds nothing.
+  const empty = parts.length === 0 ? await analyzeExperiment(engine, experimentId, options) : undefined;
+  const first = parts[0] ?? empty!;
+  const sum = (pick: (p: ExperimentReport) => number | null | undefined) => parts.reduce((t, p) => t + (pick(p) ?? 0), 0);
+  const report: ExperimentByRetailerReport = {
+    experiment_id: experimentId,
+    unit: first.unit,
+    name: first.name,
+    hypothesis: first.hypothesis,
+    method: first.method,
+    alpha: first.alpha,
+    correction: first.correction,
+    cap_percentile: first.cap_percentile,
+    cuped_lookback_ms: first.cuped_lookback_ms,
+    from_ms: first.from_ms,
+    to_ms: first.to_ms,
+    srm_threshold: first.srm_threshold,
+    exposed_viewers: first.unit === 'show' ? null : sum((p) => p.exposed_viewers),
+    ...(first.unit === 'show' ? { exposed_shows: sum((p) => p.exposed_shows) } : {}),
+    retailers: parts.map((p) => summaryOf(p, p.retailer_id!)),
+    rows: parts.flatMap((p) => p.rows.map((row) => ({ retailer_id: p.retailer_id!, ...row }))),
+  };
+  return { report, parts, empty };
+}
+
+/** The CLI's output: JSON (the report), CSV (every row, retailer_id first), or per retailer its summary and table. */
+export function formatExperimentByRetailer(result: ExperimentByRetailer, format: ReportFormat): string {
+  if (format === 'json') {
+    const { rows, ...rest } = result.report;
+    return `${JSON.stringify({ rows, ...rest })}\n`;
+  }
+  const base = result.parts[0] ?? result.empty!;
+  if (format === 'csv') return formatExperimentReport({ ...base, rows: result.report.rows }, 'csv');
+  if (result.parts.length === 0) return formatExperimentReport(base, 'table');
+  return result.parts.map((p) => formatExperimentReport(p, 'table')).join('\n');
+}
