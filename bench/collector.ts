@@ -9,17 +9,19 @@
  *
  * @example
  * npm run bench:collector -- --duration 5 --rounds 3 --connections 32 --overload 60
+ * npm run bench:collector -- --batch 2 --record bench/results/collector.json   # docs/scale.md reads this
  */
 import autocannon from 'autocannon';
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg } from 'node:os';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { batchBody, DESKTOP_UA, realisticEvents } from '../collector/testing/fixtures.ts';
 
-/** Events per request, as the SDK batches them. */
-export const BENCH_BATCH_EVENTS = 50;
+/** Events per request by default (`--batch` changes it). */
+export const DEFAULT_BENCH_BATCH_EVENTS = 50;
 
 const { values: args } = parseArgs({
   options: {
@@ -28,8 +30,12 @@ const { values: args } = parseArgs({
     connections: { type: 'string', default: '32' },
     overload: { type: 'string', default: '10' },
     'overload-connections': { type: 'string', default: '256' },
+    batch: { type: 'string', default: String(DEFAULT_BENCH_BATCH_EVENTS) },
+    /** Write the medians as JSON to this file (docs/scale.md reads bench/results/collector.json). */
+    record: { type: 'string' },
   },
 });
+const BENCH_BATCH_EVENTS = Number(args.batch);
 const DURATION_S = Number(args.duration);
 const CONNECTIONS = Number(args.connections);
 const ROUNDS = Number(args.rounds);
@@ -115,7 +121,7 @@ try {
       runs[v]!.push({ eventsPerSecond: Math.round((r['2xx'] * BENCH_BATCH_EVENTS) / r.duration), p50Ms: r.latency.p50, p99Ms: r.latency.p99, non2xx: r.non2xx + r.errors });
     }
   }
-  const rows = [];
+  const rows: Array<{ variant: string; eventsPerSecond: number; rounds: string; p50Ms: number; p99Ms: number; peakRssMiB: number; non2xx: number }> = [];
   for (let v = 0; v < servers.length; v++) {
     const mem = await memory(servers[v]!);
     const rs = runs[v]!;
@@ -133,6 +139,18 @@ try {
   console.table(rows);
   const [a, b, c, d] = rows.map((r) => r.eventsPerSecond);
   console.log(`b/a = ${(b! / a!).toFixed(2)} (target >= 0.6)   c/a = ${(c! / a!).toFixed(2)}   c/d = ${(c! / d!).toFixed(2)} (packing vs one record per event)`);
+  if (args.record) {
+    mkdirSync(dirname(args.record), { recursive: true });
+    const measurement = {
+      measured_at: new Date().toISOString(),
+      machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: availableParallelism(), node: process.version, load_average_1m: Number(loadavg()[0]!.toFixed(1)) },
+      note: 'each server is one Node process (one core for its JavaScript); the machine may have been shared with other work',
+      batch_events: BENCH_BATCH_EVENTS, connections: CONNECTIONS, rounds: ROUNDS, duration_s: DURATION_S,
+      variants: Object.fromEntries(VARIANTS.map(([v], i) => [v, rows[i]])),
+    };
+    writeFileSync(args.record, JSON.stringify(measurement, null, 2) + '\n');
+    console.log(`recorded in ${args.record}`);
+  }
 
   if (OVERLOAD_S > 0) {
     const s = servers[2]!;
