@@ -33,3 +33,17 @@ describe('writeKeyAuth', () => {
     expect((await send('/?key=k_open_002', { origin: 'https://other.example' })).status).toBe(200);
   });
 });
+
+describe('write key lookup in constant time', () => {
+  it('holds digests only, never key text, and finds keys by digest', () => {
+    const secret = 'secret_write_key_0001';
+    const index = keysByValue([{ key: secret, retailer: 'r1', origins: [] }]);
+    expect(index.digests()).toHaveLength(1);
+    expect(index.digests()[0]).not.toContain(secret);
+    expect(index.digests()[0]).toMatch(/^[A-Za-z0-9+/]{43}=$/); // a SHA-256 digest
+    expect(index.get(secret)?.retailer).toBe('r1');
+    expect(index.get(secret.slice(0, -1) + '2')).toBeUndefined(); // right up to the last character
+    expect(index.get('x' + secret.slice(1))).toBeUndefined(); // wrong from the first
+    expect(index.get('')).toBeUndefined();
+  });
+});

@@ -8,18 +8,48 @@
  * app.post('/v1/events', writeKeyAuth(new Map([[k.key, k]])), handler);
  * // handler reads c.get('writeKey').retailer
  */
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import type { CollectorEnv, WriteKey } from '../../types.ts';
 import { givenWriteKey, originAllowed, WRITE_KEY_HEADER, WRITE_KEY_QUERY } from '../cors/index.ts';
 
 export { WRITE_KEY_HEADER, WRITE_KEY_QUERY };
 
-/** Indexes keys by their value, for the middleware. */
-export function keysByValue(keys: readonly WriteKey[]): Map<string, WriteKey> {
-  return new Map(keys.map((k) => [k.key, k]));
+function digest(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('base64');
 }
 
-export function writeKeyAuth(keys: ReadonlyMap<string, WriteKey>): MiddlewareHandler<CollectorEnv> {
+/**
+ * The configured write keys, found by the SHA-256 digest of the key given:
+ * the lookup compares digests, never key text, so its time does not depend
+ * on how much of a real key a guess got right (constant time in the key).
+ */
+export class WriteKeyIndex {
+  private readonly byDigest: Map<string, WriteKey>;
+  constructor(keys: readonly WriteKey[]) {
+    this.byDigest = new Map(keys.map((k) => [digest(k.key), k]));
+  }
+  /** The key equal to `given`, or undefined. */
+  get(given: string): WriteKey | undefined {
+    const wanted = digest(given);
+    const found = this.byDigest.get(wanted);
+    return found && timingSafeEqual(Buffer.from(digest(found.key)), Buffer.from(wanted)) ? found : undefined;
+  }
+  values(): IterableIterator<WriteKey> {
+    return this.byDigest.values();
+  }
+  /** The digests the index holds (no key text): for tests. */
+  digests(): string[] {
+    return [...this.byDigest.keys()];
+  }
+}
+
+/** Indexes keys for the middleware (by digest: see WriteKeyIndex). */
+export function keysByValue(keys: readonly WriteKey[]): WriteKeyIndex {
+  return new WriteKeyIndex(keys);
+}
+
+export function writeKeyAuth(keys: WriteKeyIndex): MiddlewareHandler<CollectorEnv> {
   return async (c, next) => {
     const given = givenWriteKey(c);
     if (given === undefined) {

@@ -1,9 +1,12 @@
+import { keysByValue } from '../auth/index.ts';
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { cors, PREFLIGHT_MAX_AGE_SECONDS } from './index.ts';
 import type { CollectorEnv } from '../../types.ts';
 
-const keys = new Map([['k_acme_001', { key: 'k_acme_001', retailer: 'acme', origins: ['https://shop.acme.com'] }]]);
+const ACME = { key: 'k_acme_001', retailer: 'acme', origins: ['https://shop.acme.com'] };
+const OPEN = { key: 'k_open_01', retailer: 'open', origins: [] };
+const keys = keysByValue([ACME]);
 const app = new Hono<CollectorEnv>();
 app.use('/e', cors(keys));
 app.post('/e', (c) => c.json({ ok: true }, 400));
@@ -33,7 +36,7 @@ describe('cors', () => {
 
   it('judges a preflight by its ?key=, else by whether some key allows the origin (a key without origins allows all)', async () => {
     const mixed = new Hono<CollectorEnv>();
-    mixed.use('/e', cors(new Map([...keys, ['k_open_01', { key: 'k_open_01', retailer: 'open', origins: [] }]])));
+    mixed.use('/e', cors(keysByValue([ACME, OPEN])));
     const preflight = (url: string) => mixed.request(url, { method: 'OPTIONS', headers: { origin: 'http://evil.example' } });
     expect((await preflight('/e')).headers.get('access-control-allow-origin')).toBe('http://evil.example');
     expect((await preflight('/e?key=k_open_01')).status).toBe(204);
@@ -61,7 +64,7 @@ describe('cors', () => {
 
   it('judges by ?key= when the x-write-key header is present but empty', async () => {
     const mixed = new Hono<CollectorEnv>();
-    mixed.use('/e', cors(new Map([...keys, ['k_open_01', { key: 'k_open_01', retailer: 'open', origins: [] }]])));
+    mixed.use('/e', cors(keysByValue([ACME, OPEN])));
     const res = await mixed.request('/e?key=k_acme_001', { method: 'OPTIONS', headers: { origin: 'https://evil.example', 'x-write-key': '' } });
     expect(res.status).toBe(403);
   });

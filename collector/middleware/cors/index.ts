@@ -19,6 +19,7 @@
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import type { CollectorEnv, WriteKey } from '../../types.ts';
+import type { WriteKeyIndex } from '../auth/index.ts';
 
 export const ALLOWED_METHODS = 'POST, OPTIONS';
 export const ALLOWED_HEADERS = 'content-type, x-write-key, content-encoding';
@@ -45,7 +46,7 @@ export function originAllowed(key: WriteKey, origin: string): boolean {
   return key.origins.length === 0 || key.origins.includes(origin);
 }
 
-export function cors(keys: ReadonlyMap<string, WriteKey>): MiddlewareHandler<CollectorEnv> {
+export function cors(keys: WriteKeyIndex): MiddlewareHandler<CollectorEnv> {
   const anyKeyAllowsEveryOrigin = [...keys.values()].some((k) => k.origins.length === 0);
   const originsOfSomeKey = new Set([...keys.values()].flatMap((k) => k.origins));
   const allowed = (c: Context<CollectorEnv>, origin: string): boolean => {
