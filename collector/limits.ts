@@ -53,10 +53,14 @@ export const MAX_CACHED_USER_AGENTS = 1_000;
 
 /** Ceiling of the adaptive limit of batches between admission and the sink's answer; beyond the limit, 503 + Retry-After (overload shedding). */
 export const MAX_REQUESTS_IN_FLIGHT = 64;
-/** Floor of that adaptive limit. */
-export const MIN_REQUESTS_IN_FLIGHT = 2;
-/** Where the limit starts (it grows to the ceiling while batches stay fast), so a burst at start-up cannot pile up. */
-export const INITIAL_REQUESTS_IN_FLIGHT = 8;
+/**
+ * Floor of that adaptive limit: this many batches in flight are never shed, so ordinary
+ * concurrency (a few dozen devices, a Kinesis outage whose retries slow each batch before it
+ * spools) is served, and only a real pile-up beyond it is refused.
+ */
+export const MIN_REQUESTS_IN_FLIGHT = 32;
+/** Where the limit starts (it grows to the ceiling while batches stay fast). */
+export const INITIAL_REQUESTS_IN_FLIGHT = 32;
 /** Service time of a batch (body read to answer) above which the limit shrinks, so accepted batches stay fast. */
 export const TARGET_SERVICE_MS = 50;
 /** Body bytes of those batches at once (a chunked or gzip body counts as MAX_BODY_BYTES). */

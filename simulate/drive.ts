@@ -24,6 +24,9 @@ import { VirtualClock } from './virtual-clock.ts';
  * defaults are 5 s / 20): the same code paths, a tenth of the HTTP requests,
  * so a day of shows fits in the demo's time.
  */
+/** Flushes a device tries after its page closed, for events a 429/503 left queued (each paced by Retry-After). */
+export const MAX_FINAL_FLUSH_ATTEMPTS = 30;
+
 export const SIM_FLUSH_INTERVAL_MS = 300_000;
 export const SIM_BATCH_SIZE_EVENTS = 100;
 
@@ -145,5 +148,11 @@ export async function driveSession(s: PlannedSession, target: DriveTarget, stora
   untrack();
   await tracker.destroy();
   await net.idle();
+  // A closed page keeps its queue (localStorage) and the next visit sends it: here the
+  // device keeps flushing what a 429/503 left queued, each retry paced by device-fetch.
+  for (let attempt = 0; tracker.stats().queued > 0 && attempt < MAX_FINAL_FLUSH_ATTEMPTS; attempt++) {
+    await tracker.flush();
+    await net.idle();
+  }
   return { clickIds, variants, stats: tracker.stats(), statuses: net.statuses, lostAcks: net.lostAcks() };
 }

@@ -97,32 +97,48 @@ describe('admission (overload shedding)', () => {
 
   it('adapts the limit: slow start, cut by DECREASE_FACTOR at most once per target period when slow, then +1 per limit of fast batches when full', () => {
     let now = 0;
-    const gate = new InFlight({ maxRequests: 16, maxBytes: 1e9, targetLatencyMs: 50 }, () => now);
+    // A small start and floor, so the arithmetic of each phase is visible.
+    const INITIAL = 8;
+    const FLOOR = 2;
+    const gate = new InFlight({ maxRequests: 16, maxBytes: 1e9, targetLatencyMs: 50, initialRequests: INITIAL, minRequests: FLOOR }, () => now);
     const serve = (n: number, ms: number) => {
       for (let i = 0; i < n; i++) expect(gate.tryEnter(1)).toBe(true);
       for (let i = 0; i < n; i++) gate.leave(1, ms);
     };
-    expect(gate.limit).toBe(INITIAL_REQUESTS_IN_FLIGHT);
-    serve(INITIAL_REQUESTS_IN_FLIGHT, 10); // slow start: +1 per fast batch that found it full
-    expect(gate.limit).toBe(INITIAL_REQUESTS_IN_FLIGHT + 1);
+    expect(gate.limit).toBe(INITIAL);
+    serve(INITIAL, 10); // slow start: +1 per fast batch that found it full
+    expect(gate.limit).toBe(INITIAL + 1);
     serve(3, 80); // slow: one cut only within the same 50 ms
-    expect(gate.limit).toBe((INITIAL_REQUESTS_IN_FLIGHT + 1) * DECREASE_FACTOR);
+    expect(gate.limit).toBe((INITIAL + 1) * DECREASE_FACTOR);
     now += 50;
     serve(1, 80);
-    expect(gate.limit).toBe((INITIAL_REQUESTS_IN_FLIGHT + 1) * DECREASE_FACTOR ** 2);
+    expect(gate.limit).toBe((INITIAL + 1) * DECREASE_FACTOR ** 2);
     for (let i = 0; i < 40; i++) ((now += 50), serve(1, 500));
-    expect(gate.limit).toBe(MIN_REQUESTS_IN_FLIGHT);
+    expect(gate.limit).toBe(FLOOR);
     expect(gate.tryEnter(1) && gate.tryEnter(1)).toBe(true);
     expect(gate.tryEnter(1)).toBe(false); // at the floor
     gate.leave(1, 10);
     gate.leave(1, 10);
-    expect(gate.limit).toBeCloseTo(MIN_REQUESTS_IN_FLIGHT + 1 / MIN_REQUESTS_IN_FLIGHT); // only the batch that found it full grows it
+    expect(gate.limit).toBeCloseTo(FLOOR + 1 / FLOOR); // only the batch that found it full grows it
     serve(1, 10); // not full: no growth
-    expect(gate.limit).toBeCloseTo(MIN_REQUESTS_IN_FLIGHT + 1 / MIN_REQUESTS_IN_FLIGHT);
+    expect(gate.limit).toBeCloseTo(FLOOR + 1 / FLOOR);
     for (let i = 0; i < 2_000; i++) serve(Math.floor(gate.limit), 10);
     expect(gate.limit).toBe(16); // never above maxRequests
     gate.tryEnter(1);
     gate.leave(1); // refused before service (no time): no change
     expect(gate.limit).toBe(16);
+  });
+
+  it('never sheds below MIN_REQUESTS_IN_FLIGHT batches, however slow they are served (a Kinesis outage slows each batch before it spools)', () => {
+    let now = 0;
+    const gate = new InFlight({}, () => now);
+    expect(gate.limit).toBe(INITIAL_REQUESTS_IN_FLIGHT);
+    for (let i = 0; i < 100; i++) {
+      now += 1_000;
+      for (let j = 0; j < MIN_REQUESTS_IN_FLIGHT; j++) expect(gate.tryEnter(1)).toBe(true);
+      for (let j = 0; j < MIN_REQUESTS_IN_FLIGHT; j++) gate.leave(1, 5_000);
+    }
+    expect(gate.limit).toBe(MIN_REQUESTS_IN_FLIGHT);
+    expect(gate.shed).toBe(0);
   });
 });

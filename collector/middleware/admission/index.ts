@@ -11,7 +11,7 @@
  * limit is cut by DECREASE_FACTOR (at most once per target period); when
  * batches finish within it while the limit is reached, it grows by one per
  * limit's worth of batches (by one per batch until the first cut: slow
- * start), up to `maxRequests`, never below MIN_REQUESTS_IN_FLIGHT; it
+ * start), up to `maxRequests`, never below MIN_REQUESTS_IN_FLIGHT (`minRequests`); it
  * starts at INITIAL_REQUESTS_IN_FLIGHT. A body's bytes are its Content-Length, or
  * MAX_BODY_BYTES when it is chunked or gzip (what it may inflate to).
  *
@@ -36,6 +36,8 @@ export interface AdmissionLimits {
   targetLatencyMs: number;
   /** Where the limit starts (default INITIAL_REQUESTS_IN_FLIGHT). */
   initialRequests?: number;
+  /** The limit's floor (default MIN_REQUESTS_IN_FLIGHT). */
+  minRequests?: number;
 }
 
 export const DEFAULT_ADMISSION_LIMITS: AdmissionLimits = { maxRequests: MAX_REQUESTS_IN_FLIGHT, maxBytes: MAX_BYTES_IN_FLIGHT, targetLatencyMs: TARGET_SERVICE_MS };
@@ -60,7 +62,7 @@ export class InFlight {
   }
 
   private get floor(): number {
-    return Math.min(MIN_REQUESTS_IN_FLIGHT, this.limits.maxRequests);
+    return Math.min(this.limits.minRequests ?? MIN_REQUESTS_IN_FLIGHT, this.limits.maxRequests);
   }
 
   /** Reserves room for a body of `bytes`; false (and counted as shed) when there is none. */
