@@ -12,8 +12,10 @@ const METRIC_NAMES: Record<string, string> = { converted: 'Conversion', revenue:
 
 function verdict(r: Row, method: string, alpha: number): string {
   const cuped = r.cuped_relative_lift !== null && r.cuped_relative_lift !== undefined;
-  const lo = Number(cuped ? r.cuped_relative_ci_low : r.relative_ci_low);
-  const hi = Number(cuped ? r.cuped_relative_ci_high : r.relative_ci_high);
+  const loCell = cuped ? r.cuped_relative_ci_low : r.relative_ci_low;
+  const hiCell = cuped ? r.cuped_relative_ci_high : r.relative_ci_high;
+  const lo = typeof loCell === 'number' ? loCell : Number.NaN;
+  const hi = typeof hiCell === 'number' ? hiCell : Number.NaN;
   const name = `${String(r.variant)} ${METRIC_NAMES[String(r.metric)] ?? String(r.metric)}`;
   if (!Number.isFinite(lo) || !Number.isFinite(hi)) return `${name}: not enough data to compare.`;
   if (lo > 0) return `${name}: better than control (the whole ${method === 'bayesian' ? 'credible' : 'confidence'} interval is above zero).`;
