@@ -1,5 +1,5 @@
 -- experiment_guardrails: per variant of viewer-level experiment $experiment_id,
--- the QoE guardrails of SPEC section 4 as ratio metrics over viewers, with
+-- the QoE guardrails of docs/spec.md §4 as ratio metrics over viewers, with
 -- the sufficient statistics of section 6 (n viewers; sum, sum_squares of the
 -- numerator; denominator_sum, denominator_sum_squares,
 -- main_denominator_sum_product). Per viewer, over the playback sessions of

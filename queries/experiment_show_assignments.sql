@@ -1,5 +1,5 @@
 -- experiment_show_assignments: one row per (retailer_id, show_id) of
--- show-level experiment $experiment_id (SPEC section 4) with an event in
+-- show-level experiment $experiment_id (docs/spec.md §4) with an event in
 -- [$from_ms, $to_ms) naming the experiment: its `exposure` events and the
 -- `experiments` maps of its events. variant: the show's variant when every
 -- sighting agrees; variants_seen: distinct variants seen, a show with more

@@ -1,5 +1,5 @@
 -- experiment_show_metrics: per variant and metric of show-level experiment
--- $experiment_id (SPEC sections 4 and 6), the sufficient statistics of a
+-- $experiment_id (docs/spec.md §§4 and 6), the sufficient statistics of a
 -- ratio metric over shows: n (shows); sum, sum_squares of the per-show
 -- numerator; denominator_sum, denominator_sum_squares and
 -- main_denominator_sum_product of its denominator; viewers (Σ over shows:

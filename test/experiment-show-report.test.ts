@@ -1,5 +1,5 @@
 /**
- * Show-level experiments (SPEC section 4) on a real DuckDB over hand-made
+ * Show-level experiments (docs/spec.md §4) on a real DuckDB over hand-made
  * Parquet: the per-show sufficient statistics by hand, and the
  * delta-method variance of each ratio against an independent route (the
  * linearized residuals y − R·x of the raw per-show values).

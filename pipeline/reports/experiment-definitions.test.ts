@@ -1,4 +1,4 @@
-/** The experiment definitions file (SPEC sections 4 and 7): defaults, every error, and where the file is found. */
+/** The experiment definitions file (docs/spec.md §§4 and 7): defaults, every error, and where the file is found. */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

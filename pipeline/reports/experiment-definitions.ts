@@ -1,5 +1,5 @@
 /**
- * Experiment definitions (SPEC sections 4 and 7): the optional JSON file
+ * Experiment definitions (docs/spec.md §§4 and 7): the optional JSON file
  * (`LIVELENS_EXPERIMENTS`, default `<data dir>/experiments.json` if present)
  * listing each experiment's unit, variants with planned weights, control,
  * metrics, guardrails and period. Parsed once and checked whole: every
@@ -15,7 +15,7 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parseTimeBound } from './report-parameters.ts';
 
-/** The per-unit metrics an experiment may be judged on (SPEC section 4). */
+/** The per-unit metrics an experiment may be judged on (docs/spec.md §4). */
 export const EXPERIMENT_METRIC_NAMES = ['converted', 'revenue', 'watch_minutes', 'clicks'] as const;
 export type ExperimentMetricName = (typeof EXPERIMENT_METRIC_NAMES)[number];
 /** The QoE figures a guardrail may also watch (0–100 scale). */
@@ -38,7 +38,7 @@ export function metricType(name: string): 'proportion' | 'mean' | 'ratio' {
 export type ExperimentUnit = 'viewer' | 'show';
 export const EXPERIMENT_UNITS: readonly ExperimentUnit[] = ['viewer', 'show'];
 
-/** File name of the definitions inside the data dir (SPEC section 7). */
+/** File name of the definitions inside the data dir (docs/spec.md §7). */
 export const DEFAULT_EXPERIMENTS_FILE = 'experiments.json';
 /** Largest definitions file read, in bytes (thousands of experiments fit in far less). */
 export const MAX_EXPERIMENTS_FILE_BYTES = 4 * 1_048_576;
@@ -64,7 +64,7 @@ export interface ExperimentDefinition {
   endMs: number | null;
 }
 
-/** A definitions file that is not what SPEC section 4 allows; the message names the file, experiment and field. */
+/** A definitions file that is not what docs/spec.md §4 allows; the message names the file, experiment and field. */
 export class ExperimentDefinitionError extends Error {}
 
 const FIELDS = ['id', 'name', 'hypothesis', 'unit', 'variants', 'control', 'metrics', 'guardrails', 'start', 'end'];

@@ -1,6 +1,6 @@
 /**
  * What an experiment report analyses: its definition (if any) merged with
- * the command-line options, flags winning (SPEC section 4): unit, control,
+ * the command-line options, flags winning (docs/spec.md §4): unit, control,
  * planned weights, the variants it lists, metrics, guardrails and period.
  * An experiment without a definition is a viewer-level one with equal
  * weights, every metric and no guardrail.

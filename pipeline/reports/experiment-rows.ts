@@ -4,7 +4,7 @@
  * with control four ways (absolute/relative × unadjusted/CUPED), with the
  * minimum detectable effect. Corrections (Holm/BH) run across the primary
  * metrics only; guardrail rows are compared uncorrected and carry
- * `guardrail: true` (SPEC section 4).
+ * `guardrail: true` (docs/spec.md §4).
  *
  * @example
  * const slots = slotsFrom(metricRows, ['control', 'treatment'], EXPERIMENT_METRICS, false);
@@ -53,7 +53,7 @@ export interface ExperimentRow {
   cuped_chance_to_win: number | null;
   cuped_absolute_p_value: number | null;
   cuped_theta: number | null;
-  /** Minimum detectable relative effect at 80% power for this sample, uncorrected α (SPEC section 4); null when μA = 0 or an arm has < 2 units. */
+  /** Minimum detectable relative effect at 80% power for this sample, uncorrected α (docs/spec.md §4); null when μA = 0 or an arm has < 2 units. */
   mde_relative: number | null;
   /** The same with the CUPED-adjusted variance; null without CUPED. */
   cuped_mde_relative: number | null;

@@ -2,7 +2,7 @@
  * Runs the experiment report on the configured engine (opening and
  * closing it unless one is passed in): the entry point for the CLI,
  * dashboard and demo. The experiment's definition comes from the
- * definitions file (SPEC section 7: `experimentsFile`, resolved by the
+ * definitions file (docs/spec.md §7: `experimentsFile`, resolved by the
  * caller from --experiments / LIVELENS_EXPERIMENTS through config/settings.ts,
  * else `<data dir>/experiments.json` if present) unless one is passed in.
  *

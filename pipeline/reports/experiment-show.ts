@@ -1,5 +1,5 @@
 /**
- * Show-level experiments (SPEC section 4, `"unit": "show"`): the show is the
+ * Show-level experiments (docs/spec.md §4, `"unit": "show"`): the show is the
  * randomized unit, so every metric is a ratio over shows (buyers / viewers,
  * revenue / viewers per currency, watch minutes / viewers, clicks / viewers,
  * and the QoE guardrails) analysed by the delta method with n = shows. No
