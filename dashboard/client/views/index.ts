@@ -2,6 +2,7 @@
 import { experiments } from './experiments.ts';
 import { health } from './health.ts';
 import { leaderboards } from './leaderboards.ts';
+import { live } from './live.ts';
 import { overview } from './overview.ts';
 import { quality } from './quality.ts';
 import { show } from './show.ts';
@@ -14,6 +15,7 @@ export const VIEWS: readonly View[] = [
   leaderboards,
   show,
   quality,
+  live,
   experiments,
   health,
 ];
