@@ -3,10 +3,11 @@
  * view's memory is bounded by these caps: past one, the oldest entry is
  * evicted first and counted in `LiveDropped`.
  *
- * Worst case, at the defaults: groups × (window_s count slices of ~80 B +
- * window_s/10 sketch slices × 2 DDSketches of ≤ ~3 KB) ≈ 1,000 × 200 KB =
- * 200 MB (reached only when every group is busy every second); viewers,
- * sessions and event ids ≈ 150 B each ≈ 300 MB at their caps.
+ * Worst case, at the defaults: 2 × MAX_LIVE_GROUPS groups (regions and
+ * shows) × (window_s count slices of ~80 B + window_s/10 sketch slices × 2
+ * DDSketches of ≤ ~3 KB) ≈ 2,000 × 200 KB = 400 MB (reached only when every
+ * group is busy every second); viewers, sessions and event ids ≈ 150 B each
+ * ≈ 300 MB at their caps.
  */
 
 /** Default sliding window (`LIVELENS_LIVE_WINDOW_S`). */
@@ -27,7 +28,7 @@ export const SKETCH_SLICE_MS = 10_000;
 /** DDSketch relative accuracy: a reported percentile is within 1% of the true value of its rank. */
 export const SKETCH_RELATIVE_ACCURACY = 0.01;
 
-/** Groups ((retailer, region) and (retailer, show)) tracked at once. */
+/** Groups of each kind ((retailer, region), and (retailer, show)) tracked at once. */
 export const MAX_LIVE_GROUPS = 1_000;
 /** Viewers tracked for concurrent counts (a viewer in a region and a show is one entry). */
 export const MAX_LIVE_VIEWERS = 500_000;
