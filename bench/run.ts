@@ -24,6 +24,7 @@ export const BENCHMARKS = {
   overload: { script: 'overload.ts', quick: ['--duration', '2', '--rounds', '1'] },
   'slow-clients': { script: 'slow-clients.ts', quick: ['--only-sockets', '--sockets', '500'] },
   scale: { script: 'scale.ts', quick: ['--events', '100000'] },
+  dashboard: { script: 'dashboard.ts', quick: ['--rounds', '3', '--cached', '20'] },
 } as const;
 type BenchmarkName = keyof typeof BENCHMARKS;
 
