@@ -103,13 +103,13 @@ export const PARTS = {
   },
   dashboard: {
     runs: 'livelens serve (one ECS Fargate task): dashboard and reports on Athena, the live view, alerts and the one CloudWatch publisher',
-    sources: ['pipeline/engine/athena.ts', 'live/stream-reader.ts', 'pipeline/ingest/shard-lineage.ts'],
+    sources: ['pipeline/engine/athena.ts', 'live/stream-reader.ts', 'pipeline/ingest/shard-lineage.ts', 'live/cloudwatch/publisher.ts'],
     calls: [
       ...athenaQuery,
       { sdk: 'GetQueryResultsCommand', actions: ['athena:GetQueryResults'], resource: 'athenaWorkgroup', why: 'code' },
       { sdk: 'StopQueryExecutionCommand', actions: ['athena:StopQueryExecution'], resource: 'athenaWorkgroup', why: 'code' },
       ...kinesisRead('eventsStream'),
-      { sdk: 'PutMetricDataCommand', actions: ['cloudwatch:PutMetricData'], resource: 'cloudwatchMetrics', why: 'docs/spec.md §9: the live groups, each interval (limited to the livelens namespace)' },
+      { sdk: 'PutMetricDataCommand', actions: ['cloudwatch:PutMetricData'], resource: 'cloudwatchMetrics', why: 'code' },
     ],
   },
   athenaSetup: {

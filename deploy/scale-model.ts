@@ -26,7 +26,8 @@ import { DEFAULT_LINGER_MS, DEFAULT_SPOOL_MAX_BYTES } from '../collector/limits.
 import { FLUSH_AGE_MS } from '../pipeline/ingest/stream-consumer.ts';
 import { EVENTS_TABLE } from '../pipeline/ingest/lake-tables.ts';
 import { NdjsonLander } from '../pipeline/ingest/ndjson-lander.ts';
-import { loadQuery } from '../pipeline/engine/query-files.ts';
+import { loadQuery, QUERIES_DIR } from '../pipeline/engine/query-files.ts';
+import { reportGrouping } from '../pipeline/reports/definitions.ts';
 import { COLLECTOR_CPU_TARGET_PERCENT, COLLECTOR_TASK_CPU, COLLECTOR_TASK_MEMORY_MIB, INGEST_TASK_CPU, INGEST_TASK_MEMORY_MIB } from './template.ts';
 import { MULTIPART_PART_BYTES } from '../pipeline/lake/s3-lake-store.ts';
 
@@ -187,21 +188,24 @@ export async function measureParquet(events: readonly EnrichedEvent[]): Promise<
 }
 
 /** The lake columns a query reads (its text names them), plus what the events view's dedupe reads. */
-export function queryColumns(queryName: string): LakeColumn[] {
-  const sql = loadQuery(queryName).replace(/--.*$/gm, '');
+export function queryColumns(queryName: string, identifiers: Record<string, string> = {}): LakeColumn[] {
+  const sql = loadQuery(queryName, QUERIES_DIR, identifiers).replace(/--.*$/gm, '');
   const used = LAKE_COLUMN_NAMES.filter((c) => new RegExp(`\\b${c}\\b`).test(sql));
   return [...new Set<LakeColumn>([...used, 'event_id', 'received_at'])];
 }
 
-/** The reports the doc prices, by their main query. */
+/** The reports the doc prices (report, --by); their query comes from the report definitions. */
 export const PRICED_REPORTS = [
-  ['conversion --by creator', 'conversion_by_creator'],
-  ['qoe --by region', 'qoe_by_region'],
-  ['qoe-impact --by rebuffer', 'qoe_impact_by_rebuffer'],
-  ['audience --by show', 'audience_by_show'],
-  ['timeline --show', 'show_timeline'],
-  ['experiment', 'experiment_metrics'],
+  ['conversion', 'creator'], ['qoe', 'region'], ['qoe-impact', 'rebuffer'], ['audience', 'show'], ['timeline', 'show'],
 ] as const;
+
+/** Report label and query file of each priced report. */
+export function pricedQueries(): Array<[string, string, Record<string, string>]> {
+  return PRICED_REPORTS.map(([name, by]) => {
+    const g = reportGrouping(name, by);
+    return [`${name} --by ${by}`, g.query, { ...(g.identifiers ?? {}) }];
+  });
+}
 
 export interface CollectorMeasurement {
   measured_at: string;
@@ -265,8 +269,8 @@ export async function computeScaleModel() {
   const eventsPerShow = eventsPerSecond * showSeconds;
   const lakeBytesPerShow = parquet.bytesPerEvent * eventsPerShow;
   const columnBytes = new Map(parquet.columns.map((c) => [c.column, c.bytesPerEvent]));
-  const reports = PRICED_REPORTS.map(([report, query]) => {
-    const cols = queryColumns(query);
+  const reports = pricedQueries().map(([report, query, identifiers]) => {
+    const cols = queryColumns(query, identifiers);
     const perEvent = cols.reduce((n, c) => n + (columnBytes.get(c) ?? 0), 0);
     const scanned = Math.max(PRICES.athenaMinBytes, perEvent * eventsPerShow);
     // Today's queries bound event_time, not dt: Athena prunes no partition and reads every day of the lake.

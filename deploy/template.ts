@@ -25,7 +25,14 @@ import { LAKE_EVENT_COLUMNS, LAKE_ORDER_COLUMNS, LAKE_TABLES } from '../contract
 import { LAKE_DEAD_LETTER_COLUMNS } from '../pipeline/ingest/lake-tables.ts';
 import { athenaColumns, projectionTableProperties } from '../pipeline/engine/athena-ddl.ts';
 import { CALLS_TABLE_BEGIN, CALLS_TABLE_END, callsTable, partGrants, PARTS, type AwsResource, type PartName } from './aws-calls.ts';
-import { ALARM_EVALUATION_PERIODS, MAX_COLLECTOR_5XX_PER_MINUTE, MAX_INGEST_LAG_MS, productAlarms } from './alarms.ts';
+import { ALARM_EVALUATION_PERIODS, MAX_COLLECTOR_5XX_PER_MINUTE, MAX_INGEST_LAG_MS } from './alarms.ts';
+import { cloudWatchAlarmResources } from '../live/cloudwatch/alarms.ts';
+import { DEFAULT_ALERT_MIN_VIEWERS, DEFAULT_ALERT_RULES, parseAlertRules } from '../live/alerts/rules.ts';
+
+/** The publisher's interval in the stack (docs/spec.md §9 default). */
+export const CLOUDWATCH_INTERVAL_S = 60;
+/** Namespace the product alarms watch: the stack's MetricsNamespace default (alarm names and queries are fixed at generation). */
+export const METRICS_NAMESPACE = 'livelens';
 
 type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 
@@ -281,7 +288,7 @@ function deliveryStream(source: string, table: string, folder: string, dtFrom: '
 }
 
 function alarm(properties: Record<string, Json>): Json {
-  return { Type: 'AWS::CloudWatch::Alarm', Properties: { AlarmActions: { 'Fn::If': ['WithAlarmTopic', [ref('AlarmTopicArn')], ref('AWS::NoValue')] }, ...properties } };
+  return { Type: 'AWS::CloudWatch::Alarm', Properties: { AlarmActions: { 'Fn::If': ['HasAlarmTopic', [ref('AlarmTopicArn')], ref('AWS::NoValue')] }, ...properties } };
 }
 
 /** The whole template. */
@@ -411,11 +418,11 @@ export function buildTemplate(): Json {
     DeadLettersDeliveryStream: deliveryStream('DeadLetterStream', 'LakeDeadLettersTable', LAKE_TABLES.deadLetters, 'received_at'),
   };
   for (const part of Object.keys(PARTS) as PartName[]) resources[PART_ROLES[part].role] = role(part);
-  for (const a of productAlarms('${MetricsNamespace}')) {
-    const props = a.properties as Record<string, Json>;
-    const metrics = (props.Metrics as Array<Record<string, Json>>).map((m) => ({ ...m, Expression: sub(String(m.Expression)) }));
-    resources[`${a.name}Alarm`] = alarm({ ...props, Metrics: metrics });
-  }
+  // The docs/spec.md §9 alert rules as alarms, from the live issue's generator (one per rule over the worst group).
+  const product = cloudWatchAlarmResources({
+    namespace: METRICS_NAMESPACE, rules: parseAlertRules(DEFAULT_ALERT_RULES), minViewers: DEFAULT_ALERT_MIN_VIEWERS, intervalS: CLOUDWATCH_INTERVAL_S,
+  });
+  Object.assign(resources, product.Resources as Record<string, Json>);
   resources.IngestLagAlarm = alarm({
     AlarmDescription: `ingest is more than ${MAX_INGEST_LAG_MS / 60_000} minutes behind the events stream`,
     Namespace: 'AWS/Kinesis', MetricName: 'GetRecords.IteratorAgeMilliseconds', Dimensions: [{ Name: 'StreamName', Value: ref('EventsStream') }],
@@ -446,16 +453,16 @@ export function buildTemplate(): Json {
       CollectorMinTasks: { Type: 'Number', Default: 2, MinValue: 1 },
       CollectorMaxTasks: { Type: 'Number', Default: 20, MinValue: 1 },
       DatabaseName: { Type: 'String', Default: 'livelens', AllowedPattern: '^[a-z_][a-z0-9_]*$' },
-      MetricsNamespace: { Type: 'String', Default: 'livelens', Description: 'LIVELENS_CLOUDWATCH_NAMESPACE of the one publisher (the dashboard task)' },
+      MetricsNamespace: { Type: 'String', Default: METRICS_NAMESPACE, AllowedValues: [METRICS_NAMESPACE], Description: 'LIVELENS_CLOUDWATCH_NAMESPACE of the one publisher (the dashboard task); the alarms watch this namespace' },
       AthenaBytesScannedCutoff: { Type: 'Number', Default: DEFAULT_ATHENA_BYTES_SCANNED_CUTOFF, MinValue: 10_000_000, Description: 'bytes one Athena query may scan before it is cancelled' },
       LakeRetentionDays: { Type: 'Number', Default: 0, MinValue: 0, Description: 'delete lake files after this many days (0: keep)' },
       EnableFirehose: { Type: 'String', Default: 'false', AllowedValues: ['true', 'false'], Description: 'land the streams with Firehose too (then scale IngestService to 0)' },
-      AlarmTopicArn: { Type: 'String', Default: '', Description: 'SNS topic the alarms notify (empty: none)' },
+      ...(product.Parameters as Record<string, Json>),
     },
     Conditions: {
       WithFirehose: { 'Fn::Equals': [ref('EnableFirehose'), 'true'] },
       WithLakeExpiry: { 'Fn::Not': [{ 'Fn::Equals': [ref('LakeRetentionDays'), 0] }] },
-      WithAlarmTopic: { 'Fn::Not': [{ 'Fn::Equals': [ref('AlarmTopicArn'), ''] }] },
+      ...(product.Conditions as Record<string, Json>),
     },
     Resources: resources,
     Outputs: {

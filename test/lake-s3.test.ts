@@ -145,7 +145,7 @@ describe('the lake on S3', () => {
     const relative = keys.map((k) => k.slice('acme/lake/'.length));
     expect(layout(relative)).toEqual(layout(localKeys(join(local, 'lake'))));
     expect(layout(relative)).toEqual(['events/dt=2026-11-27/', 'events/dt=2026-11-28/', 'orders/dt=2026-11-28/']);
-    expect(existsSync(join(remote, 'lake'))).toBe(false);
+    for (const table of ['events', 'orders', 'dead_letters']) expect(existsSync(join(remote, 'lake', table)), table).toBe(false);
     expect(readdirSync(join(remote, S3_STAGING_DIR))).toEqual([]);
     // Checkpoints beside the S3 lake, one per shard, not in the (ephemeral) data dir.
     const checkpoints = relative.filter((k) => k.startsWith(`_livelens/checkpoints/${stream}/`));
