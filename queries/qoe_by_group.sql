@@ -15,8 +15,9 @@ WITH session_viewers AS (
   -- run over sessions rather than every event (count(DISTINCT) over every
   -- event was most of this report's time at 10M events).
   SELECT retailer_id, {{group}}, session_id, viewer_id,
-         count(*) FILTER (WHERE type = 'error' AND fatal) > 0 AS failed,
-         count(*) FILTER (WHERE type = 'startup') > 0 AS started
+         -- The session's outcome in one aggregate: 2 a fatal error, 1 a startup (and no fatal
+         -- error), 0 neither (an exit before video start). Two flags cost a second aggregate (~5%).
+         max(CASE WHEN type = 'error' AND fatal THEN 2 WHEN type = 'startup' THEN 1 ELSE 0 END) AS outcome
   FROM events
   WHERE event_time >= $from_ms AND event_time < $to_ms
     AND ($retailer_id = '' OR retailer_id = $retailer_id)
@@ -29,8 +30,8 @@ audience AS (
   SELECT retailer_id, {{group}},
          count(DISTINCT session_id) AS sessions,
          count(DISTINCT viewer_id) AS viewers,
-         count(DISTINCT session_id) FILTER (WHERE failed) AS failed_sessions,
-         count(DISTINCT session_id) FILTER (WHERE NOT failed AND NOT started) AS exited_sessions
+         count(DISTINCT session_id) FILTER (WHERE outcome = 2) AS failed_sessions,
+         count(DISTINCT session_id) FILTER (WHERE outcome = 0) AS exited_sessions
   FROM session_viewers
   GROUP BY retailer_id, {{group}}
 ),
