@@ -10,7 +10,7 @@
  * const cw = createCloudWatchPublisher({ namespace: 'livelens', intervalS: 60, view, log });
  * await startServer({ ..., services: [view.service, cw.service] });
  */
-import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { Logger } from '../../collector/log.ts';
 import type { ServerService } from '../../server/start-server.ts';
@@ -48,8 +48,9 @@ export interface CloudWatchPublisher {
   readonly service: ServerService;
 }
 
-/** A CloudWatch client with the SDK's standard retries and an HTTP/1.1 handler. */
-export function createCloudWatchClient(region?: string): CloudWatchClient {
+/** A CloudWatch client with the SDK's standard retries and an HTTP/1.1 handler (the SDK is loaded only when CloudWatch is on). */
+export async function createCloudWatchClient(region?: string): Promise<CloudWatchClient> {
+  const { CloudWatchClient } = await import('@aws-sdk/client-cloudwatch');
   return new CloudWatchClient({
     region: region ?? process.env.AWS_REGION ?? 'us-east-1',
     maxAttempts: MAX_SDK_ATTEMPTS,
@@ -66,7 +67,8 @@ export function createCloudWatchPublisher(o: CloudWatchPublisherOptions): CloudW
   let inFlight: Promise<void> | undefined;
 
   const publish = async (snapshot: LiveSnapshot): Promise<void> => {
-    client ??= createCloudWatchClient(o.region);
+    client ??= await createCloudWatchClient(o.region);
+    const { PutMetricDataCommand } = await import('@aws-sdk/client-cloudwatch');
     for (const MetricData of batchDatums(datumsOf(snapshot, { highResolution }))) {
       stats.calls++;
       try {
