@@ -53,7 +53,10 @@ export const SEALED_SEGMENT_SUFFIX = '.ndjson';
 /** Suffix of the segment being written. */
 export const OPEN_SEGMENT_SUFFIX = '.ndjson.open';
 
+/** Experiment definitions (docs/spec.md §7: default `<data dir>/experiments.json`); the demo writes its simulated experiments here. */
+export const EXPERIMENTS_FILE = 'experiments.json';
+
 /** What livelens itself writes under a data dir (all of the above). */
 export const DATA_DIR_ENTRIES = [
-  CHECKPOINTS_DIR, DEAD_LETTERS_DIR, EMBEDDED_KINESIS_DIR, LAKE_CACHE_DIR, LAKE_DIR, SIMULATION_DIR, SPOOL_DIR, STAGING_DIR, DEMO_MARKER_FILE,
+  CHECKPOINTS_DIR, DEAD_LETTERS_DIR, EMBEDDED_KINESIS_DIR, LAKE_CACHE_DIR, LAKE_DIR, SIMULATION_DIR, SPOOL_DIR, STAGING_DIR, DEMO_MARKER_FILE, EXPERIMENTS_FILE,
 ] as const;

@@ -13,6 +13,7 @@
 import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { EXPERIMENTS_FILE } from '../../contract/data-dir.ts';
 import { parseTimeBound } from './report-parameters.ts';
 
 /** The per-unit metrics an experiment may be judged on (docs/spec.md §4). */
@@ -38,8 +39,8 @@ export function metricType(name: string): 'proportion' | 'mean' | 'ratio' {
 export type ExperimentUnit = 'viewer' | 'show';
 export const EXPERIMENT_UNITS: readonly ExperimentUnit[] = ['viewer', 'show'];
 
-/** File name of the definitions inside the data dir (docs/spec.md §7). */
-export const DEFAULT_EXPERIMENTS_FILE = 'experiments.json';
+/** File name of the definitions inside the data dir (docs/spec.md §7; defined in contract/data-dir.ts). */
+export const DEFAULT_EXPERIMENTS_FILE = EXPERIMENTS_FILE;
 /** Largest definitions file read, in bytes (thousands of experiments fit in far less). */
 export const MAX_EXPERIMENTS_FILE_BYTES = 4 * 1_048_576;
 /** Most experiments one file may define. */
