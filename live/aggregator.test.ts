@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRandom } from '../simulate/random.ts';
+import { createRandom } from '../simulate/world/random.ts';
 import { LiveAggregator } from './aggregator.ts';
 import { SKETCH_RELATIVE_ACCURACY } from './limits.ts';
 import { liveEvents } from './testing/events.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_EVENT_AGE_MS } from '../contract/limits.ts';
-import { LATE_ORDER_DELAY_MS, LATE_ORDER_SPREAD_MS } from './sessions.ts';
+import { LATE_ORDER_DELAY_MS, LATE_ORDER_SPREAD_MS } from './world/sessions.ts';
 import { LATE_ORDER_ROOM_MS, MAX_SIM_HOURS, worldStartMs } from './run.ts';
 
 describe('worldStartMs', () => {

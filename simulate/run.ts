@@ -10,13 +10,13 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { RETAILERS, SHOW_FORMAT_EXPERIMENT, AA_EXPERIMENT, SHOW_AA_EXPERIMENT, SHOW_LEVEL_EXPERIMENT } from './catalog.ts';
-import { driveSession, viewerStorage } from './drive.ts';
-import { planOrders } from './orders.ts';
-import { writeOrderCsvs, type OrderCsvFile } from './orders-csv.ts';
-import { planSessions, type PlannedSession } from './sessions.ts';
-import { computeTruth, type GroundTruth } from './truth.ts';
-import { generateWorld, type World } from './world.ts';
+import { RETAILERS, SHOW_FORMAT_EXPERIMENT, AA_EXPERIMENT, SHOW_AA_EXPERIMENT, SHOW_LEVEL_EXPERIMENT } from './world/catalog.ts';
+import { driveSession, viewerStorage } from './world/drive.ts';
+import { planOrders } from './world/orders.ts';
+import { writeOrderCsvs, type OrderCsvFile } from './world/orders-csv.ts';
+import { planSessions, type PlannedSession } from './world/sessions.ts';
+import { computeTruth, type GroundTruth } from './truth/truth.ts';
+import { generateWorld, type World } from './world/world.ts';
 
 /** Shows end this long before now; late orders (up to 29 h after a click) still lie in the past. */
 export const LATE_ORDER_ROOM_MS = 30 * 3_600_000;

@@ -22,11 +22,11 @@ import { importOrders, type ImportOrdersResult } from '../pipeline/orders/import
 import { analyzeExperiment, type ExperimentReport } from '../pipeline/reports/experiment.ts';
 import { runReport } from '../pipeline/reports/run-report.ts';
 import type { Row } from '../pipeline/engine/engine.ts';
-import { RETAILERS, SIMULATED_EXPERIMENTS, simulatedExperimentDefinitions } from './catalog.ts';
+import { RETAILERS, SIMULATED_EXPERIMENTS, simulatedExperimentDefinitions } from './world/catalog.ts';
 import { DEFAULT_EXPERIMENTS_FILE, loadExperimentDefinitions } from '../pipeline/reports/experiment-definitions.ts';
-import { compareConversion, compareExperiment, compareQoe, type Mismatch } from './compare.ts';
+import { compareConversion, compareExperiment, compareQoe, type Mismatch } from './truth/compare.ts';
 import { runSimulation, type SimulationResult } from './run.ts';
-import type { ConversionDimension, QoeDimension } from './truth.ts';
+import type { ConversionDimension, QoeDimension } from './truth/truth.ts';
 
 /** The trusted header that carries each simulated viewer's own address (so per-address rate limits see many viewers). */
 export const SIM_CLIENT_ADDRESS_HEADER = 'x-forwarded-for';

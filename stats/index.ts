@@ -3,7 +3,7 @@
  * per-variant sufficient statistics, no I/O.
  *
  * @example
- * import { analyzeVariants } from '../stats/index.ts';
+ * import { analyzeVariants } from './index.ts';
  * analyzeVariants({ metric: 'mean', method: 'frequentist', relative: false, alpha: 0.05, variants: [a, b] });
  */
 export { analyzeVariants, analyzeVariantsDetailed, compareArms, correctComparisons, METHODS } from './analyze.ts';

@@ -16,10 +16,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importOrders } from '../pipeline/orders/import-orders.ts';
 import { runReport } from '../pipeline/reports/run-report.ts';
-import { AA_EXPERIMENT, SHOW_AA_EXPERIMENT, SHOW_FORMAT_EXPERIMENT, SHOW_LEVEL_EXPERIMENT } from '../simulate/catalog.ts';
-import { compareConversion } from '../simulate/compare.ts';
+import { AA_EXPERIMENT, SHOW_AA_EXPERIMENT, SHOW_FORMAT_EXPERIMENT, SHOW_LEVEL_EXPERIMENT } from '../simulate/world/catalog.ts';
+import { compareConversion } from '../simulate/truth/compare.ts';
 import { runSimulatedDay, type SimulatedDay } from '../simulate/simulated-day.ts';
-import type { GroundTruth } from '../simulate/truth.ts';
+import type { GroundTruth } from '../simulate/truth/truth.ts';
 
 const SEED = 20_261_128;
 const dataDir = mkdtempSync(join(tmpdir(), 'livelens-e2e-'));

@@ -13,12 +13,12 @@
 import type { Command } from 'commander';
 import { addSettingOptions, resolveSettings } from '../../config/settings.ts';
 import { runIngest } from '../../pipeline/ingest/run-ingest.ts';
-import { RETAILERS } from '../../simulate/catalog.ts';
-import { prepareDemoDataDir, writeDemoMarker } from '../../simulate/data-dir.ts';
-import { createProgress } from '../../simulate/progress.ts';
+import { RETAILERS } from '../../simulate/world/catalog.ts';
+import { prepareDemoDataDir, writeDemoMarker } from './demo/data-dir.ts';
+import { createProgress } from './progress.ts';
 import { MAX_SIM_HOURS } from '../../simulate/run.ts';
 import { runSimulatedDay, type SimulatedDay } from '../../simulate/simulated-day.ts';
-import { formatDemoSummary } from '../../simulate/summary.ts';
+import { formatDemoSummary } from './demo/summary.ts';
 import { parseWriteKeys } from '../../collector/write-keys.ts';
 import { generateRetailerKeys } from '../../simulate/simulated-day.ts';
 import { intFlag } from './simulate.ts';

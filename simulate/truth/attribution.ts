@@ -7,7 +7,7 @@
  * const attributed = attribute(clicks, lines, DEFAULT_WINDOW_MS);
  * attributed.get(line) // the click the line belongs to, or undefined
  */
-import type { OrderLine } from './orders.ts';
+import type { OrderLine } from '../world/orders.ts';
 
 /** The attribution window docs/spec.md §4 gives by default. */
 export const DEFAULT_WINDOW_MS = 24 * 3_600_000;

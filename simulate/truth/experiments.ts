@@ -6,10 +6,10 @@
  * experimentTruth('exp-aa-check', ['a1', 'a2'], [0.5, 0.5], assigned, sessions, converted, revenueCents, 0, 0);
  */
 import type { ClickFact } from './attribution.ts';
-import type { OrderLine } from './orders.ts';
-import type { PlannedSession } from './sessions.ts';
-import { cents } from './truth-conversion.ts';
-import { watchMsOf } from './truth-qoe.ts';
+import type { OrderLine } from '../world/orders.ts';
+import type { PlannedSession } from '../world/sessions.ts';
+import { cents } from './conversion.ts';
+import { watchMsOf } from './qoe.ts';
 
 export interface ExperimentTruth {
   experiment_id: string;

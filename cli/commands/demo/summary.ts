@@ -6,9 +6,9 @@
  * @example
  * process.stdout.write(formatTable([{ a: 1 }], [['A', (r) => String(r.a)]])); // "A\n-\n1\n"
  */
-import type { Row } from '../pipeline/engine/engine.ts';
-import { SHOW_FORMAT_EXPERIMENT } from './catalog.ts';
-import type { SimulatedDay } from './simulated-day.ts';
+import type { Row } from '../../../pipeline/engine/engine.ts';
+import { SHOW_FORMAT_EXPERIMENT } from '../../../simulate/world/catalog.ts';
+import type { SimulatedDay } from '../../../simulate/simulated-day.ts';
 
 export type Column<T> = [header: string, cell: (row: T) => string];
 

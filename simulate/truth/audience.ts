@@ -10,8 +10,8 @@
  * audienceRows(sessions, attributed); // [{ retailer_id: 'northwind', creator_id: 'cr-ava', returning_share: 0.31, ... }]
  */
 import type { ClickFact } from './attribution.ts';
-import type { OrderLine } from './orders.ts';
-import type { PlannedSession } from './sessions.ts';
+import type { OrderLine } from '../world/orders.ts';
+import type { PlannedSession } from '../world/sessions.ts';
 
 export interface AudienceTruthRow {
   retailer_id: string;

@@ -7,12 +7,12 @@
  * @example
  * const result = await driveSession(session, { endpoint, writeKey: 'k1', regionHeader: 'cloudfront-viewer-country' }, storage, seed);
  */
-import { createTracker, type TrackerStats } from '../sdk/tracker.ts';
+import { createTracker, type TrackerStats } from '../../sdk/tracker.ts';
 import type { Quality } from 'amazon-ivs-player';
-import { trackIvsPlayer } from '../sdk/ivs.ts';
-import { createFakePlayer } from '../sdk/testing/fake-player.ts';
-import { VIEWER_ID_KEY } from '../sdk/identity.ts';
-import { createMemoryStore, type KeyValueStorage } from '../sdk/queue.ts';
+import { trackIvsPlayer } from '../../sdk/ivs.ts';
+import { createFakePlayer } from '../../sdk/testing/fake-player.ts';
+import { VIEWER_ID_KEY } from '../../sdk/identity.ts';
+import { createMemoryStore, type KeyValueStorage } from '../../sdk/queue.ts';
 import { AA_EXPERIMENT, SHOW_AA_EXPERIMENT, SHOW_FORMAT_EXPERIMENT, SHOW_LEVEL_EXPERIMENT } from './catalog.ts';
 import { createDeviceFetch } from './device-fetch.ts';
 import { createRandom } from './random.ts';

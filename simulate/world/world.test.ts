@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { generateWorld, type WorldOptions } from './world.ts';
 import { planSessions } from './sessions.ts';
 import { planOrders } from './orders.ts';
-import { computeTruth } from './truth.ts';
+import { computeTruth } from '../truth/truth.ts';
 import { DEVICES, OFFER_FORMATS, RETAILERS, SHOW_FORMAT_EXPERIMENT, TEASER_FORMAT } from './catalog.ts';
-import { DEFAULT_WINDOW_MS } from './attribution.ts';
+import { DEFAULT_WINDOW_MS } from '../truth/attribution.ts';
 
 const OPTIONS: WorldOptions = { seed: 11, shows: 6, viewers: 600, hours: 6, startMs: Date.UTC(2026, 0, 10) };
 

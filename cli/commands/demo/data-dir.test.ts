@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { prepareDemoDataDir, writeDemoMarker } from './data-dir.ts';
-import { DEMO_MARKER_FILE } from '../contract/data-dir.ts';
+import { DEMO_MARKER_FILE } from '../../../contract/data-dir.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'livelens-datadir-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

@@ -10,7 +10,7 @@
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, parse, resolve } from 'node:path';
-import { DATA_DIR_ENTRIES, DEMO_MARKER_FILE } from '../contract/data-dir.ts';
+import { DATA_DIR_ENTRIES, DEMO_MARKER_FILE } from '../../../contract/data-dir.ts';
 
 const LIVELENS_DATA_ENTRIES: readonly string[] = DATA_DIR_ENTRIES;
 

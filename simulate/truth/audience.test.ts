@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ClickFact } from './attribution.ts';
-import type { OrderLine } from './orders.ts';
-import type { PlannedSession } from './sessions.ts';
-import { audienceRows } from './truth-audience.ts';
+import type { OrderLine } from '../world/orders.ts';
+import type { PlannedSession } from '../world/sessions.ts';
+import { audienceRows } from './audience.ts';
 
 function session(viewerId: string, showId: string, creatorId = 'c1'): PlannedSession {
   return {

@@ -14,7 +14,7 @@
  * createTracker({ ..., fetch: net.fetch });
  * await net.idle(); // every request the tracker started has been answered
  */
-import type { FetchLike, ResponseLike } from '../sdk/transport.ts';
+import type { FetchLike, ResponseLike } from '../../sdk/transport.ts';
 
 /**
  * Share of answered requests whose answer the device never receives (a

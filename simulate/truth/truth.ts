@@ -6,18 +6,18 @@
  * const truth = computeTruth({ world, sessions, lines, clickIds, variants });
  * truth.conversion.creator; // [{ creator_id: 'cr-ava', currency: 'USD', viewers: 120, buyers: 31, ... }]
  */
-import { AA_EXPERIMENT, SHOW_AA_EXPERIMENT, SHOW_FORMAT_EXPERIMENT, SHOW_LEVEL_EXPERIMENT } from './catalog.ts';
+import { AA_EXPERIMENT, SHOW_AA_EXPERIMENT, SHOW_FORMAT_EXPERIMENT, SHOW_LEVEL_EXPERIMENT } from '../world/catalog.ts';
 import { attribute, DEFAULT_WINDOW_MS } from './attribution.ts';
-import { planOrders, type OrderLine } from './orders.ts';
-import type { PlannedSession } from './sessions.ts';
-import { cents, clickFacts, conversionRows, type ConversionDimension, type ConversionTruthRow } from './truth-conversion.ts';
-import { converters, experimentTruth, showBuyers, showExperimentTruth, type ExperimentTruth } from './truth-experiments.ts';
-import { qoeRows, type QoeDimension, type QoeTruthRow } from './truth-qoe.ts';
-import { audienceRows, type AudienceTruthRow } from './truth-audience.ts';
-import type { World } from './world.ts';
+import { planOrders, type OrderLine } from '../world/orders.ts';
+import type { PlannedSession } from '../world/sessions.ts';
+import { cents, clickFacts, conversionRows, type ConversionDimension, type ConversionTruthRow } from './conversion.ts';
+import { converters, experimentTruth, showBuyers, showExperimentTruth, type ExperimentTruth } from './experiments.ts';
+import { qoeRows, type QoeDimension, type QoeTruthRow } from './qoe.ts';
+import { audienceRows, type AudienceTruthRow } from './audience.ts';
+import type { World } from '../world/world.ts';
 
 export type { AudienceTruthRow, ConversionDimension, ConversionTruthRow, ExperimentTruth, QoeDimension, QoeTruthRow };
-export { EXPECTED_HEARTBEAT_MS } from './truth-qoe.ts';
+export { EXPECTED_HEARTBEAT_MS } from './qoe.ts';
 
 export interface GroundTruth {
   seed: number;

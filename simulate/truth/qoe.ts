@@ -6,9 +6,9 @@
  * @example
  * qoeRows('region', sessions); // [{ retailer_id, region, sessions, startup_p50_ms, ... }]
  */
-import { HEARTBEAT_INTERVAL_MS } from '../sdk/ivs.ts';
-import { quantileCont } from '../stats/quantile.ts';
-import type { PlannedSession } from './sessions.ts';
+import { HEARTBEAT_INTERVAL_MS } from '../../sdk/ivs.ts';
+import { quantileCont } from '../../stats/quantile.ts';
+import type { PlannedSession } from '../world/sessions.ts';
 
 /** The heartbeat period the simulator runs the IVS binding with (its default), at which latency is sampled. */
 export const EXPECTED_HEARTBEAT_MS = HEARTBEAT_INTERVAL_MS;

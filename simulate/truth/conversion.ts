@@ -7,8 +7,8 @@
  * conversionRows('creator', sessions, clickFacts(sessions, clickIds), attribute(clicks, lines));
  */
 import type { ClickFact } from './attribution.ts';
-import type { OrderLine } from './orders.ts';
-import type { PlannedSession } from './sessions.ts';
+import type { OrderLine } from '../world/orders.ts';
+import type { PlannedSession } from '../world/sessions.ts';
 
 export type ConversionDimension = 'creator' | 'show' | 'offer' | 'region';
 const KEY_COLUMN = { creator: 'creator_id', show: 'show_id', offer: 'offer_id', region: 'region' } as const;

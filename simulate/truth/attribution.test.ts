@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { attribute, DEFAULT_WINDOW_MS, type ClickFact } from './attribution.ts';
-import type { OrderLine } from './orders.ts';
-import { quantileCont } from '../stats/quantile.ts';
+import type { OrderLine } from '../world/orders.ts';
 
 const H = 3_600_000;
 function click(id: string, atMs: number, over: Partial<ClickFact> = {}): ClickFact {
@@ -47,9 +46,4 @@ describe('reference attribution (docs/spec.md §4)', () => {
     expect(attribute([c], [l]).size).toBe(0);
   });
 
-  it('quantileCont interpolates linearly like DuckDB quantile_cont', () => {
-    expect(quantileCont([1, 2, 3, 4], 0.5)).toBe(2.5);
-    expect(quantileCont([10, 0, 20], 0.95)).toBeCloseTo(19, 10);
-    expect(quantileCont([], 0.5)).toBeNull();
-  });
 });
