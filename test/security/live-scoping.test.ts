@@ -35,7 +35,7 @@ beforeAll(async () => {
   const dashboard = createDashboard({ dataDir, dashboardTokens: `${ADMIN}=admin,${ACME}=retailer:acme`, writeKeys: KEYS });
   live = createLive({
     settings: {
-      liveWindowS: 300, alertWebhook: undefined, alertRules: undefined, alertMinViewers: 2, alertCooldownS: 600,
+      liveWindowS: 300, alertWebhook: undefined, alertRules: 'latency_p95_ms>8000', alertMinViewers: 2, alertCooldownS: 600,
       cloudwatchNamespace: undefined, cloudwatchIntervalS: 60, awsRegion: undefined,
     },
     access: dashboard.access,
@@ -123,7 +123,7 @@ describe('live routes: a retailer token sees only its own retailer', () => {
 
   it('no credential, a wrong token, a write key (as bearer or x-write-key) are 401 on every live path', async () => {
     for (const path of PATHS) {
-      for (const headers of [{}, bearer('not-a-token-00000000'), bearer(WRITE_KEY), { 'x-write-key': WRITE_KEY }, { cookie: 'livelens_session=forged' }]) {
+      for (const headers of [{} as Record<string, string>, bearer('not-a-token-00000000'), bearer(WRITE_KEY), { 'x-write-key': WRITE_KEY }, { cookie: 'livelens_session=forged' }]) {
         const res = await get(path, headers);
         expect(res.status, `${path} ${JSON.stringify(headers)}`).toBe(401);
         const body = await res.text();
