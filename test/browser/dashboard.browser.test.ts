@@ -124,6 +124,24 @@ describe('dashboard in Chromium', () => {
     await page.context().close();
   });
 
+  it('an experiment shows each retailer\'s control, split and sample-ratio check as the API reports them', async () => {
+    const page = await signedIn(ADMIN_TOKEN);
+    await open(page, '/v/experiments?experiment=exp1&retailer=r1');
+    const report = (await (await api('/api/v1/experiments/exp1?retailer=r1')).json()) as {
+      retailers: Array<{ retailer_id: string; control: string; srm_flagged: boolean; assignments: Array<{ variant: string; viewers: number }> }>;
+    };
+    const [part] = report.retailers;
+    expect(part).toBeDefined();
+    const detail = page.locator('section.card', { has: page.getByRole('heading', { name: 'Experiment exp1 · r1', exact: true }) });
+    const head = (await detail.locator('.exp-head').first().textContent()) ?? '';
+    expect(head).toContain(`control ${part!.control}`);
+    expect(head).not.toContain('undefined');
+    expect(head).toContain(part!.srm_flagged ? 'Sample ratio mismatch' : 'Sample ratio OK');
+    const split = await detail.locator('table').first().locator('tbody tr').evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+    expect(split.map((c) => [c[0], c[1]])).toEqual(part!.assignments.map((a) => [a.variant, a.viewers.toLocaleString('en-US')]));
+    await page.context().close();
+  });
+
   it('every view at desktop and phone width: drawn without errors, screenshot saved', async () => {
     for (const [width, viewport] of Object.entries(WIDTHS)) {
       const page = await signedIn(ADMIN_TOKEN, viewport);

@@ -56,19 +56,30 @@ export const experiments: View = {
       root.append(section(`Experiment ${id}`, failed(String(err))));
       return;
     }
-    const assignments = (report.assignments ?? []) as Row[];
     const method = String(report.method);
     const alpha = Number(report.alpha);
-    const srm = report.srm_flagged === true;
-    const header = el('div', { class: 'exp-head' },
-      el('span', { class: `badge ${srm ? 'bad' : 'good'}`, title: `sample-ratio test p = ${fmt.num(report.srm_p_value as number, 4)}` }, srm ? 'Sample ratio mismatch: do not trust these results' : 'Sample ratio OK'),
-      el('span', { class: 'muted' }, ` control ${String(report.control)} · ${method} · α ${alpha} · correction ${String(report.correction)} · ${fmt.int(report.exposed_viewers as number)} exposed, ${fmt.int(report.excluded_viewers as number)} excluded for seeing several variants`));
-    const variants = table(assignments, [
-      { key: 'variant', label: 'Variant' },
-      { key: 'viewers', label: 'Viewers', kind: 'int' },
-      { key: 'observed_share', label: 'Observed split', kind: 'pct' },
-      { key: 'planned_share', label: 'Planned split', kind: 'pct' },
-    ], 'variants');
+    const showLevel = report.unit === 'show';
+    const unitName = showLevel ? 'shows' : 'viewers';
+    // Each retailer's exposures are analysed apart (docs/spec.md §4): one header and split per retailer.
+    const summaries = (Array.isArray(report.retailers) ? report.retailers : []) as Row[];
+    const headers = summaries.map((part) => {
+      const srm = part.srm_flagged === true;
+      const exposed = showLevel ? part.exposed_shows : part.exposed_viewers;
+      const excluded = showLevel ? part.excluded_shows : part.excluded_viewers;
+      const head = el('div', { class: 'exp-head' },
+        el('span', { class: `badge ${srm ? 'bad' : 'good'}`, title: `sample-ratio test p = ${fmt.num(part.srm_p_value as number, 4)}` }, srm ? 'Sample ratio mismatch: do not trust these results' : 'Sample ratio OK'),
+        el('span', { class: 'muted' }, ` ${String(part.retailer_id)} · unit ${String(report.unit)} · control ${String(part.control)} · ${method} · α ${alpha} · correction ${String(report.correction)} · ${fmt.int(exposed as number)} ${unitName} exposed, ${fmt.int(excluded as number)} excluded for seeing several variants`));
+      const split = table((part.assignments ?? []) as Row[], [
+        { key: 'variant', label: 'Variant' },
+        ...(showLevel ? [{ key: 'shows', label: 'Shows', kind: 'int' as const }] : []),
+        { key: 'viewers', label: 'Viewers', kind: 'int' },
+        { key: 'observed_share', label: 'Observed split', kind: 'pct' },
+        { key: 'planned_share', label: 'Planned split', kind: 'pct' },
+      ], 'variants');
+      return el('div', {}, head, split);
+    });
+    const header = summaries.length ? el('div', {}, ...headers) : empty('No exposures in this selection: widen the range or clear a filter.');
+    const variants = el('div', {});
     const rows = report.rows.filter((r) => r.guardrail !== true);
     const span = Math.max(0.05, ...rows.flatMap((r) => [r.relative_ci_low, r.relative_ci_high, r.cuped_relative_ci_low, r.cuped_relative_ci_high].map((v) => Math.abs(Number(v ?? 0))).filter(Number.isFinite)));
     const forest = rows.length
@@ -79,8 +90,19 @@ export const experiments: View = {
         forestBar(r.cuped_relative_lift, r.cuped_relative_ci_low, r.cuped_relative_ci_high, span, 'CUPED'),
         el('p', { class: 'verdict' }, verdict(r, method, alpha)))))
       : empty('No metric rows yet.');
+    const guardrailRows = report.rows.filter((r) => r.guardrail === true);
+    const guardrails = guardrailRows.length
+      ? el('div', {}, el('h3', {}, 'Guardrails (shown apart, outside the correction)'), table(guardrailRows, [
+        { key: 'metric', label: 'Metric' },
+        { key: 'variant', label: 'Variant' },
+        { key: 'control_mean', label: 'Control', kind: 'num' },
+        { key: 'mean', label: 'Variant value', kind: 'num' },
+        { key: 'relative_lift', label: 'Relative change', kind: 'pct' },
+        { key: 'p_value', label: 'p-value', kind: 'num' },
+      ], 'guardrails'))
+      : el('div', {});
     const retailerName = extra.retailer ?? new URLSearchParams(location.search).get('retailer');
-    root.append(section(`Experiment ${id}${retailerName ? ` · ${retailerName}` : ''}`, el('div', {}, header, variants, el('h3', {}, 'Relative lift per metric (interval at the corrected level)'), forest),
+    root.append(section(`Experiment ${id}${retailerName ? ` · ${retailerName}` : ''}`, el('div', {}, header, variants, el('h3', {}, 'Relative lift per metric (interval at the corrected level)'), forest, guardrails),
       csvUrl(`/api/v1/experiments/${encodeURIComponent(id)}`, extra, ['creator', 'show', 'region'])));
   },
 };
