@@ -1,5 +1,5 @@
 /**
- * The live routes (SPEC section 8), scoped by role through the dashboard's
+ * The live routes (docs/spec.md §8), scoped by role through the dashboard's
  * access layer: `GET /api/v1/live` (Server-Sent Events, `event: snapshot`,
  * one on connect and then each new snapshot, at least every 5 s),
  * `GET /api/v1/live/snapshot` (the latest as JSON), `GET /api/v1/live/history`

@@ -1,5 +1,5 @@
 -- experiments_seen: the experiments seen in exposure events between
--- $from_ms and $to_ms (SPEC section 8, GET /api/v1/experiments), per
+-- $from_ms and $to_ms (docs/spec.md §8, GET /api/v1/experiments), per
 -- retailer, experiment and variant: exposed = distinct viewers with an
 -- exposure to that variant. $retailer_id, $creator_id, $show_id and
 -- $region = '' mean no filter.

@@ -186,7 +186,7 @@ describe('analyzeExperiment', () => {
   });
 });
 
-describe('analyzeExperiment with a definition (SPEC section 4)', () => {
+describe('analyzeExperiment with a definition (docs/spec.md §4)', () => {
   const define = (entry: Record<string, unknown>) => parseExperimentDefinitions([{ id: 'exp1', ...entry }]).get('exp1')!;
 
   it('uses the planned weights in the sample-ratio test and reports the unit', async () => {

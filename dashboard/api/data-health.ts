@@ -1,5 +1,5 @@
 /**
- * Data health (SPEC section 8, `GET /api/v1/health/data`): per retailer
+ * Data health (docs/spec.md §8, `GET /api/v1/health/data`): per retailer
  * and UTC day of `received_at`, events accepted (distinct events in the
  * lake), events rejected (dead letters, by reason: the error up to its
  * first `:`), duplicate deliveries dropped (at ingest, recorded in

@@ -1,6 +1,6 @@
 /**
  * The unit (`viewer` or `show`) of each experiment, from the optional
- * definitions file (SPEC section 4: LIVELENS_EXPERIMENTS, default
+ * definitions file (docs/spec.md §4: LIVELENS_EXPERIMENTS, default
  * `<data dir>/experiments.json`); an experiment without a definition is a
  * viewer-level one. A missing or unreadable file means no definitions.
  *

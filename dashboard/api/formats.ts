@@ -1,5 +1,5 @@
 /**
- * Response formats of the data API (SPEC section 8): `json` (the CLI's
+ * Response formats of the data API (docs/spec.md §8): `json` (the CLI's
  * `--format json`), `csv` (the CLI's `--format csv`) and `arrow`, an Apache
  * Arrow IPC stream with one column per row field: integers Int64, other
  * numbers Float64, strings Utf8, booleans Bool, nulls kept. `format=` wins

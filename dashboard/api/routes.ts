@@ -1,5 +1,5 @@
 /**
- * The data API (SPEC section 8) behind `requireAccess`:
+ * The data API (docs/spec.md §8) behind `requireAccess`:
  *
  *   GET /api/v1/reports/<conversion|qoe|qoe-impact|audience|timeline>
  *   GET /api/v1/experiments          the experiments seen, per retailer and variant
@@ -27,7 +27,7 @@ import { ReportParameterError, runReportRequest, UnknownReportError, type RawPar
 import { cacheKey, ResultCache } from './result-cache.ts';
 import type { SharedEngine } from './shared-engine.ts';
 
-/** The reports under /api/v1/reports/ (SPEC section 8). */
+/** The reports under /api/v1/reports/ (docs/spec.md §8). */
 export const API_REPORTS = ['conversion', 'qoe', 'qoe-impact', 'audience', 'timeline'] as const;
 /** Parameters of the list and health endpoints. */
 const LIST_PARAMETERS = ['from', 'to', 'retailer', 'creator', 'show', 'region'];

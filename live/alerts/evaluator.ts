@@ -1,5 +1,5 @@
 /**
- * Evaluates the alert rules at each snapshot (SPEC section 9): a rule that
+ * Evaluates the alert rules at each snapshot (docs/spec.md §9): a rule that
  * starts to hold for a (retailer, region) group with at least the minimum
  * audience fires; when it stops holding, the group disappears or falls under
  * the minimum audience, it resolves. The same rule and group fires again

@@ -1,5 +1,5 @@
 /**
- * Alerts as a live-view listener (SPEC section 9): evaluates the rules at
+ * Alerts as a live-view listener (docs/spec.md §9): evaluates the rules at
  * each snapshot, logs each notification, and queues it for the webhook when
  * one is configured. Off unless a webhook is set (the log line still shows
  * firing alerts when `logOnly` is asked for, as the demo does).

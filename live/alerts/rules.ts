@@ -1,5 +1,5 @@
 /**
- * Alert rules (SPEC section 9): comma-separated `metric>value` or
+ * Alert rules (docs/spec.md §9): comma-separated `metric>value` or
  * `metric<value` over the numeric fields of a live group. A `null` figure
  * never holds.
  *

@@ -1,5 +1,5 @@
 /**
- * Delivers alert notifications to the webhook (SPEC section 9), off the
+ * Delivers alert notifications to the webhook (docs/spec.md §9), off the
  * collector's path: a bounded queue (the oldest dropped and counted past
  * MAX_WAITING), one delivery at a time in order, a 2xx answer counts as
  * delivered, each attempt times out after ATTEMPT_TIMEOUT_MS, up to

@@ -1,5 +1,5 @@
 /**
- * CloudWatch alarm definitions (CloudFormation JSON) for the SPEC section 9
+ * CloudWatch alarm definitions (CloudFormation JSON) for the docs/spec.md §9
  * metrics, with the same thresholds as the alert rules, so the AWS path
  * alerts the way the webhook does. Exported as functions: deploy/ templates
  * merge `cloudWatchAlarmResources(...)` into their own.

@@ -1,5 +1,5 @@
 /**
- * The live groups as CloudWatch datums (SPEC section 9): per (retailer,
+ * The live groups as CloudWatch datums (docs/spec.md §9): per (retailer,
  * region) group, dimensions `RetailerId` and `Region`, `Timestamp` the
  * snapshot's `at`, null figures left out; batched within PutMetricData's
  * limits (MAX_DATUMS_PER_CALL datums, MAX_REQUEST_BYTES).

@@ -1,5 +1,5 @@
 /**
- * CloudWatch publishing limits (SPEC section 9 and the PutMetricData API):
+ * CloudWatch publishing limits (docs/spec.md §9 and the PutMetricData API):
  * a call carries at most MAX_DATUMS_PER_CALL datums and MAX_REQUEST_BYTES.
  */
 

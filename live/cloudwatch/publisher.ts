@@ -1,5 +1,5 @@
 /**
- * Publishes the live groups to CloudWatch every interval (SPEC section 9)
+ * Publishes the live groups to CloudWatch every interval (docs/spec.md §9)
  * with PutMetricData, as a server service reading the live view. A failed
  * call is retried by the SDK's own policy (standard mode, MAX_SDK_ATTEMPTS),
  * then logged and dropped: the next interval publishes afresh. The SDK's

@@ -1,6 +1,6 @@
 /**
- * Counts that leave no row in the lake but that data health (SPEC section
- * 8) reports: duplicate deliveries dropped at ingest and order lines
+ * Counts that leave no row in the lake but that data health (docs/spec.md
+ * §8) reports: duplicate deliveries dropped at ingest and order lines
  * refused at import (with the lines imported beside them). Ingest and
  * orders import record them here, in the lake, so they survive restarts:
  *

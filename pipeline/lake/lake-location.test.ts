@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { resolve } from 'node:path';
 import { parseLakeLocation, parseS3Url, requireLocalLake, resolveLakeLocation } from './lake-location.ts';
 
-describe('lake location (SPEC section 7)', () => {
+describe('lake location (docs/spec.md §7)', () => {
   it('LIVELENS_LAKE wins over LIVELENS_LAKE_S3, flags over variables; default <data dir>/lake', () => {
     expect(resolveLakeLocation({ dataDir: '/d', env: {} })).toEqual({ kind: 'local', dir: resolve('/d/lake'), setting: 'default' });
     expect(resolveLakeLocation({ dataDir: '/d', env: { LIVELENS_LAKE_S3: 's3://old/p' } })).toMatchObject({ kind: 's3', bucket: 'old', prefix: 'p', setting: 'LIVELENS_LAKE_S3' });

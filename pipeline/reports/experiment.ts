@@ -49,7 +49,7 @@ export interface ExperimentOptions extends ReportFilters {
   lookbackMs?: number;
   prior?: GaussianPrior;
   sequentialTuningUnits?: number;
-  /** The experiment's definition (SPEC section 4); the options above override it. */
+  /** The experiment's definition (docs/spec.md §4); the options above override it. */
   definition?: ExperimentDefinition;
 }
 
@@ -74,7 +74,7 @@ export interface ExperimentReport {
   correction: Correction;
   cap_percentile: number;
   cuped_lookback_ms: number;
-  /** The unit randomized: viewers, or whole shows (SPEC section 4). */
+  /** The unit randomized: viewers, or whole shows (docs/spec.md §4). */
   unit: ExperimentUnit;
   /** From the definition, when there is one. */
   name: string | null;

@@ -1,5 +1,5 @@
 /**
- * The data API (SPEC section 8) on a two-retailer lake through the
+ * The data API (docs/spec.md §8) on a two-retailer lake through the
  * dashboard app (`app.request`, a real DuckDB): every endpoint in json,
  * csv and arrow; JSON equal to the CLI's `--format json`; each bad
  * parameter a 400 naming it; credentials (missing, wrong, expired session,
