@@ -52,6 +52,12 @@ describe('an experiment id used by two retailers is two experiments', () => {
     expect(report.retailers[1]!.srm_p_value).toBeLessThan(1e-5);
     expect(report.retailers[0]!.srm_p_value).toBeCloseTo(1, 12);
     expect(report.exposed_viewers).toBe(49);
+    // Folded at the top: counts summed, the smallest retailer's SRM p-value, assignments tagged by retailer.
+    expect([report.control, report.excluded_viewers, report.srm_flagged]).toEqual(['control', 1, true]);
+    expect(report.srm_p_value).toBe(report.retailers[1]!.srm_p_value);
+    expect(report.assignments.map((a) => [a.retailer_id, a.variant, a.viewers])).toEqual([
+      ['r1', 'control', 3], ['r1', 'treatment', 3], ['r2', 'control', 36], ['r2', 'treatment', 6],
+    ]);
   });
 
   it('carries retailer_id on every row, each row computed from that retailer alone', async () => {
@@ -70,6 +76,11 @@ describe('an experiment id used by two retailers is two experiments', () => {
     const { report } = await analyzeExperimentByRetailer(engine, 'exp1', { retailer: 'r2' });
     expect(report.retailers.map((r) => r.retailer_id)).toEqual(['r2']);
     expect(new Set(report.rows.map((r) => r.retailer_id))).toEqual(new Set(['r2']));
+    // One retailer: the top-level summary is that retailer's own.
+    const { retailer_id: _id, ...only } = report.retailers[0]!;
+    expect({ control: report.control, excluded_viewers: report.excluded_viewers, srm_p_value: report.srm_p_value, srm_flagged: report.srm_flagged }).toEqual({
+      control: only.control, excluded_viewers: only.excluded_viewers, srm_p_value: only.srm_p_value, srm_flagged: only.srm_flagged,
+    });
   });
 
   it('an experiment no retailer saw: no retailer, no row', async () => {

@@ -47,6 +47,20 @@ export interface ExperimentByRetailerReport {
   exposed_viewers: number | null;
   /** Show-level experiments: shows exposed in all the retailers together. */
   exposed_shows?: number;
+  /**
+   * The per-retailer summaries folded together, so a reader of one retailer's report (or of
+   * docs/spec.md §4 alone) finds them at the top: the control when every retailer has the same
+   * one, counts summed, each retailer's assignments with its `retailer_id`, the smallest
+   * retailer's sample-ratio p-value (each retailer is tested apart) and whether any is flagged.
+   */
+  control: string | null;
+  excluded_viewers: number | null;
+  unlisted_viewers: number | null;
+  excluded_shows?: number;
+  unlisted_shows?: number;
+  assignments: Array<{ retailer_id: string } & ExperimentReport['assignments'][number]>;
+  srm_p_value: number;
+  srm_flagged: boolean;
   retailers: ExperimentRetailerSummary[];
   rows: RetailerExperimentRow[];
 }
@@ -95,6 +109,7 @@ export async function analyzeExperimentByRetailer(engine: QueryEngine, experimen
   const empty = parts.length === 0 ? await analyzeExperiment(engine, experimentId, options) : undefined;
   const first = parts[0] ?? empty!;
   const sum = (pick: (p: ExperimentReport) => number | null | undefined) => parts.reduce((t, p) => t + (pick(p) ?? 0), 0);
+  const showLevel = first.unit === 'show';
   const report: ExperimentByRetailerReport = {
     experiment_id: experimentId,
     unit: first.unit,
@@ -110,6 +125,13 @@ export async function analyzeExperimentByRetailer(engine: QueryEngine, experimen
     srm_threshold: first.srm_threshold,
     exposed_viewers: first.unit === 'show' ? null : sum((p) => p.exposed_viewers),
     ...(first.unit === 'show' ? { exposed_shows: sum((p) => p.exposed_shows) } : {}),
+    control: parts.length === 0 ? first.control : parts.every((p) => p.control === first.control) ? first.control : null,
+    excluded_viewers: showLevel ? null : sum((p) => p.excluded_viewers),
+    unlisted_viewers: showLevel ? null : sum((p) => p.unlisted_viewers),
+    ...(showLevel ? { excluded_shows: sum((p) => p.excluded_shows), unlisted_shows: sum((p) => p.unlisted_shows) } : {}),
+    assignments: parts.flatMap((p) => p.assignments.map((a) => ({ retailer_id: p.retailer_id!, ...a }))),
+    srm_p_value: parts.length === 0 ? first.srm_p_value : Math.min(...parts.map((p) => p.srm_p_value)),
+    srm_flagged: parts.some((p) => p.srm_flagged),
     retailers: parts.map((p) => summaryOf(p, p.retailer_id!)),
     rows: parts.flatMap((p) => p.rows.map((row) => ({ retailer_id: p.retailer_id!, ...row }))),
   };
