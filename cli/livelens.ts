@@ -12,20 +12,31 @@ const pkg = createRequire(import.meta.url)('../package.json') as { version: stri
 /** Registers one subcommand group on the program. */
 export type RegisterCommand = (program: Command) => void;
 
-const commandModules: Array<() => Promise<{ register: RegisterCommand }>> = [
-  // One line per command module, in docs/spec.md order.
-  () => import('./commands/serve.ts'),
-  () => import('./commands/ingest.ts'),
-  () => import('./commands/orders.ts'),
-  () => import('./commands/report.ts'),
-  () => import('./commands/stats.ts'),
-  () => import('./commands/athena.ts'),
-  () => import('./commands/cloudwatch.ts'),
-  () => import('./commands/simulate.ts'),
-  () => import('./commands/demo.ts'),
-];
+const commandModules: Record<string, () => Promise<{ register: RegisterCommand }>> = {
+  // One line per command module (its command's name), in docs/spec.md order.
+  serve: () => import('./commands/serve.ts'),
+  ingest: () => import('./commands/ingest.ts'),
+  orders: () => import('./commands/orders.ts'),
+  report: () => import('./commands/report.ts'),
+  stats: () => import('./commands/stats.ts'),
+  athena: () => import('./commands/athena.ts'),
+  cloudwatch: () => import('./commands/cloudwatch.ts'),
+  simulate: () => import('./commands/simulate.ts'),
+  demo: () => import('./commands/demo.ts'),
+};
 
-export async function buildProgram(): Promise<Command> {
+/**
+ * The modules to load for these arguments: only the named command's when the first
+ * argument names one (loading every command pulls in DuckDB, the AWS SDK and the
+ * collector, ~2 s per start), else all of them (the overview, --version, an unknown
+ * command and its suggestions).
+ */
+function modulesFor(argv: readonly string[]): Array<() => Promise<{ register: RegisterCommand }>> {
+  const named = argv[2] === undefined ? undefined : commandModules[argv[2]];
+  return named && Object.hasOwn(commandModules, argv[2]!) ? [named] : Object.values(commandModules);
+}
+
+export async function buildProgram(argv: readonly string[] = []): Promise<Command> {
   const program = new Command('livelens')
     .description('Analytics and experimentation for shoppable live streams on Amazon IVS')
     .version(pkg.version)
@@ -33,11 +44,11 @@ export async function buildProgram(): Promise<Command> {
     .configureHelp({ sortSubcommands: false })
     // Each command resolves its settings once (config/settings.ts) and passes them down.
     .addOption(settingOption('logLevel'));
-  for (const load of commandModules) (await load()).register(program);
+  for (const load of modulesFor(argv)) (await load()).register(program);
   return program;
 }
 
-const program = await buildProgram();
+const program = await buildProgram(process.argv);
 try {
   // `livelens` alone (also `npm run livelens`): the overview, as --help, not an error.
   if (process.argv.length <= 2) program.help();
