@@ -7,12 +7,13 @@
  * @example
  * const lake = new LocalLakeStore({ kind: 'local', dir: '/srv/lake', setting: 'LIVELENS_LAKE' });
  */
-import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { publishFile, TEMP_SUFFIX, writeFileAtomic } from './durable-file.ts';
 import type { LakeLocation, LocalLake } from './lake-location.ts';
 import { partitionName, S3_SIDECAR_PREFIX, type LakeObject, type LakeStore } from './lake-store.ts';
 import type { LakeTable } from './partitions.ts';
+import { listPartitionFiles } from './table-files.ts';
 
 export class LocalLakeStore implements LakeStore {
   readonly dir: string;
@@ -38,24 +39,8 @@ export class LocalLakeStore implements LakeStore {
   }
 
   async list(table: LakeTable): Promise<LakeObject[]> {
-    const root = join(this.dir, table);
-    let partitions: string[];
-    try {
-      partitions = (await readdir(root)).filter((d) => d.startsWith('dt='));
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw err;
-    }
-    const out: LakeObject[] = [];
-    for (const dt of partitions.sort()) {
-      for (const name of (await readdir(join(root, dt))).sort()) {
-        if (!name.endsWith('.parquet')) continue;
-        const path = join(root, dt, name);
-        const s = await stat(path, { bigint: false }).catch(() => undefined);
-        if (s) out.push({ path, key: `${table}/${dt}/${name}`, size: s.size, mtimeMs: s.mtimeMs });
-      }
-    }
-    return out;
+    const files = await listPartitionFiles(join(this.dir, table));
+    return files.map(({ dt, name, path, size, mtimeMs }) => ({ path, key: `${table}/${dt}/${name}`, size, mtimeMs }));
   }
 
   async localCopies(objects: readonly LakeObject[]): Promise<string[]> {
