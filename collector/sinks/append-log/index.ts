@@ -181,9 +181,10 @@ export class AppendLog {
     const i = this.sealed.findIndex((s) => s.path === segment.path);
     if (i === -1) return;
     this.sealed.splice(i, 1);
+    // The file goes before the totals do, so that "empty" never holds while a drained segment is still on disk.
+    await unlink(segment.path).catch(() => undefined);
     this.totalBytes -= segment.bytes;
     this.totalLines -= segment.lines;
-    await unlink(segment.path).catch(() => undefined);
   }
 
   /** Waits for pending appends, seals the open segment and refuses further appends. */
