@@ -12,13 +12,13 @@
  * npm run bench:collector -- --batch 2 --record bench/results/collector.json   # docs/scale.md reads this
  */
 import autocannon from 'autocannon';
-import { fork, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { batchBody, DESKTOP_UA, realisticEvents } from '../collector/testing/fixtures.ts';
+import { askMemory, startBenchServer, stopBenchServer, type BenchServer } from './lib/bench-server-process.ts';
 
 /** Events per request by default (`--batch` changes it). */
 export const DEFAULT_BENCH_BATCH_EVENTS = 50;
@@ -42,43 +42,12 @@ const ROUNDS = Number(args.rounds);
 const OVERLOAD_S = Number(args.overload);
 const OVERLOAD_CONNECTIONS = Number(args['overload-connections']);
 
-interface Server {
-  child: ChildProcess;
-  url: string;
-  key: string;
-}
-
-async function startServer(variant: string, dataDir: string): Promise<Server> {
-  const child = fork(join(import.meta.dirname, 'lib/collector-bench-server.ts'), [variant, dataDir], {
-    execArgv: ['--import', 'tsx'],
-    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-  });
-  const first = await new Promise<string>((resolve, reject) => {
-    let buf = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      buf += d.toString();
-      const nl = buf.indexOf('\n');
-      if (nl !== -1) resolve(buf.slice(0, nl));
-    });
-    child.once('exit', (code) => reject(new Error(`${variant} server exited with ${code}`)));
-  });
-  const { url, key } = JSON.parse(first) as { url: string; key: string };
-  return { child, url, key };
-}
+type Server = BenchServer;
 
 function memory(s: Server): Promise<{ peakRssBytes: number; rssBytes: number }> {
-  return new Promise((resolve) => {
-    s.child.once('message', (m) => resolve(m as { peakRssBytes: number; rssBytes: number }));
-    s.child.send('rss');
-  });
+  return askMemory<{ peakRssBytes: number; rssBytes: number }>(s);
 }
 
-async function stopServer(s: Server): Promise<void> {
-  const exited = new Promise((r) => s.child.once('exit', r));
-  s.child.send('stop');
-  await exited;
-}
 
 function load(s: Server, seconds: number, connections: number): Promise<autocannon.Result> {
   const now = Date.now();
@@ -111,7 +80,7 @@ const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.len
 const dataDir = mkdtempSync(join(tmpdir(), 'livelens-bench-'));
 const servers: Server[] = [];
 try {
-  for (const [variant] of VARIANTS) servers.push(await startServer(variant, join(dataDir, variant)));
+  for (const [variant] of VARIANTS) servers.push(await startBenchServer(variant, join(dataDir, variant)));
   for (const s of servers) await load(s, 1, CONNECTIONS); // warm-up: JIT, sockets, first PutRecords
   // Rounds interleave the variants so that load from other processes on the machine hits all of them alike.
   const runs: Run[][] = VARIANTS.map(() => []);
@@ -163,6 +132,6 @@ try {
     console.log(`  RSS every 2 s (MiB): ${samples.join(' ')}; peak ${Math.round(after.peakRssBytes / MIB)} MiB`);
   }
 } finally {
-  for (const s of servers) await stopServer(s);
+  for (const s of servers) await stopBenchServer(s);
   rmSync(dataDir, { recursive: true, force: true });
 }

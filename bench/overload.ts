@@ -12,13 +12,13 @@
  * @example
  * npm run bench:overload -- --duration 5 --multiple 3 --connections 256
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { batchBody, DESKTOP_UA, realisticEvents } from '../collector/testing/fixtures.ts';
 import { closedLoop, openLoop, percentile, type LoadResult, type LoadTarget } from './lib/load.ts';
+import { askMemory, startBenchServer, stopBenchServer, type BenchServer } from './lib/bench-server-process.ts';
 
 /** Events per request, as the SDK batches them. */
 const BATCH_EVENTS = 50;
@@ -41,30 +41,7 @@ const MULTIPLE = Number(args.multiple);
 const CONNECTIONS = Number(args.connections);
 const CAPACITY_CONNECTIONS = Number(args['capacity-connections']);
 
-interface Server {
-  child: ChildProcess;
-  url: string;
-  key: string;
-}
-
-async function startServer(variant: 'kinesis' | 'kinesis-no-shedding', dataDir: string): Promise<Server> {
-  const child = fork(join(import.meta.dirname, 'lib/collector-bench-server.ts'), [variant, dataDir], {
-    execArgv: ['--import', 'tsx'],
-    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-  });
-  const first = await new Promise<string>((resolve, reject) => {
-    let buf = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      buf += d.toString();
-      const nl = buf.indexOf('\n');
-      if (nl !== -1) resolve(buf.slice(0, nl));
-    });
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
-  });
-  const { url, key } = JSON.parse(first) as { url: string; key: string };
-  return { child, url, key };
-}
+type Server = BenchServer;
 
 interface Usage {
   peakRssBytes: number;
@@ -74,17 +51,9 @@ interface Usage {
 }
 
 function rss(s: Server): Promise<Usage> {
-  return new Promise((resolve) => {
-    s.child.once('message', (m) => resolve(m as Usage));
-    s.child.send('rss');
-  });
+  return askMemory<Usage>(s);
 }
 
-async function stopServer(s: Server): Promise<void> {
-  const exited = new Promise((r) => s.child.once('exit', r));
-  s.child.send('stop');
-  await exited;
-}
 
 function target(s: Server, maxOutstanding: number, durationMs: number): LoadTarget {
   const now = Date.now();
@@ -142,9 +111,9 @@ const dataDir = mkdtempSync(join(tmpdir(), 'livelens-overload-'));
 const servers: Server[] = [];
 const startLoad = loadavg();
 try {
-  const shedding = await startServer('kinesis', join(dataDir, 'shedding'));
+  const shedding = await startBenchServer('kinesis', join(dataDir, 'shedding'));
   servers.push(shedding);
-  const unlimited = await startServer('kinesis-no-shedding', join(dataDir, 'unlimited'));
+  const unlimited = await startBenchServer('kinesis-no-shedding', join(dataDir, 'unlimited'));
   servers.push(unlimited);
   for (const s of servers) await closedLoop(target(s, CAPACITY_CONNECTIONS, 1_000)); // warm-up: JIT, sockets, first PutRecords
   // Capacity is measured without shedding: a closed loop that resends at once after each 503 measures the refusals, not the collector.
@@ -172,6 +141,6 @@ try {
     console.log(`shedding ${name}: server CPU ${Math.round(o.cpuMs)} ms in ${Math.round(o.r.elapsedMs)} ms, longest event-loop delay ${Math.round(o.loopDelayMaxMs)} ms, RSS every ${RSS_SAMPLE_MS} ms (MiB): ${o.rssMiB.join(' ')}`);
   }
 } finally {
-  for (const s of servers) await stopServer(s);
+  for (const s of servers) await stopBenchServer(s);
   rmSync(dataDir, { recursive: true, force: true });
 }
