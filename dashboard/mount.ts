@@ -30,7 +30,7 @@ export interface DashboardOptions {
 export interface Dashboard {
   /** Mount on the server: `startServer({ routes: [dashboard.routes] })`. */
   routes: ServerRoutes;
-  /** Closes the dashboard's query engine when the server stops: `startServer({ services: [dashboard.service] })`. */
+  /** Opens the dashboard's query engine (lake views built) when the server starts, closes it when it stops: `startServer({ services: [dashboard.service] })`. */
   service: ServerService;
   /** The access layer, for other `/api/v1/` routes (the live panel). */
   access: Access;
@@ -50,7 +50,8 @@ export function createDashboard(options: DashboardOptions): Dashboard {
   const app = createDashboardApp({ access, dataDir: options.dataDir, engine, experimentsFile: options.experimentsFile });
   return {
     routes: mountApp('/', app),
-    service: { name: 'dashboard', start: () => undefined, stop: () => engine.close() },
+    // Warmed at start, so the first view does not wait for DuckDB to open and list the lake.
+    service: { name: 'dashboard', start: () => engine.warm(), stop: () => engine.close() },
     access,
     tokens,
     generatedToken: generated,

@@ -86,10 +86,12 @@ export function lakeViews(dataDir: string, lakeDir?: string): string[] {
  * report's time at 10M events); here the few extra copies are found once
  * (rows whose event_id hash repeats, then exactly by event_id) and each
  * query anti-joins that short list by physical row (file name, row number),
- * which leaves filters free to reach the Parquet scan. Athena keeps the
+ * which leaves filters free to reach the Parquet scan. A table of the
+ * in-memory database (not a TEMP one), so every connection of the engine
+ * reads it. Athena keeps the
  * portable view; test/queries-dedupe.test.ts checks both give the same rows.
  */
-export const EVENTS_EXTRA_COPIES_INDEX = `CREATE OR REPLACE TEMP TABLE events_extra_copies AS
+export const EVENTS_EXTRA_COPIES_INDEX = `CREATE OR REPLACE TABLE events_extra_copies AS
 WITH hashed AS (
   SELECT hash(event_id) AS id_hash FROM lake_events
 ), repeated AS (

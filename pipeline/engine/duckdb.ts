@@ -1,7 +1,11 @@
 /**
  * The embedded engine: an in-memory DuckDB over the local Parquet lake.
  * Timezone pinned to UTC, memory and threads bounded, no extension ever
- * downloaded (parquet, json and icu are built in).
+ * downloaded (parquet, json and icu are built in). Report queries run at
+ * once on up to `connections` connections of the one instance (DuckDB runs
+ * them in parallel, sharing its threads and memory limit); the lake views
+ * are built once per lake state, in one transaction, so a query sees either
+ * the old views or the new ones, never a mix.
  *
  * @example
  * const engine = await createDuckDbEngine({ dataDir: './.livelens', memoryLimit: '2GB' });
@@ -17,9 +21,18 @@ import { DUCKDB_COMPAT_MACROS } from './duckdb-dialect.ts';
 import { dedupedEventsView, EVENTS_EXTRA_COPIES_INDEX, lakeFingerprint, lakeViews } from './duckdb-lake-views.ts';
 import { loadQuery, readQueryFile, type QueryIdentifiers } from './query-files.ts';
 import { checkParameters, parameterNames } from './parameters.ts';
+import { ConnectionPool } from './connection-pool.ts';
 
 /** DuckDB's memory cap unless configured (`LIVELENS_DUCKDB_MEMORY_LIMIT`); spills to disk beyond it. */
 export const DEFAULT_DUCKDB_MEMORY_LIMIT = '2GB';
+/**
+ * Report queries run at once unless configured. Each running query holds one
+ * of Node's libuv worker threads (4 by default, shared with file I/O), so
+ * three leave one for the server's own reads and writes.
+ */
+export const DEFAULT_DUCKDB_CONNECTIONS = 3;
+/** Most connections one engine may open for queries at once. */
+export const MAX_DUCKDB_CONNECTIONS = 16;
 
 export interface DuckDbEngineOptions {
   /** Root holding `lake/`; docs/spec.md's `LIVELENS_DATA_DIR`. */
@@ -34,6 +47,8 @@ export interface DuckDbEngineOptions {
   queriesDir?: string;
   /** Where DuckDB spills beyond `memoryLimit`; default `<os tmp>/livelens-duckdb`. */
   tempDirectory?: string;
+  /** Report queries run at once, each on its own connection (1..MAX_DUCKDB_CONNECTIONS); default DEFAULT_DUCKDB_CONNECTIONS. */
+  connections?: number;
 }
 
 
@@ -83,19 +98,40 @@ function collect(result: DuckDBResultReader): QueryResult {
   return { columns, rows };
 }
 
+/** Settings every connection of the instance runs first (TimeZone is per connection). */
+async function prepareConnection(connection: DuckDBConnection): Promise<void> {
+  // TimeZone needs icu loaded first (statically linked, so LOAD reads nothing from disk or network).
+  await connection.run('LOAD icu');
+  await connection.run("SET TimeZone = 'UTC'");
+}
+
 export class DuckDbEngine implements QueryEngine {
   readonly name = 'duckdb' as const;
 
   /** The lake state the views were built for; rebuilt when files land. */
   private viewsFingerprint: string | undefined;
+  /** Work on the first connection (view builds, exec, select), one at a time. */
+  private primaryQueue: Promise<unknown> = Promise.resolve();
+  /** The connections report queries run on, at once. */
+  private readonly pool: ConnectionPool<DuckDBConnection>;
 
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
     private readonly options: DuckDbEngineOptions,
-  ) {}
+  ) {
+    const connections = options.connections ?? DEFAULT_DUCKDB_CONNECTIONS;
+    if (!Number.isInteger(connections) || connections < 1 || connections > MAX_DUCKDB_CONNECTIONS) {
+      throw new Error(`DuckDB connections must be a whole number from 1 to ${MAX_DUCKDB_CONNECTIONS} (got ${connections})`);
+    }
+    this.pool = new ConnectionPool(connections, async () => {
+      const con = await instance.connect();
+      await prepareConnection(con);
+      return con;
+    }, (con) => con.closeSync());
+  }
 
-  /** Opens an in-memory database configured for the lake under `options.dataDir`. */
+  /** Opens an in-memory database configured for the lake under `options.dataDir`, its views built. */
   static async create(options: DuckDbEngineOptions): Promise<DuckDbEngine> {
     const config: Record<string, string> = {
       memory_limit: options.memoryLimit ?? DEFAULT_DUCKDB_MEMORY_LIMIT,
@@ -109,66 +145,106 @@ export class DuckDbEngine implements QueryEngine {
     if (options.threads !== undefined) config.threads = String(options.threads);
     const instance = await DuckDBInstance.create(':memory:', config);
     const connection = await instance.connect();
-    // TimeZone needs icu loaded first (statically linked, so LOAD reads nothing from disk or network).
-    await connection.run('LOAD icu');
-    await connection.run("SET TimeZone = 'UTC'");
-    for (const macro of DUCKDB_COMPAT_MACROS) await connection.run(macro);
-    const engine = new DuckDbEngine(instance, connection, options);
-    await engine.refreshViews();
+    let engine: DuckDbEngine;
+    try {
+      await prepareConnection(connection);
+      // Macros live in the database's catalog: every connection sees them.
+      for (const macro of DUCKDB_COMPAT_MACROS) await connection.run(macro);
+      engine = new DuckDbEngine(instance, connection, options);
+    } catch (err) {
+      connection.closeSync();
+      instance.closeSync();
+      throw err;
+    }
+    try {
+      await engine.refreshViews();
+    } catch (err) {
+      await engine.close();
+      throw err;
+    }
     return engine;
   }
 
+  /** Runs `work` on the first connection once earlier work there finished. */
+  private onPrimary<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+    const run = this.primaryQueue.then(() => work(this.connection));
+    this.primaryQueue = run.catch(() => undefined);
+    return run;
+  }
+
   /**
-   * (Re)creates the lake views when files have landed since the last query:
+   * (Re)creates the lake views when files have landed since they were built:
    * `lake_events`/`lake_orders` over the Parquet files, `orders` from
-   * queries/views/orders.sql, and `events` (see EVENTS_EXTRA_COPIES_INDEX).
+   * queries/views/orders.sql, and `events` (see EVENTS_EXTRA_COPIES_INDEX),
+   * all in one transaction. Concurrent callers share one rebuild.
    */
   private async refreshViews(): Promise<void> {
-    const fingerprint = lakeFingerprint(this.options.dataDir, this.options.lakeDir);
-    if (fingerprint === this.viewsFingerprint) return;
-    for (const sql of lakeViews(this.options.dataDir, this.options.lakeDir)) await this.connection.run(sql);
-    await this.connection.run(`CREATE OR REPLACE VIEW orders AS\n${readQueryFile('views/orders', this.options.queriesDir)}`);
-    await this.connection.run(EVENTS_EXTRA_COPIES_INDEX);
-    const copies = await this.connection.runAndReadAll('SELECT count(*) AS n FROM events_extra_copies');
-    await this.connection.run(dedupedEventsView(Number(copies.getRows()[0]![0]) > 0));
-    this.viewsFingerprint = fingerprint;
+    if (lakeFingerprint(this.options.dataDir, this.options.lakeDir) === this.viewsFingerprint) return;
+    await this.onPrimary(async (con) => {
+      // Listed again: files may have landed while this waited, or another caller rebuilt already.
+      const fingerprint = lakeFingerprint(this.options.dataDir, this.options.lakeDir);
+      if (fingerprint === this.viewsFingerprint) return;
+      await con.run('BEGIN TRANSACTION');
+      try {
+        for (const sql of lakeViews(this.options.dataDir, this.options.lakeDir)) await con.run(sql);
+        await con.run(`CREATE OR REPLACE VIEW orders AS\n${readQueryFile('views/orders', this.options.queriesDir)}`);
+        await con.run(EVENTS_EXTRA_COPIES_INDEX);
+        const copies = await con.runAndReadAll('SELECT count(*) AS n FROM events_extra_copies');
+        await con.run(dedupedEventsView(Number(copies.getRows()[0]![0]) > 0));
+        await con.run('COMMIT');
+      } catch (err) {
+        await con.run('ROLLBACK').catch(() => undefined);
+        throw err;
+      }
+      this.viewsFingerprint = fingerprint;
+    });
   }
 
   async query(queryName: string, params: Record<string, SqlValue> = {}, identifiers: QueryIdentifiers = {}): Promise<QueryResult> {
     const sql = loadQuery(queryName, this.options.queriesDir, identifiers);
     checkParameters(queryName, sql, params);
     await this.refreshViews();
-    const statement = await this.connection.prepare(sql);
-    const used = parameterNames(sql);
-    if (used.length > 0) {
-      const values: Record<string, DuckDBValue> = {};
-      const types: Record<string, DuckDBType> = {};
-      for (const name of used) {
-        values[name] = bindingValue(params[name]!);
-        types[name] = bindingType(params[name]!);
+    return this.pool.use(async (connection) => {
+      const statement = await connection.prepare(sql);
+      const used = parameterNames(sql);
+      if (used.length > 0) {
+        const values: Record<string, DuckDBValue> = {};
+        const types: Record<string, DuckDBType> = {};
+        for (const name of used) {
+          values[name] = bindingValue(params[name]!);
+          types[name] = bindingType(params[name]!);
+        }
+        statement.bind(values, types);
       }
-      statement.bind(values, types);
-    }
-    return collect(await statement.runAndReadAll());
+      return collect(await statement.runAndReadAll());
+    });
   }
 
   async run(queryName: string, params: Record<string, SqlValue> = {}, identifiers: QueryIdentifiers = {}): Promise<Row[]> {
     return (await this.query(queryName, params, identifiers)).rows;
   }
 
-  /** Runs raw SQL (benchmarks, fixtures); reports always go through `query`. */
+  /** Runs raw SQL (benchmarks, fixtures) on the first connection (its temp tables stay there); reports always go through `query`. */
   async exec(sql: string): Promise<void> {
     await this.refreshViews();
-    await this.connection.run(sql);
+    await this.onPrimary((con) => con.run(sql));
   }
 
-  /** Raw SQL returning rows (tests, benchmarks), over the same views as `query`. */
+  /** Raw SQL returning rows (tests, benchmarks), over the same views as `query`, on the first connection. */
   async select(sql: string): Promise<QueryResult> {
     await this.refreshViews();
-    return collect(await this.connection.runAndReadAll(sql));
+    return this.onPrimary(async (con) => collect(await con.runAndReadAll(sql)));
   }
 
+  /** Connections opened for report queries so far (at most `connections`). */
+  get queryConnections(): number {
+    return this.pool.size;
+  }
+
+  /** Waits for the queries in flight, then closes every connection and the database. */
   async close(): Promise<void> {
+    await this.pool.close();
+    await this.primaryQueue;
     this.connection.closeSync();
     this.instance.closeSync();
   }

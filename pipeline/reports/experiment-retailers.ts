@@ -99,12 +99,12 @@ function summaryOf(part: ExperimentReport, retailerId: string): ExperimentRetail
 /** Analyses experiment `experimentId` in each retailer apart (only `options.retailer` when given). */
 export async function analyzeExperimentByRetailer(engine: QueryEngine, experimentId: string, options: ExperimentOptions = {}): Promise<ExperimentByRetailer> {
   const retailers = await retailersOf(engine, experimentId, options);
-  const parts: ExperimentReport[] = [];
-  for (const retailerId of retailers) {
+  // Each retailer's analysis at once (the engine runs their queries in parallel), kept in retailer order.
+  const parts: ExperimentReport[] = await Promise.all(retailers.map(async (retailerId) => {
     const part = await analyzeExperiment(engine, experimentId, { ...options, retailer: retailerId });
     const rows = part.rows.map((row) => ({ retailer_id: retailerId, ...row }));
-    parts.push({ ...part, retailer_id: retailerId, rows });
-  }
+    return { ...part, retailer_id: retailerId, rows };
+  }));
   // With no retailer, the header (period, unit, method...) comes from an analysis that finds nothing.
   const empty = parts.length === 0 ? await analyzeExperiment(engine, experimentId, options) : undefined;
   const first = parts[0] ?? empty!;

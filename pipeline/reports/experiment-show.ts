@@ -30,8 +30,10 @@ export async function analyzeShowExperiment(
   analysis: RowAnalysis,
   header: ReportHeader,
 ): Promise<ExperimentReport> {
-  const [exclusions] = await engine.run('experiment_show_exclusions', params);
-  const metricRows = await engine.run('experiment_show_metrics', params);
+  const [[exclusions], metricRows] = await Promise.all([
+    engine.run('experiment_show_exclusions', params),
+    engine.run('experiment_show_metrics', params),
+  ]);
   const counting = metricRows.filter((r) => r.metric === COUNTING_METRIC);
   const variants = variantsInOrder(counting.map((r) => String(r.variant)), plan);
   const showsOf = new Map(counting.map((r) => [String(r.variant), numberColumn(r, 'n')]));

@@ -151,15 +151,18 @@ export async function analyzeExperiment(engine: QueryEngine, experimentId: strin
   if (plan.unit === 'show') {
     return analyzeShowExperiment(engine, { ...params, window_ms: base.window_ms }, plan, analysis, header);
   }
-  const [exclusions] = await engine.run('experiment_exclusions', params);
-  const metricRows = await engine.run('experiment_metrics', {
-    ...params,
-    window_ms: base.window_ms,
-    lookback_ms: lookbackMs,
-    cap_percentile: capPercentile,
-  });
   const qoeGuardrails = plan.guardrails.filter(isQoeGuardrail);
-  const guardrailRows = qoeGuardrails.length > 0 ? await engine.run('experiment_guardrails', params) : [];
+  // Independent queries, run at once (the engine runs them in parallel).
+  const [[exclusions], metricRows, guardrailRows] = await Promise.all([
+    engine.run('experiment_exclusions', params),
+    engine.run('experiment_metrics', {
+      ...params,
+      window_ms: base.window_ms,
+      lookback_ms: lookbackMs,
+      cap_percentile: capPercentile,
+    }),
+    qoeGuardrails.length > 0 ? engine.run('experiment_guardrails', params) : Promise.resolve([]),
+  ]);
 
   const seen = metricRows.filter((r) => r.metric === 'watch_minutes').map((r) => String(r.variant));
   const variants = variantsInOrder(seen, plan);
