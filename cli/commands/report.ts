@@ -13,18 +13,20 @@ export type RegisterReport = (group: Command) => void;
 
 // Loaded before register() runs (top-level await), so registration stays synchronous.
 const reportModules: Array<{ register: RegisterReport }> = await Promise.all([
-  // One line per report module, in docs/spec.md order.
+  // One line per report module, in docs/spec.md order, then the dashboard's.
   import('./report/conversion.ts'),
   import('./report/qoe.ts'),
   import('./report/experiment.ts'),
   import('./report/qoe-impact.ts'),
   import('./report/audience.ts'),
   import('./report/timeline.ts'),
+  // The dashboard's own reports.
+  import('./report/conversion-over-time.ts'),
 ]);
 
 export function register(program: Command): void {
   const group = program
     .command('report')
-    .description('reports from the lake: conversion, quality of experience, experiments, QoE impact, audience, show timeline (DuckDB or Athena)');
+    .description('reports from the lake: conversion (by group and over time), quality of experience, experiments, QoE impact, audience, show timeline (DuckDB or Athena)');
   for (const module of reportModules) module.register(group);
 }

@@ -1,7 +1,7 @@
 /**
  * The data API (docs/spec.md §8) behind `requireAccess`:
  *
- *   GET /api/v1/reports/<conversion|qoe|qoe-impact|audience|timeline>
+ *   GET /api/v1/reports/<conversion|conversion-over-time|qoe|qoe-impact|audience|timeline>
  *   GET /api/v1/experiments          the experiments seen, per retailer and variant
  *   GET /api/v1/experiments/<id>     the experiment report
  *   GET /api/v1/health/data          data health per retailer and day
@@ -28,7 +28,7 @@ import { cacheKey, ResultCache } from './result-cache.ts';
 import type { SharedEngine } from './shared-engine.ts';
 
 /** The reports under /api/v1/reports/ (docs/spec.md §8). */
-export const API_REPORTS = ['conversion', 'qoe', 'qoe-impact', 'audience', 'timeline'] as const;
+export const API_REPORTS = ['conversion', 'conversion-over-time', 'qoe', 'qoe-impact', 'audience', 'timeline'] as const;
 /** Parameters of the list and health endpoints. */
 const LIST_PARAMETERS = ['from', 'to', 'retailer', 'creator', 'show', 'region'];
 const HEALTH_PARAMETERS = ['from', 'to', 'retailer'];

@@ -85,7 +85,7 @@ function outputOf(result: ReportResult, extra: Record<string, unknown> = {}, tab
   };
 }
 
-function grouped(name: 'conversion' | 'qoe' | 'audience', what: string, attributes: boolean): CatalogEntry {
+function grouped(name: 'conversion' | 'conversion-over-time' | 'qoe' | 'audience', what: string, attributes: boolean): CatalogEntry {
   return {
     description: REPORTS[name].description,
     parameters: [byParameter(name, what), ...FILTER_PARAMETERS, ...(attributes ? [WINDOW_PARAMETER] : [])],
@@ -137,9 +137,11 @@ export const REPORT_CATALOG: Readonly<Record<string, CatalogEntry>> = {
       .concat([WINDOW_PARAMETER]),
     prepare: (_raw, filters) => async (engine) => outputOf(await runReport('timeline', { ...filters, by: 'show', queryEngine: engine })),
   },
+  // Beyond docs/spec.md §5: the dashboard's Overview (totals of a period and the same over time).
+  'conversion-over-time': grouped('conversion-over-time', 'one row per hour, per day (UTC), or the total over the period', true),
 };
 
-/** Report names, in the order of docs/spec.md section 5. */
+/** Report names, in the order of docs/spec.md section 5, then the dashboard's own. */
 export const REPORT_NAMES: readonly string[] = Object.keys(REPORT_CATALOG);
 
 /** The catalog entry of a report, or an UnknownReportError (HTTP 404) listing the known ones. */

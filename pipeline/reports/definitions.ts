@@ -13,7 +13,7 @@
  * @example
  * REPORTS.conversion.groupings.creator; // { query: 'conversion_by_group', key: 'creator_id', identifiers: { group: 'creator_id' } }
  */
-import type { ColumnInfo, Row } from '../engine/engine.ts';
+import type { ColumnInfo, Row, SqlValue } from '../engine/engine.ts';
 import type { QueryIdentifiers } from '../engine/query-files.ts';
 import { wilsonInterval } from '../../stats/wilson.ts';
 import { AUDIENCE_INTERVAL_COLUMNS, withAudienceIntervals } from './audience-intervals.ts';
@@ -25,6 +25,17 @@ export interface Grouping {
   key: string;
   /** Identifiers for the query's `{{name}}` placeholders (the whitelist). */
   identifiers?: QueryIdentifiers;
+  /** Bound parameters the grouping sets (e.g. a period's length); callers never give them. */
+  params?: Readonly<Record<string, SqlValue>>;
+}
+
+/** One hour and one day in ms: the periods of the conversion-over-time report. */
+export const HOUR_MS = 3_600_000;
+export const DAY_MS = 86_400_000;
+
+/** A period of conversion_over_time.sql: `bucket_ms` long (0: the whole period, one row per retailer and currency). */
+function byPeriod(bucketMs: number): Grouping {
+  return { query: 'conversion_over_time', key: 'period_start', params: { bucket_ms: bucketMs } };
 }
 
 /** A grouping of a template query by one group column. */
@@ -64,6 +75,15 @@ export const REPORTS = {
       show: byColumn('conversion_by_group', 'show_id'),
       offer: byColumn('conversion_by_group', 'offer_id'),
       region: byColumn('conversion_by_group', 'region'),
+    },
+    enrich: CONVERSION_INTERVAL,
+  },
+  'conversion-over-time': {
+    description: 'viewers, clickers, buyers, orders, units, revenue, watch minutes and conversion per retailer and hour or day (by the click\'s time for order lines), or in total over the period (one row per currency)',
+    groupings: {
+      hour: byPeriod(HOUR_MS),
+      day: byPeriod(DAY_MS),
+      total: byPeriod(0),
     },
     enrich: CONVERSION_INTERVAL,
   },

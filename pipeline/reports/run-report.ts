@@ -40,7 +40,7 @@ export interface ReportResult {
 export async function runReport(name: string, options: ReportOptions): Promise<ReportResult> {
   const def = reportDefinition(name);
   const grouping = reportGrouping(name, options.by);
-  const params: Record<string, SqlValue> = { ...reportParameters(options), ...options.extraParams };
+  const params: Record<string, SqlValue> = { ...reportParameters(options), ...grouping.params, ...options.extraParams };
   const engine = options.queryEngine ?? (await createEngine({ ...options, dataDir: options.dataDir ?? './.livelens' }));
   try {
     const result = await engine.query(grouping.query, params, grouping.identifiers);

@@ -75,6 +75,40 @@ async function tableCells(page: Page, title: string): Promise<string[][]> {
   return section.locator('tbody tr').evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent ?? '')));
 }
 
+type ApiRow = Record<string, number | string | null>;
+
+async function apiRows(path: string, token = ADMIN_TOKEN): Promise<ApiRow[]> {
+  return ((await (await api(path, token)).json()) as { rows: ApiRow[] }).rows;
+}
+
+/** The points a chart drew (its `data-points`): x in epoch ms and each series by label. */
+async function chartPoints(page: Page, selector: string): Promise<Array<{ x: number[]; series: Record<string, Array<number | null>> }>> {
+  return page.locator(selector).evaluateAll((nodes) => nodes.map((n) => JSON.parse((n as HTMLElement).dataset.points ?? '{}')));
+}
+
+/** The Overview's charts of one retailer equal the API's over-time rows, point by point (periods without rows drawn as 0 viewers). */
+async function expectChartsEqual(page: Page, retailer: string, rows: ApiRow[]): Promise<void> {
+  const [audience, conversion, revenue] = await chartPoints(page, `.retailer-charts[data-retailer="${retailer}"] .chart`);
+  const mine = rows.filter((r) => r.retailer_id === retailer);
+  const currencies = [...new Set(mine.map((r) => r.currency).filter((c) => c !== null))];
+  const label = (name: string, cur: string | number | null) => (currencies.length > 1 ? `${name} (${cur})` : name);
+  expect(audience!.x.length).toBeGreaterThan(0);
+  for (const [i, t] of audience!.x.entries()) {
+    const at = mine.filter((r) => r.period_start === t);
+    expect(audience!.series.viewers![i], `viewers at ${t}`).toBe(at.length ? at[0]!.viewers : 0);
+  }
+  for (const r of mine) {
+    const i = audience!.x.indexOf(Number(r.period_start));
+    expect(i, `period ${r.period_start} is drawn`).toBeGreaterThanOrEqual(0);
+    if (r.currency === null) continue;
+    expect(audience!.series[label('buyers', r.currency)]![i]).toBe(r.buyers);
+    expect(conversion!.series[label('conversion', r.currency)]![i]).toBe(r.conversion_rate);
+    expect(conversion!.series[label('95% low', r.currency)]![i]).toBe(r.conversion_rate_ci_low);
+    expect(conversion!.series[label('95% high', r.currency)]![i]).toBe(r.conversion_rate_ci_high);
+    expect(revenue!.series[`revenue (${r.currency})`]![i]).toBe(r.revenue);
+  }
+}
+
 describe('dashboard in Chromium', () => {
   it('views show the API numbers; filters change them, stay in the URL and survive a reload; CSV equals the API', async () => {
     const page = await signedIn(ADMIN_TOKEN);
@@ -139,6 +173,34 @@ describe('dashboard in Chromium', () => {
     expect(head).toContain(part!.srm_flagged ? 'Sample ratio mismatch' : 'Sample ratio OK');
     const split = await detail.locator('table').first().locator('tbody tr').evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent ?? '')));
     expect(split.map((c) => [c[0], c[1]])).toEqual(part!.assignments.map((a) => [a.variant, a.viewers.toLocaleString('en-US')]));
+    await page.context().close();
+  });
+
+  it('Overview: the totals of the range and every chart point equal the API (per day, and per hour for a short range)', async () => {
+    const page = await signedIn(ADMIN_TOKEN);
+    const totals = await apiRows('/api/v1/reports/conversion-over-time?by=total');
+    expect(new Set(totals.map((r) => r.retailer_id))).toEqual(new Set(['r1', 'r2']));
+    for (const r of totals) {
+      const card = page.locator(`.retailer-totals[data-retailer="${r.retailer_id}"]`);
+      expect(await card.locator('.kpi[data-kpi=viewers]').locator('.kpi-value').textContent()).toBe(Number(r.viewers).toLocaleString('en-US'));
+      expect(await card.locator('.kpi[data-kpi=clickers]').locator('.kpi-value').textContent()).toBe(Number(r.clickers).toLocaleString('en-US'));
+      const sales = card.locator(`.kpi[data-currency="${r.currency ?? ''}"]`);
+      const money = Number(r.revenue).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+      expect(await sales.locator('.kpi-value').textContent()).toBe(`${money} ${r.currency}`);
+      const pct = (v: unknown) => `${(Number(v) * 100).toFixed(1)}%`;
+      expect(await sales.locator('.ibar').getAttribute('aria-label')).toBe(`${pct(r.conversion_rate)} (95% ${pct(r.conversion_rate_ci_low)}–${pct(r.conversion_rate_ci_high)}), small sample`);
+      expect(await sales.textContent()).toContain(`${r.buyers} buyer`);
+    }
+    // The fixture spans three weeks: per day.
+    expect(await page.getByRole('heading', { name: 'Over time (per day)' }).count()).toBe(1);
+    const daily = await apiRows('/api/v1/reports/conversion-over-time?by=day');
+    for (const retailer of ['r1', 'r2']) await expectChartsEqual(page, retailer, daily);
+    // One day: per hour.
+    await open(page, '/?from=2026-11-01&to=2026-11-02');
+    expect(await page.getByRole('heading', { name: 'Over time (per hour)' }).count()).toBe(1);
+    const hourly = await apiRows('/api/v1/reports/conversion-over-time?by=hour&from=2026-11-01&to=2026-11-02');
+    expect(hourly.length).toBeGreaterThan(1);
+    await expectChartsEqual(page, 'r1', hourly);
     await page.context().close();
   });
 

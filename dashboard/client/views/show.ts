@@ -33,11 +33,11 @@ export const show: View = {
       const cues = rows.filter((r) => r.product_cues).map((r) => ({ at: Number(r.minute), label: String(r.product_cues) }));
       const chart = rows.length
         ? el('div', {},
-          timeChart({ title: `Show ${id}: viewers and chat per minute`, x: minutes, markers: cues, series: [
+          timeChart({ title: `Show ${id}: viewers and chat per minute`, per: 'minute', x: minutes, markers: cues, series: [
             { label: 'concurrent viewers', values: minutes.map((m) => Number(first(m).concurrent_viewers)), color: '#2563eb' },
             { label: 'chat messages', values: minutes.map((m) => Number(first(m).chat_messages)), color: '#16a34a' },
           ] }),
-          timeChart({ title: 'Clicks and attributed revenue per minute', x: minutes, markers: cues, height: 200, series: [
+          timeChart({ title: 'Clicks and attributed revenue per minute', per: 'minute', x: minutes, markers: cues, height: 200, series: [
             { label: 'clicks', values: minutes.map((m) => Number(first(m).clicks)), color: '#9333ea' },
             { label: 'revenue (all currencies)', values: revenue, color: '#d97706', right: true },
           ] }))
