@@ -15,6 +15,7 @@ WITH clicks AS (
          viewer_id, session_id, show_id, creator_id, offer_id, region, device
   FROM events
   WHERE type = 'click_to_buy'
+    AND dt >= $from_dt AND dt <= $to_dt
     AND event_time >= $from_ms AND event_time < $to_ms
     AND ($retailer_id = '' OR retailer_id = $retailer_id)
 ),
@@ -22,7 +23,8 @@ lines AS (
   SELECT retailer_id, order_id, product_id, ts, user_id, click_id,
          quantity, unit_price, currency
   FROM orders
-  WHERE ts >= $from_ms AND ts < $to_ms
+  WHERE dt >= $from_dt AND dt <= $to_dt
+    AND ts >= $from_ms AND ts < $to_ms
     AND ($retailer_id = '' OR retailer_id = $retailer_id)
 ),
 candidates AS (

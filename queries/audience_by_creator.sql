@@ -9,7 +9,8 @@
 WITH viewer_shows AS (
   SELECT retailer_id, creator_id, viewer_id, count(DISTINCT show_id) AS shows
   FROM events
-  WHERE event_time >= $from_ms AND event_time < $to_ms
+  WHERE dt >= $from_dt AND dt <= $to_dt
+    AND event_time >= $from_ms AND event_time < $to_ms
     AND ($retailer_id = '' OR retailer_id = $retailer_id)
     AND ($creator_id = '' OR creator_id = $creator_id)
     AND ($show_id = '' OR show_id = $show_id)

@@ -11,6 +11,7 @@ WITH sightings AS (
   SELECT retailer_id, viewer_id, event_id, event_time, variant, 0 AS source_rank
   FROM events
   WHERE type = 'exposure' AND experiment_id = $experiment_id AND variant IS NOT NULL
+    AND dt >= $from_dt AND dt <= $to_dt
     AND event_time >= $from_ms AND event_time < $to_ms
     AND ($retailer_id = '' OR retailer_id = $retailer_id)
     AND ($creator_id = '' OR creator_id = $creator_id)
@@ -22,6 +23,7 @@ WITH sightings AS (
   FROM events
   WHERE experiments IS NOT NULL
     AND json_extract_scalar(experiments, '$["' || $experiment_id || '"]') IS NOT NULL
+    AND dt >= $from_dt AND dt <= $to_dt
     AND event_time >= $from_ms AND event_time < $to_ms
     AND ($retailer_id = '' OR retailer_id = $retailer_id)
     AND ($creator_id = '' OR creator_id = $creator_id)

@@ -25,6 +25,8 @@ playback AS (
   FROM units u
   JOIN events e
     ON e.retailer_id = u.retailer_id AND e.viewer_id = u.viewer_id
+   -- exposed_at is inside the period (experiment_assignments), so its days bound the read.
+   AND e.dt >= $from_dt AND e.dt <= $to_dt
    AND e.event_time >= u.exposed_at AND e.event_time < $to_ms
   WHERE e.session_id IS NOT NULL
   GROUP BY u.retailer_id, u.viewer_id, e.session_id

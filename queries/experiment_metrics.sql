@@ -37,6 +37,8 @@ activity AS (
   FROM units u
   LEFT JOIN events e
     ON e.retailer_id = u.retailer_id AND e.viewer_id = u.viewer_id
+   -- The CUPED lookback reaches before the period: its days are bound from from_ms - lookback_ms.
+   AND e.dt >= $lookback_from_dt AND e.dt <= $to_dt
    AND e.event_time >= u.exposed_at - $lookback_ms AND e.event_time < $to_ms
    AND ($creator_id = '' OR e.creator_id = $creator_id)
    AND ($show_id = '' OR e.show_id = $show_id)
@@ -55,6 +57,7 @@ pre_bought AS (
   FROM activity a
   JOIN orders o
     ON o.retailer_id = a.retailer_id AND o.user_id = a.user_id
+   AND o.dt >= $lookback_from_dt AND o.dt <= $to_dt
    AND o.ts >= a.exposed_at - $lookback_ms AND o.ts < a.exposed_at
   GROUP BY a.retailer_id, a.viewer_id, o.currency
 ),

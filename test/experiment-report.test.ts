@@ -3,6 +3,7 @@
  * hand-made Parquet fixtures; every expected sum is computed by hand from
  * the fixture below.
  */
+import { withPartitionBounds } from '../pipeline/engine/partition-bounds.ts';
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDuckDbEngine, type DuckDbEngine } from '../pipeline/engine/duckdb.ts';
@@ -98,7 +99,7 @@ describe('experiment queries for Athena', () => {
       const sql = loadQuery(name);
       // DuckDB spellings the compat macros stand in for must not appear in the shared text.
       expect(sql).not.toMatch(/json_extract_string|quantile_cont|list_|struct_|::/);
-      const { sql: withMarks, values } = toPositional(sql, PARAMS);
+      const { sql: withMarks, values } = toPositional(sql, withPartitionBounds(sql, PARAMS));
       const positional = withMarks.replace(/--.*$/gm, '');
       expect(positional).not.toMatch(/\$[a-z_]+/);
       expect(values.length).toBe((positional.match(/\?/g) ?? []).length);

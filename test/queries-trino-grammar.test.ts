@@ -15,6 +15,7 @@ import { athenaLiteral, parameterNames, parameterUses, toPositional } from '../p
 import { loadQuery, placeholderNames, QUERIES_DIR, readQueryFile } from '../pipeline/engine/query-files.ts';
 import { queryIdentifierSets } from '../pipeline/reports/definitions.ts';
 import { athenaSetupStatements } from '../pipeline/engine/athena-ddl.ts';
+import { ENGINE_PERIOD_VIEWS } from '../pipeline/engine/partition-bounds.ts';
 import { describeSyntaxErrors, sqlGrammars, type SqlGrammar } from './sql-grammar.ts';
 
 /** Values of known parameters, of the types the reports bind (a quote in a string, as a user may send). */
@@ -34,6 +35,7 @@ const SAMPLE_PARAMETERS: Record<string, SqlValue> = {
 function sampleValue(name: string): SqlValue {
   if (name in SAMPLE_PARAMETERS) return SAMPLE_PARAMETERS[name]!;
   if (name.endsWith('_ms')) return 60_000;
+  if (name.endsWith('_dt')) return '2026-11-01';
   if (/percentile|rate|pct|alpha/.test(name)) return 0.5;
   return `sample '${name}'`;
 }
@@ -84,7 +86,8 @@ describe('queries/ with Trino\'s grammar', () => {
     const sets = placeholderNames(readQueryFile(name)).length > 0 ? queryIdentifierSets(name) : [{}];
     expect(sets.length).toBeGreaterThan(0);
     for (const identifiers of sets) {
-      const sql = loadQuery(name, QUERIES_DIR, identifiers);
+      // As Athena runs it: with the partition-bounded dedupe views it carries (partition-bounds.ts).
+      const sql = loadQuery(name, QUERIES_DIR, identifiers, ENGINE_PERIOD_VIEWS.athena);
       const what = `${name}${Object.keys(identifiers).length > 0 ? ` ${JSON.stringify(identifiers)}` : ''}`;
       const params = Object.fromEntries(parameterNames(sql).map((n) => [n, sampleValue(n)]));
       expectParses(trino, toPositional(sql, params).sql, `${what} (as sent, with ?)`);

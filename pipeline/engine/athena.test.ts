@@ -45,15 +45,21 @@ describe('AthenaEngine', () => {
     const result = await engine.query('conversion_by_group', params, { group: 'creator_id' });
 
     const start = athena.commandCalls(StartQueryExecutionCommand)[0]!.args[0].input;
-    const file = loadQuery('conversion_by_group', QUERIES_DIR, { group: 'creator_id' });
+    // The file with its partition-bounded events and orders views (partition-bounds.ts) as leading CTEs.
+    const file = loadQuery('conversion_by_group', QUERIES_DIR, { group: 'creator_id' }, ['events', 'orders']);
+    expect(file).toMatch(/^WITH events AS \(/m);
     // Exactly the file, each $name outside comments replaced by ?, values in the order of the ?s.
-    const PARAM = /\$(from_ms|to_ms|retailer_id|creator_id|show_id|region|window_ms)\b/g;
+    const PARAM = /\$(from_ms|to_ms|retailer_id|creator_id|show_id|region|window_ms|from_dt|to_dt|scan_from_dt|scan_to_dt|dedupe_from_dt|dedupe_to_dt)\b/g;
     const isComment = (line: string) => line.trim().startsWith('--');
     const lines = file.split('\n');
     expect(start.QueryString).toBe(lines.map((l) => (isComment(l) ? l : l.replace(PARAM, '?'))).join('\n'));
     const order = lines.filter((l) => !isComment(l)).flatMap((l) => [...l.matchAll(PARAM)].map((m) => m[1]!));
     expect(order.length).toBeGreaterThan(10);
-    const literal: Record<string, string> = { from_ms: '1793491200000', to_ms: '1793577600000', retailer_id: "'o''brien'", creator_id: "''", show_id: "'s1'", region: "''", window_ms: '86400000' };
+    const literal: Record<string, string> = {
+      from_ms: '1793491200000', to_ms: '1793577600000', retailer_id: "'o''brien'", creator_id: "''", show_id: "'s1'", region: "''", window_ms: '86400000',
+      // [2026-11-01, 2026-11-02): one day read in full, its neighbours for the dedupe columns only.
+      from_dt: "'2026-11-01'", to_dt: "'2026-11-01'", scan_from_dt: "'2026-11-01'", scan_to_dt: "'2026-11-01'", dedupe_from_dt: "'2026-10-31'", dedupe_to_dt: "'2026-11-02'",
+    };
     expect(start.ExecutionParameters).toEqual(order.map((n) => literal[n]));
     expect(start.WorkGroup).toBe('analytics');
     expect(start.QueryExecutionContext).toEqual({ Database: 'livelens', Catalog: 'AwsDataCatalog' });

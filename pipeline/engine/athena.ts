@@ -20,6 +20,7 @@ import type { AthenaConfig } from './athena-config.ts';
 import { athenaDdl } from './athena-ddl.ts';
 import { loadQuery, QUERIES_DIR, type QueryIdentifiers } from './query-files.ts';
 import { checkParameters, toPositional } from './parameters.ts';
+import { ENGINE_PERIOD_VIEWS, withPartitionBounds } from './partition-bounds.ts';
 
 /** First wait between GetQueryExecution polls; doubles up to the maximum. */
 export const ATHENA_POLL_INITIAL_MS = 250;
@@ -73,7 +74,8 @@ export class AthenaEngine implements QueryEngine {
   ) {}
 
   async query(queryName: string, params: Record<string, SqlValue> = {}, identifiers: QueryIdentifiers = {}): Promise<QueryResult> {
-    const sql = loadQuery(queryName, QUERIES_DIR, identifiers);
+    const sql = loadQuery(queryName, QUERIES_DIR, identifiers, ENGINE_PERIOD_VIEWS.athena);
+    params = withPartitionBounds(sql, params);
     checkParameters(queryName, sql, params);
     const positional = toPositional(sql, params);
     return this.execute(positional.sql, positional.values);

@@ -110,7 +110,8 @@ SELECT filename, file_row_number FROM numbered WHERE copy_number > 1`;
 
 /** The `events` view; without extra copies in the lake it skips the anti-join altogether. */
 export function dedupedEventsView(hasExtraCopies: boolean): string {
-  const contract = Object.keys(LAKE_EVENT_COLUMNS).join(', ');
+  // dt too: a statement's `dt` bounds (partition-bounds.ts) reach the Parquet scan through this view.
+  const contract = [...Object.keys(LAKE_EVENT_COLUMNS), 'dt'].join(', ');
   if (!hasExtraCopies) return `CREATE OR REPLACE VIEW events AS SELECT ${contract} FROM lake_events`;
   return `CREATE OR REPLACE VIEW events AS
 SELECT ${contract}

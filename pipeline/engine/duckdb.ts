@@ -22,6 +22,8 @@ import { dedupedEventsView, EVENTS_EXTRA_COPIES_INDEX, lakeFingerprint, lakeView
 import { loadQuery, readQueryFile, type QueryIdentifiers } from './query-files.ts';
 import { checkParameters, parameterNames } from './parameters.ts';
 import { ConnectionPool } from './connection-pool.ts';
+import { ENGINE_PERIOD_VIEWS, withPartitionBounds, type PeriodView } from './partition-bounds.ts';
+import { parquetScansOf, type ParquetScan } from './duckdb-scan-profile.ts';
 
 /** DuckDB's memory cap unless configured (`LIVELENS_DUCKDB_MEMORY_LIMIT`); spills to disk beyond it. */
 export const DEFAULT_DUCKDB_MEMORY_LIMIT = '2GB';
@@ -49,6 +51,8 @@ export interface DuckDbEngineOptions {
   tempDirectory?: string;
   /** Report queries run at once, each on its own connection (1..MAX_DUCKDB_CONNECTIONS); default DEFAULT_DUCKDB_CONNECTIONS. */
   connections?: number;
+  /** Views a statement carries (partition-bounds.ts); `ENGINE_PERIOD_VIEWS.athena` runs Athena's text (tests). */
+  periodViews?: readonly PeriodView[];
 }
 
 
@@ -201,22 +205,46 @@ export class DuckDbEngine implements QueryEngine {
   }
 
   async query(queryName: string, params: Record<string, SqlValue> = {}, identifiers: QueryIdentifiers = {}): Promise<QueryResult> {
-    const sql = loadQuery(queryName, this.options.queriesDir, identifiers);
-    checkParameters(queryName, sql, params);
+    return this.runPrepared(queryName, params, identifiers, '', async (result) => collect(result));
+  }
+
+  /**
+   * The Parquet scans DuckDB runs for a query (EXPLAIN ANALYZE): per scan,
+   * the files it read out of those it considered, so partition pruning can
+   * be checked and measured (tests, benchmarks).
+   */
+  async parquetScans(queryName: string, params: Record<string, SqlValue> = {}, identifiers: QueryIdentifiers = {}): Promise<ParquetScan[]> {
+    return this.runPrepared(queryName, params, identifiers, 'EXPLAIN ANALYZE ', async (result) => parquetScansOf(JSON.parse(String(result.getRows()[0]![1]))), true);
+  }
+
+  /** Loads, checks and binds a query (its `dt` bounds derived), runs it on a pooled connection and reads the result with `read`. */
+  private async runPrepared<T>(
+    queryName: string, params: Record<string, SqlValue>, identifiers: QueryIdentifiers, prefix: string,
+    read: (result: DuckDBResultReader) => Promise<T>, profile = false,
+  ): Promise<T> {
+    const sql = loadQuery(queryName, this.options.queriesDir, identifiers, this.options.periodViews ?? ENGINE_PERIOD_VIEWS.duckdb);
+    const bound = withPartitionBounds(sql, params);
+    checkParameters(queryName, sql, bound);
     await this.refreshViews();
     return this.pool.use(async (connection) => {
-      const statement = await connection.prepare(sql);
+      const statement = await connection.prepare(prefix + sql);
       const used = parameterNames(sql);
       if (used.length > 0) {
         const values: Record<string, DuckDBValue> = {};
         const types: Record<string, DuckDBType> = {};
         for (const name of used) {
-          values[name] = bindingValue(params[name]!);
-          types[name] = bindingType(params[name]!);
+          values[name] = bindingValue(bound[name]!);
+          types[name] = bindingType(bound[name]!);
         }
         statement.bind(values, types);
       }
-      return collect(await statement.runAndReadAll());
+      if (!profile) return read(await statement.runAndReadAll());
+      await connection.run("PRAGMA enable_profiling = 'json'");
+      try {
+        return await read(await statement.runAndReadAll());
+      } finally {
+        await connection.run('PRAGMA disable_profiling');
+      }
     });
   }
 

@@ -24,6 +24,22 @@ describe('query files', () => {
     expect(loadQuery('middle', dir)).toBe('-- requires: base\nWITH base AS (\nSELECT 1 AS x\n)\nSELECT x FROM base');
   });
 
+  it('carries a period view as a leading CTE only when the statement (or a query it requires) reads it', () => {
+    const dir = queriesDir({
+      base: 'SELECT x FROM orders',
+      top: '-- requires: base\nSELECT * FROM base',
+      plain: 'SELECT 1 AS x',
+    });
+    fs.mkdirSync(path.join(dir, 'views'));
+    fs.writeFileSync(path.join(dir, 'views', 'orders_in_period.sql'), 'SELECT 2 AS x');
+    fs.writeFileSync(path.join(dir, 'views', 'events_in_period.sql'), 'SELECT 3 AS x');
+    expect(loadQuery('top', dir, {}, ['events', 'orders'])).toBe(
+      '-- requires: base\nWITH orders AS (\nSELECT 2 AS x\n),\nbase AS (\nSELECT x FROM orders\n)\nSELECT * FROM base',
+    );
+    expect(loadQuery('plain', dir, {}, ['events', 'orders'])).toBe('SELECT 1 AS x');
+    expect(loadQuery('top', dir)).not.toContain('orders AS');
+  });
+
   it('stops a cycle', () => {
     const dir = queriesDir({ a: '-- requires: b\nSELECT 1', b: '-- requires: a\nSELECT 2' });
     expect(() => loadQuery('a', dir)).toThrow(`deeper than ${MAX_QUERY_DEPENDENCY_DEPTH}`);

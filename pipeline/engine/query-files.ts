@@ -15,6 +15,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { PERIOD_VIEWS, type PeriodView } from './partition-bounds.ts';
 
 /** Where the SQL files live: `<repo>/queries`. */
 export const QUERIES_DIR = fileURLToPath(new URL('../../queries/', import.meta.url));
@@ -81,6 +82,11 @@ function dependencyOrder(name: string, dir: string, seen: string[], depth: numbe
   return seen;
 }
 
+/** Whether SQL text reads the view `name` (`FROM name` or `JOIN name`). */
+function readsView(sql: string, name: string): boolean {
+  return new RegExp(`\\b(?:FROM|JOIN)\\s+${name}\\b`, 'i').test(sql);
+}
+
 /** Splits leading `--` comment lines and blank lines from the statement. */
 function splitLeadingComments(sql: string): { comments: string; body: string } {
   const lines = sql.split('\n');
@@ -92,14 +98,22 @@ function splitLeadingComments(sql: string): { comments: string; body: string } {
 /**
  * One self-contained statement for `queries/<name>.sql`: its required
  * queries become leading CTEs named after their files, and its `{{name}}`
- * placeholders the given identifiers.
+ * placeholders the given identifiers. `periodViews` (the engine's list in
+ * partition-bounds.ts) become leading CTEs too, `events AS (<queries/views/
+ * events_in_period.sql>)`, when the statement reads them.
  */
-export function loadQuery(name: string, dir: string = QUERIES_DIR, identifiers: QueryIdentifiers = {}): string {
+export function loadQuery(name: string, dir: string = QUERIES_DIR, identifiers: QueryIdentifiers = {}, periodViews: readonly PeriodView[] = []): string {
   const sql = readQueryFile(name, dir);
   const deps = dependencyOrder(name, dir, [], 0);
-  if (deps.length === 0) return substituteIdentifiers(name, sql, identifiers);
+  const texts = [sql, ...deps.map((dep) => readQueryFile(dep, dir))];
+  // A period view is carried only by a statement that reads it (never by the view files themselves).
+  const views = name.startsWith('views/') ? [] : periodViews.filter((v) => texts.some((t) => readsView(t, v)));
+  if (deps.length === 0 && views.length === 0) return substituteIdentifiers(name, sql, identifiers);
   const { comments, body } = splitLeadingComments(sql);
-  const ctes = deps.map((dep) => `${dep} AS (\n${readQueryFile(dep, dir)}\n)`).join(',\n');
+  const ctes = [
+    ...views.map((v) => `${v} AS (\n${readQueryFile(PERIOD_VIEWS[v], dir)}\n)`),
+    ...deps.map((dep) => `${dep} AS (\n${readQueryFile(dep, dir)}\n)`),
+  ].join(',\n');
   const startsWithWith = /^WITH\s/i.test(body);
   const rest = startsWithWith ? `,\n${body.replace(/^WITH\s+/i, '')}` : `\n${body}`;
   return substituteIdentifiers(name, `${comments}\nWITH ${ctes}${rest}`, identifiers);

@@ -10,6 +10,6 @@ WITH numbered AS (
 )
 SELECT
   retailer_id, order_id, ts, user_id, click_id, product_id, quantity, unit_price,
-  currency, imported_at
+  currency, imported_at, dt
 FROM numbered
 WHERE import_rank = 1
