@@ -16,7 +16,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDuckDbEngine, type DuckDbEngine } from '../pipeline/engine/duckdb.ts';
 import type { Row, SqlValue } from '../pipeline/engine/engine.ts';
 import { DAY_MS, ENGINE_PERIOD_VIEWS, partitionBoundParameters } from '../pipeline/engine/partition-bounds.ts';
-import { placeholderNames, QUERIES_DIR, readQueryFile } from '../pipeline/engine/query-files.ts';
+import { loadQuery, placeholderNames, QUERIES_DIR, readQueryFile } from '../pipeline/engine/query-files.ts';
+import { parameterNames } from '../pipeline/engine/parameters.ts';
 import { queryIdentifierSets } from '../pipeline/reports/definitions.ts';
 import { EVENTS_TABLE } from '../pipeline/ingest/lake-tables.ts';
 import { eventRow, HOUR_MS, MINUTE_MS, orderRow, tempDataDir, writeLakeTable, type FixtureRow } from './queries-fixtures.ts';
@@ -95,12 +96,16 @@ function unprunedQueriesDir(): string {
   return dir;
 }
 
+/** Values for a query's parameters: the period, a one-day lookback, exp1, no filter; any other `*_ms` an hour, anything else ''. */
 function parameters(name: string, fromMs: number, toMs: number): Record<string, SqlValue> {
-  return {
+  const known: Record<string, SqlValue> = {
     from_ms: fromMs, to_ms: toMs, window_ms: DAY_MS, lookback_ms: DAY_MS, cap_percentile: 1,
     retailer_id: '', creator_id: '', region: '', show_id: name === 'show_timeline' ? 's1' : '',
     experiment_id: 'exp1', variants: '',
   };
+  const identifiers = placeholderNames(readQueryFile(name)).length > 0 ? queryIdentifierSets(name)[0]! : {};
+  const used = parameterNames(loadQuery(name, QUERIES_DIR, identifiers, ENGINE_PERIOD_VIEWS.athena));
+  return { ...Object.fromEntries(used.map((n) => [n, n.endsWith('_ms') ? HOUR_MS : ''])), ...known };
 }
 
 const canonical = (rows: Row[]) => rows.map((r) => JSON.stringify(r)).sort();
