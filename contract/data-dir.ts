@@ -15,6 +15,7 @@
  *     kinesis/                               embedded kinesalite (LevelDB)
  *     kinesis/endpoint                       the endpoint of the process serving it
  *     simulation/                            the simulator's order exports and truth.json
+ *     viewer-stream/                         the demo viewer page's HLS stream (ffmpeg) and its cue track
  *     demo.json                              the demo's marker
  *
  * A segment (spool, dead letters) is `<ms>-<seq>.ndjson.open` while written,
@@ -45,6 +46,8 @@ export const EMBEDDED_KINESIS_DIR = 'kinesis';
 export const EMBEDDED_ENDPOINT_FILE = 'endpoint';
 /** The simulator's order exports and truth.json. */
 export const SIMULATION_DIR = 'simulation';
+/** The demo viewer page's live HLS stream, written by ffmpeg (viewer/). */
+export const VIEWER_STREAM_DIR = 'viewer-stream';
 /** Written by the demo; its presence marks the folder's data as the demo's own. */
 export const DEMO_MARKER_FILE = 'demo.json';
 
@@ -58,5 +61,5 @@ export const EXPERIMENTS_FILE = 'experiments.json';
 
 /** What livelens itself writes under a data dir (all of the above). */
 export const DATA_DIR_ENTRIES = [
-  CHECKPOINTS_DIR, DEAD_LETTERS_DIR, EMBEDDED_KINESIS_DIR, LAKE_CACHE_DIR, LAKE_DIR, SIMULATION_DIR, SPOOL_DIR, STAGING_DIR, DEMO_MARKER_FILE, EXPERIMENTS_FILE,
+  CHECKPOINTS_DIR, DEAD_LETTERS_DIR, EMBEDDED_KINESIS_DIR, LAKE_CACHE_DIR, LAKE_DIR, SIMULATION_DIR, SPOOL_DIR, STAGING_DIR, VIEWER_STREAM_DIR, DEMO_MARKER_FILE, EXPERIMENTS_FILE,
 ] as const;

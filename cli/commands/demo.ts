@@ -26,6 +26,10 @@ import { createDashboard } from '../../dashboard/mount.ts';
 import { createLogger } from '../../collector/log.ts';
 import { createLive, LIVE_SETTINGS } from '../../live/mount.ts';
 import { PROBLEM_REGION, startTrickle } from '../../live/demo-trickle.ts';
+import { createViewer } from '../../viewer/mount.ts';
+
+/** The creator of the demo's running show (the trickle's viewers and the viewer page watch it). */
+export const DEMO_LIVE_CREATOR = 'cr-live';
 
 /** The demo's day of shows: sized to finish in about a minute on 2 cores. */
 export const DEMO_SEED = 1;
@@ -92,6 +96,11 @@ async function runDemo(opts: Record<string, unknown>): Promise<void> {
   const liveLog = createLogger('info');
   const livePart = createLive({ settings, access: dashboard.access, log: liveLog });
   const prepared = prepareDemoDataDir(dataDir, { reset: opts.reset === true });
+  const writeKeys = demoKeys(keyList);
+  // The running show after the simulated day: the trickle's simulated viewers and the viewer page (where ffmpeg is installed) watch it.
+  const [liveRetailer, liveKey] = Object.entries(writeKeys)[0]!;
+  const liveShow = `live-${new Date().toISOString().slice(0, 10)}`;
+  const viewer = opts.exit === true ? undefined : createViewer({ dataDir, writeKey: liveKey, retailerId: liveRetailer, showId: liveShow, creatorId: DEMO_LIVE_CREATOR, log: liveLog });
   out.write(`livelens demo: data in ${dataDir} (${prepared})\n`);
   const progress = createProgress('sessions');
   let day: SimulatedDay;
@@ -103,9 +112,9 @@ async function runDemo(opts: Record<string, unknown>): Promise<void> {
       shows: intFlag('shows', opts.shows, RETAILERS.length, 1000),
       viewers: intFlag('viewers', opts.viewers, 1, 1_000_000),
       hours,
-      writeKeys: demoKeys(keyList),
+      writeKeys,
       ...(keyList ? { extraWriteKeys: keyList } : {}),
-      routes: [livePart.routes, dashboard.routes],
+      routes: [livePart.routes, ...(viewer?.available ? [viewer.routes] : []), dashboard.routes],
       services: [dashboard.service, ...livePart.services],
       metrics: livePart.metrics,
       onStep: (s) => {
@@ -147,9 +156,14 @@ async function runDemo(opts: Record<string, unknown>): Promise<void> {
   // Keep serving: events sent to the collector from now on land in the lake as they arrive.
   const live = new AbortController();
   const ingest = runIngest({ dataDir, kinesis: { endpoint: day.serve.kinesisEndpoint, stream: day.serve.stream }, signal: live.signal });
-  const [trickleRetailer, trickleKey] = Object.entries(day.writeKeys)[0]!;
-  const trickle = startTrickle({ url: day.serve.url, writeKey: trickleKey, retailerId: trickleRetailer, log: liveLog });
-  out.write(`Live panel: ${day.serve.url}/live — ${trickle.viewers} simulated viewers on show ${trickle.showId} (retailer ${trickleRetailer}); now and then a latency problem in ${PROBLEM_REGION} fires an alert in the log.\n`);
+  const trickle = startTrickle({ url: day.serve.url, writeKey: liveKey, retailerId: liveRetailer, showId: liveShow, creatorId: DEMO_LIVE_CREATOR, log: liveLog });
+  out.write(`Live panel: ${day.serve.url}/v/live — ${trickle.viewers} simulated viewers on show ${trickle.showId} (retailer ${liveRetailer}); now and then a latency problem in ${PROBLEM_REGION} fires an alert in the log.\n`);
+  if (viewer?.available) {
+    await viewer.startStream();
+    out.write(`Viewer page: ${day.serve.url}${viewer.path} — watch show ${liveShow}, buy from the product cards, chat; your session is in the live panel (region "unknown") a few seconds later, your order in the conversion report once ingested.\n`);
+  } else {
+    out.write(`Viewer page: skipped (${viewer?.reason ?? 'not started'}).\n`);
+  }
   out.write('Serving and ingesting; press Ctrl-C to stop.\n');
   await new Promise<void>((resolve) => {
     process.once('SIGINT', () => resolve());
@@ -157,6 +171,7 @@ async function runDemo(opts: Record<string, unknown>): Promise<void> {
   });
   out.write('stopping: landing what was read, draining the collector\n');
   await trickle.stop();
+  if (viewer?.available) await viewer.stopStream();
   live.abort();
   await ingest;
   await day.serve.stop();

@@ -28,7 +28,7 @@ import { createLogger } from '../../collector/log.ts';
 import { readStream } from '../../collector/testing/read-stream.ts';
 import { createKinesisClient, ensureStream, startEmbeddedKinesis, type EmbeddedKinesis } from '../../streams/embedded-kinesis.ts';
 import { CHROMIUM_FLAGS, CHROMIUM_PATH } from './chromium.ts';
-import { startHlsStream, HLS_RENDITIONS, type HlsStream } from './hls-stream.ts';
+import { startHlsStream, HLS_RENDITIONS, type HlsStream } from '../../viewer/hls-stream.ts';
 import { startStaticServer, type StaticServer } from './static-server.ts';
 import type { PageHooks } from './fixtures/sdk-page.ts';
 

@@ -15,7 +15,7 @@ export const PERMISSIVE = new Set(['MIT', 'ISC', 'Apache-2.0', 'BSD-2-Clause', '
 /** Dev-only packages under another licence, reviewed: none is shipped or bundled into what livelens serves. */
 export const REVIEWED_DEV = new Map([
   ['lightningcss', 'MPL-2.0 (file-level copyleft): vite/vitest build tooling, unmodified, never shipped'],
-  ['amazon-ivs-player', "Amazon IVS player licence: the browser tests load the player as a retailer's page does; not redistributed"],
+  ['amazon-ivs-player', "Amazon IVS player licence: the browser tests and the demo's viewer page (dev installs only, from node_modules) load the player as a retailer's page does; not redistributed"],
 ]);
 
 interface LockEntry {

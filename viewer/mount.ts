@@ -1,0 +1,109 @@
+/**
+ * The demo's viewer page in one call (issue 14): where ffmpeg and
+ * amazon-ivs-player are installed, a live test stream written by ffmpeg into
+ * `<data dir>/viewer-stream/` with the product cards as ID3 timed metadata
+ * (id3-track.ts, product-cards.ts), the page at `/viewer` tracking itself
+ * with the SDK into this server's collector, and the demo checkout that
+ * turns a "Buy" into an order in the lake. Otherwise `available: false`
+ * with the reason, and nothing is mounted.
+ *
+ * @example
+ * const viewer = createViewer({ dataDir, writeKey, retailerId: 'northwind', showId, creatorId, log });
+ * if (viewer.available) await startServer({ ..., routes: [viewer.routes], services: [viewer.service] });
+ * else console.log(`viewer page: skipped (${viewer.reason})`);
+ */
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Logger } from '../collector/log.ts';
+import { VIEWER_STREAM_DIR } from '../contract/data-dir.ts';
+import { HEARTBEAT_INTERVAL_MS } from '../sdk/heartbeat.ts';
+import { FLUSH_INTERVAL_MS } from '../sdk/emitter.ts';
+import { mountApp, type ServerRoutes, type ServerService } from '../server/start-server.ts';
+import { IVS_WASM_FILE, IVS_WORKER_FILE, ivsPlayerAssetsDir } from './assets.ts';
+import { createCheckout, type Checkout } from './checkout.ts';
+import { ffmpegAvailable, startHlsStream, type HlsRendition, type HlsStream } from './hls-stream.ts';
+import { timedId3Track } from './id3-track.ts';
+import type { ViewerConfig } from './page/config.ts';
+import { cueSchedule, productCards } from './product-cards.ts';
+import { VIEWER_PATH, viewerRoutes } from './routes.ts';
+
+/** The viewer stream's one rendition: small, as the machine is shared with everything else the demo runs. */
+export const VIEWER_RENDITION: HlsRendition = { name: 'main', width: 640, height: 360, videoKbps: 700 };
+
+export interface ViewerOptions {
+  dataDir: string;
+  writeKey: string;
+  retailerId: string;
+  showId: string;
+  creatorId: string;
+  title?: string;
+  log: Logger;
+  /** Seconds a card stays on screen and the pause after it (product-cards.ts defaults). */
+  cardS?: number;
+  gapS?: number;
+  /** SDK intervals of the page (ms; the SDK's defaults). */
+  heartbeatIntervalMs?: number;
+  flushIntervalMs?: number;
+}
+
+export type Viewer =
+  | {
+      available: true;
+      path: string;
+      routes: ServerRoutes;
+      /** Starts the stream with the server (tests); the demo leaves it out and calls startStream after its simulated day. */
+      service: ServerService;
+      /** Writes the cue track and starts ffmpeg (a failure is logged: the page then says the stream is unavailable). */
+      startStream(): Promise<void>;
+      stopStream(): Promise<void>;
+      checkout: Checkout;
+      config: ViewerConfig;
+    }
+  | { available: false; reason: string };
+
+export function createViewer(o: ViewerOptions): Viewer {
+  if (!ffmpegAvailable()) return { available: false, reason: 'ffmpeg is not installed (apt-get install ffmpeg)' };
+  if (!ivsPlayerAssetsDir()) return { available: false, reason: 'amazon-ivs-player is not installed (a dev dependency: npm install)' };
+  const cards = productCards(o.retailerId);
+  const dir = join(o.dataDir, VIEWER_STREAM_DIR);
+  const streamDir = join(dir, 'hls');
+  const config: ViewerConfig = {
+    endpoint: '',
+    writeKey: o.writeKey,
+    retailerId: o.retailerId,
+    showId: o.showId,
+    creatorId: o.creatorId,
+    title: o.title ?? `${o.retailerId} live: today's picks`,
+    stream: `${VIEWER_PATH}/hls/master.m3u8`,
+    wasmWorker: `${VIEWER_PATH}/ivs/${IVS_WORKER_FILE}`,
+    wasmBinary: `${VIEWER_PATH}/ivs/${IVS_WASM_FILE}`,
+    cards,
+    heartbeatIntervalMs: o.heartbeatIntervalMs ?? HEARTBEAT_INTERVAL_MS,
+    flushIntervalMs: o.flushIntervalMs ?? FLUSH_INTERVAL_MS,
+    checkout: `${VIEWER_PATH}/checkout`,
+  };
+  const checkout = createCheckout({ dataDir: o.dataDir, retailerId: o.retailerId, cards });
+  let hls: HlsStream | undefined;
+  const startStream = async () => {
+    if (hls) return;
+    rmSync(dir, { recursive: true, force: true }); // segments of an earlier run would confuse players
+    mkdirSync(dir, { recursive: true });
+    const { cues, durationS } = cueSchedule(cards, { cardS: o.cardS, gapS: o.gapS });
+    const cueFile = join(dir, 'cues.ts');
+    writeFileSync(cueFile, timedId3Track(cues, durationS));
+    try {
+      hls = await startHlsStream(streamDir, { renditions: [VIEWER_RENDITION], pattern: 'testsrc2', timedMetadata: cueFile });
+    } catch (err) {
+      // The rest of the server runs on; the page says the stream is not available.
+      o.log.error({ err: (err as Error).message }, 'viewer page: the test stream did not start');
+    }
+  };
+  const stopStream = async () => {
+    await hls?.stop();
+    hls = undefined;
+  };
+  const service: ServerService = { name: 'viewer-stream', start: startStream, stop: stopStream };
+  return {
+    available: true, path: VIEWER_PATH, routes: mountApp('/', viewerRoutes({ config, streamDir, checkout })), service, startStream, stopStream, checkout, config,
+  };
+}
