@@ -1,6 +1,6 @@
 -- conversion_by_group: per retailer and group (docs/spec.md §4): viewers,
 -- clickers, buyers, orders, units, revenue, conversion_rate,
--- revenue_per_viewer. {{group}} is the group column, substituted by the loader
+-- revenue_per_viewer, watch_minutes and watch_minutes_per_viewer. {{group}} is the group column, substituted by the loader
 -- from the whitelist beside the report definitions
 -- (pipeline/reports/definitions.ts: creator_id, show_id, offer_id, region);
 -- values are always bound parameters.
@@ -9,12 +9,16 @@
 -- Viewers: distinct viewer_id with any event of the group (of an offer: with
 -- a product_impression or click_to_buy of it). Lines count for the group of
 -- the click they are attributed to.
+-- Watch minutes: Σ heartbeat watch_ms / 60000 of the group's events; of an
+-- offer (heartbeats carry none), of the sessions in which it was shown or
+-- clicked. Repeated on each currency row, like viewers.
 -- Filters $retailer_id, $creator_id, $show_id, $region: '' means all.
 -- requires: attributed_order_lines
 WITH viewer_groups AS (
   -- One row per viewer of a group (cheaper than count(DISTINCT) twice over every event).
   SELECT retailer_id, {{group}}, viewer_id,
-         max(CASE WHEN type = 'click_to_buy' THEN 1 ELSE 0 END) AS clicked
+         max(CASE WHEN type = 'click_to_buy' THEN 1 ELSE 0 END) AS clicked,
+         sum(CASE WHEN type = 'heartbeat' THEN coalesce(watch_ms, 0) ELSE 0 END) AS watch_ms
   FROM events
   WHERE dt >= $from_dt AND dt <= $to_dt
     AND event_time >= $from_ms AND event_time < $to_ms
@@ -29,9 +33,38 @@ WITH viewer_groups AS (
 audience AS (
   SELECT retailer_id, {{group}},
          count(*) AS viewers,
-         CAST(sum(clicked) AS BIGINT) AS clickers
+         CAST(sum(clicked) AS BIGINT) AS clickers,
+         sum(watch_ms) AS group_watch_ms
   FROM viewer_groups
   GROUP BY retailer_id, {{group}}
+),
+offer_sessions AS (
+  -- Only for offers (the literal comparison folds away otherwise): the sessions it was shown or clicked in.
+  SELECT DISTINCT retailer_id, {{group}}, session_id
+  FROM events
+  WHERE '{{group}}' = 'offer_id' AND type IN ('product_impression', 'click_to_buy') AND offer_id IS NOT NULL
+    AND event_time >= $from_ms AND event_time < $to_ms
+    AND ($retailer_id = '' OR retailer_id = $retailer_id)
+    AND ($creator_id = '' OR creator_id = $creator_id)
+    AND ($show_id = '' OR show_id = $show_id)
+    AND ($region = '' OR region = $region)
+),
+session_watch AS (
+  SELECT retailer_id, session_id, sum(watch_ms) AS watch_ms
+  FROM events
+  WHERE '{{group}}' = 'offer_id' AND type = 'heartbeat'
+    AND event_time >= $from_ms AND event_time < $to_ms
+    AND ($retailer_id = '' OR retailer_id = $retailer_id)
+    AND ($creator_id = '' OR creator_id = $creator_id)
+    AND ($show_id = '' OR show_id = $show_id)
+    AND ($region = '' OR region = $region)
+  GROUP BY retailer_id, session_id
+),
+offer_watch AS (
+  SELECT o.retailer_id, o.{{group}}, sum(w.watch_ms) AS watch_ms
+  FROM offer_sessions o
+  JOIN session_watch w ON w.retailer_id = o.retailer_id AND w.session_id = o.session_id
+  GROUP BY o.retailer_id, o.{{group}}
 ),
 sales AS (
   SELECT retailer_id, {{group}}, currency,
@@ -52,8 +85,12 @@ SELECT
   coalesce(s.units, 0) AS units,
   coalesce(s.revenue, 0) AS revenue,
   CAST(coalesce(s.buyers, 0) AS DOUBLE) / a.viewers AS conversion_rate,
-  coalesce(s.revenue, 0) / a.viewers AS revenue_per_viewer
+  coalesce(s.revenue, 0) / a.viewers AS revenue_per_viewer,
+  (a.group_watch_ms + coalesce(w.watch_ms, 0)) / CAST(60000 AS DOUBLE) AS watch_minutes,
+  (a.group_watch_ms + coalesce(w.watch_ms, 0)) / CAST(60000 AS DOUBLE) / a.viewers AS watch_minutes_per_viewer
 FROM audience a
+LEFT JOIN offer_watch w
+  ON w.retailer_id = a.retailer_id AND w.{{group}} = a.{{group}}
 LEFT JOIN sales s
   ON s.retailer_id = a.retailer_id AND s.{{group}} = a.{{group}}
 ORDER BY a.retailer_id, a.{{group}}, s.currency NULLS FIRST

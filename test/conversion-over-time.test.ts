@@ -5,7 +5,9 @@
  * viewer seen in two regions counts once in the total (so the total is
  * not the sum of the per-region rows); an order line counts in the hour of
  * its click, not of the order; the interval is the Wilson interval of
- * buyers / viewers; currencies stay apart.
+ * buyers / viewers; currencies stay apart. The leaderboards' watch
+ * minutes (report conversion) come from the same heartbeats: of a group's
+ * events, and of an offer the sessions it was shown or clicked in.
  */
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,12 +23,12 @@ beforeAll(async () => {
   dataDir = tempDataDir();
   await writeLakeTable(dataDir, 'events', [
     // v1 watches from the US at 12:00, clicks at 12:05, then again from DE at 13:10.
-    eventRow({ type: 'heartbeat', event_time: T0, viewer_id: 'v1', watch_ms: 60_000 }),
-    eventRow({ type: 'click_to_buy', event_time: T0 + 5 * MINUTE_MS, viewer_id: 'v1', click_id: 'k1', product_id: 'p1', offer_id: 'o1', user_id: 'u1' }),
-    eventRow({ type: 'heartbeat', event_time: T0 + HOUR_MS + 10 * MINUTE_MS, viewer_id: 'v1', region: 'DE', watch_ms: 30_000 }),
+    eventRow({ type: 'heartbeat', event_time: T0, viewer_id: 'v1', session_id: 'a', watch_ms: 60_000 }),
+    eventRow({ type: 'click_to_buy', event_time: T0 + 5 * MINUTE_MS, viewer_id: 'v1', session_id: 'a', click_id: 'k1', product_id: 'p1', offer_id: 'o1', user_id: 'u1' }),
+    eventRow({ type: 'heartbeat', event_time: T0 + HOUR_MS + 10 * MINUTE_MS, viewer_id: 'v1', session_id: 'a2', region: 'DE', watch_ms: 30_000 }),
     // v2 from DE at 13:20 clicks and buys in EUR; v3 only watches.
-    eventRow({ type: 'click_to_buy', event_time: T0 + HOUR_MS + 20 * MINUTE_MS, viewer_id: 'v2', region: 'DE', click_id: 'k2', product_id: 'p2', offer_id: 'o2', user_id: 'u2' }),
-    eventRow({ type: 'heartbeat', event_time: T0 + HOUR_MS + 30 * MINUTE_MS, viewer_id: 'v3', watch_ms: 90_000 }),
+    eventRow({ type: 'click_to_buy', event_time: T0 + HOUR_MS + 20 * MINUTE_MS, viewer_id: 'v2', session_id: 'b', region: 'DE', click_id: 'k2', product_id: 'p2', offer_id: 'o2', user_id: 'u2' }),
+    eventRow({ type: 'heartbeat', event_time: T0 + HOUR_MS + 30 * MINUTE_MS, viewer_id: 'v3', session_id: 'c', show_id: 's2', watch_ms: 90_000 }),
     // Another retailer, the day before: never mixed in.
     eventRow({ type: 'heartbeat', event_time: T0 - 24 * HOUR_MS, retailer_id: 'r2', viewer_id: 'w1', watch_ms: 10_000 }),
   ]);
@@ -75,5 +77,20 @@ describe('report conversion-over-time', () => {
     const late = await run({ by: 'total', from: String(T0 + HOUR_MS) });
     // From 13:00 the 12:05 click is out of the period, so its line is not attributed.
     expect(pick(late, 'currency', 'viewers', 'buyers', 'revenue')).toEqual([['EUR', 3, 1, 8]]);
+  });
+});
+
+describe('watch minutes on the conversion report (the leaderboards)', () => {
+  const conversion = async (by: string) => (await runReportRequest('conversion', { by, retailer: 'r1' }, { queryEngine: engine })).rows;
+  it('per creator, show and region: Σ heartbeat watch_ms / 60000 of the group, and per viewer', async () => {
+    // c1: 60 s + 30 s + 90 s = 3 min over 3 viewers, on both currency rows.
+    expect(pick(await conversion('creator'), 'creator_id', 'currency', 'watch_minutes', 'watch_minutes_per_viewer')).toEqual([['c1', 'EUR', 3, 1], ['c1', 'USD', 3, 1]]);
+    expect(pick(await conversion('show'), 'show_id', 'watch_minutes')).toEqual([['s1', 1.5], ['s1', 1.5], ['s2', 1.5]]);
+    expect(pick(await conversion('region'), 'region', 'watch_minutes', 'watch_minutes_per_viewer')).toEqual([['DE', 0.5, 0.25], ['US', 2.5, 1.25]]);
+  });
+
+  it('per offer: the heartbeats of the sessions the offer was shown or clicked in', async () => {
+    // o1 was clicked in session a (v1's 60 s; not a2, v1's later session); o2 in session b, which has no heartbeat.
+    expect(pick(await conversion('offer'), 'offer_id', 'watch_minutes')).toEqual([['o1', 1], ['o2', 0]]);
   });
 });

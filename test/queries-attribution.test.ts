@@ -123,8 +123,11 @@ describe('attributed_order_lines', () => {
 const conversionColumns = (key: string) => [
   ['retailer_id', 'VARCHAR'], [key, 'VARCHAR'], ['currency', 'VARCHAR'], ['viewers', 'BIGINT'], ['clickers', 'BIGINT'],
   ['buyers', 'BIGINT'], ['orders', 'BIGINT'], ['units', 'BIGINT'], ['revenue', 'DOUBLE'], ['conversion_rate', 'DOUBLE'],
-  ['revenue_per_viewer', 'DOUBLE'],
+  ['revenue_per_viewer', 'DOUBLE'], ['watch_minutes', 'DOUBLE'], ['watch_minutes_per_viewer', 'DOUBLE'],
 ].map(([name, type]) => ({ name, type }));
+
+/** Watch minutes of a group without heartbeats (only v4 has any). */
+const noWatch = { watch_minutes: 0, watch_minutes_per_viewer: 0 };
 
 describe('conversion reports', () => {
   it('by creator: per-currency rows, a creator without buyers, retailers apart', async () => {
@@ -133,10 +136,11 @@ describe('conversion reports', () => {
     expect(result.columns).toEqual(conversionColumns('creator_id'));
     expect(result.rows).toEqual([
       // c1@r1: viewers v1 v2 v3 v5, all clickers. USD: v1 (ord1, ord7), v3 (ord4-6) → 74 over 8 units.
-      { retailer_id: 'r1', creator_id: 'c1', currency: 'EUR', viewers: 4, clickers: 4, buyers: 1, orders: 1, units: 1, revenue: 20, conversion_rate: 0.25, revenue_per_viewer: 5 },
-      { retailer_id: 'r1', creator_id: 'c1', currency: 'USD', viewers: 4, clickers: 4, buyers: 2, orders: 5, units: 8, revenue: 74, conversion_rate: 0.5, revenue_per_viewer: 18.5 },
-      { retailer_id: 'r1', creator_id: 'c2', currency: null, viewers: 1, clickers: 0, buyers: 0, orders: 0, units: 0, revenue: 0, conversion_rate: 0, revenue_per_viewer: 0 },
-      { retailer_id: 'r2', creator_id: 'c1', currency: 'USD', viewers: 1, clickers: 1, buyers: 1, orders: 1, units: 1, revenue: 50, conversion_rate: 1, revenue_per_viewer: 50 },
+      { retailer_id: 'r1', creator_id: 'c1', currency: 'EUR', viewers: 4, clickers: 4, buyers: 1, orders: 1, units: 1, revenue: 20, conversion_rate: 0.25, revenue_per_viewer: 5, ...noWatch },
+      { retailer_id: 'r1', creator_id: 'c1', currency: 'USD', viewers: 4, clickers: 4, buyers: 2, orders: 5, units: 8, revenue: 74, conversion_rate: 0.5, revenue_per_viewer: 18.5, ...noWatch },
+      // c2: v4's one minute of heartbeats.
+      { retailer_id: 'r1', creator_id: 'c2', currency: null, viewers: 1, clickers: 0, buyers: 0, orders: 0, units: 0, revenue: 0, conversion_rate: 0, revenue_per_viewer: 0, watch_minutes: 1, watch_minutes_per_viewer: 1 },
+      { retailer_id: 'r2', creator_id: 'c1', currency: 'USD', viewers: 1, clickers: 1, buyers: 1, orders: 1, units: 1, revenue: 50, conversion_rate: 1, revenue_per_viewer: 50, ...noWatch },
     ]);
   });
 
@@ -144,14 +148,14 @@ describe('conversion reports', () => {
     const e = await open();
     const result = await e.query('conversion_by_group', ALL, { group: 'offer_id' });
     expect(result.columns).toEqual(conversionColumns('offer_id'));
-    const none = { currency: null, buyers: 0, orders: 0, units: 0, revenue: 0, conversion_rate: 0, revenue_per_viewer: 0 };
+    const none = { currency: null, buyers: 0, orders: 0, units: 0, revenue: 0, conversion_rate: 0, revenue_per_viewer: 0, ...noWatch };
     expect(result.rows).toEqual([
-      { retailer_id: 'r1', offer_id: 'o1', currency: 'USD', viewers: 2, clickers: 2, buyers: 1, orders: 2, units: 4, revenue: 42, conversion_rate: 0.5, revenue_per_viewer: 21 },
-      { retailer_id: 'r1', offer_id: 'o2', currency: 'EUR', viewers: 1, clickers: 1, buyers: 1, orders: 1, units: 1, revenue: 20, conversion_rate: 1, revenue_per_viewer: 20 },
+      { retailer_id: 'r1', offer_id: 'o1', currency: 'USD', viewers: 2, clickers: 2, buyers: 1, orders: 2, units: 4, revenue: 42, conversion_rate: 0.5, revenue_per_viewer: 21, ...noWatch },
+      { retailer_id: 'r1', offer_id: 'o2', currency: 'EUR', viewers: 1, clickers: 1, buyers: 1, orders: 1, units: 1, revenue: 20, conversion_rate: 1, revenue_per_viewer: 20, ...noWatch },
       { retailer_id: 'r1', offer_id: 'o3', viewers: 1, clickers: 1, ...none },
-      { retailer_id: 'r1', offer_id: 'o4', currency: 'USD', viewers: 1, clickers: 1, buyers: 1, orders: 3, units: 4, revenue: 32, conversion_rate: 1, revenue_per_viewer: 32 },
+      { retailer_id: 'r1', offer_id: 'o4', currency: 'USD', viewers: 1, clickers: 1, buyers: 1, orders: 3, units: 4, revenue: 32, conversion_rate: 1, revenue_per_viewer: 32, ...noWatch },
       { retailer_id: 'r1', offer_id: 'o5', viewers: 1, clickers: 1, ...none },
-      { retailer_id: 'r2', offer_id: 'o1', currency: 'USD', viewers: 1, clickers: 1, buyers: 1, orders: 1, units: 1, revenue: 50, conversion_rate: 1, revenue_per_viewer: 50 },
+      { retailer_id: 'r2', offer_id: 'o1', currency: 'USD', viewers: 1, clickers: 1, buyers: 1, orders: 1, units: 1, revenue: 50, conversion_rate: 1, revenue_per_viewer: 50, ...noWatch },
     ]);
   });
 

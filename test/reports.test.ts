@@ -49,8 +49,9 @@ describe('runReport', () => {
   it('adds the Wilson interval to conversion rows and columns', async () => {
     const result = await runReport('conversion', { by: 'creator', dataDir });
     expect(result).toMatchObject({ report: 'conversion', by: 'creator', query: 'conversion_by_group', engine: 'duckdb' });
-    expect(result.columns.slice(-3)).toEqual([
-      { name: 'revenue_per_viewer', type: 'DOUBLE' }, { name: 'conversion_rate_ci_low', type: 'DOUBLE' }, { name: 'conversion_rate_ci_high', type: 'DOUBLE' },
+    expect(result.columns.slice(-5)).toEqual([
+      { name: 'revenue_per_viewer', type: 'DOUBLE' }, { name: 'watch_minutes', type: 'DOUBLE' }, { name: 'watch_minutes_per_viewer', type: 'DOUBLE' },
+      { name: 'conversion_rate_ci_low', type: 'DOUBLE' }, { name: 'conversion_rate_ci_high', type: 'DOUBLE' },
     ]);
     expect(result.rows).toHaveLength(1);
     const row = result.rows[0]!;
@@ -77,7 +78,7 @@ describe('runReport', () => {
     expect(csv[0]).toBe('retailer_id,show_id,sessions,viewers,startup_p50_ms,startup_p95_ms,rebuffer_pct,rebuffers_per_minute,latency_p50_ms,latency_p95_ms,latency_p99_ms,playback_failure_pct,ebvs_pct');
     expect(csv[1]).toBe('r1,s1,4,4,,,0,0,,,,0,100');
     const conversion = formatReport(await runReport('conversion', { by: 'creator', dataDir }), 'csv');
-    expect(conversion.split('\r\n')[1]!.startsWith('r1,"c,1",USD,4,2,1,1,2,25,0.25,6.25,0.0455')).toBe(true);
+    expect(conversion.split('\r\n')[1]!.startsWith('r1,"c,1",USD,4,2,1,1,2,25,0.25,6.25,0.03333333333333333,0.008333333333333333,0.0455')).toBe(true);
     const table = formatReport(result, 'table').split('\n');
     expect(table[0]!.startsWith('retailer_id  show_id  sessions')).toBe(true);
     expect(table[1]!.startsWith('-----------  -------  --------')).toBe(true);
@@ -93,7 +94,7 @@ describe('livelens report', () => {
     expect(json.params).toEqual({ from_ms: T0, to_ms: 8_640_000_000_000_000, retailer_id: '', creator_id: '', show_id: '', region: '', window_ms: 5_400_000 });
     expect(Object.keys(json.rows[0]!)).toEqual([
       'retailer_id', 'creator_id', 'currency', 'viewers', 'clickers', 'buyers', 'orders', 'units', 'revenue',
-      'conversion_rate', 'revenue_per_viewer', 'conversion_rate_ci_low', 'conversion_rate_ci_high',
+      'conversion_rate', 'revenue_per_viewer', 'watch_minutes', 'watch_minutes_per_viewer', 'conversion_rate_ci_low', 'conversion_rate_ci_high',
     ]);
     expect(json.rows[0]).toMatchObject({ creator_id: 'c,1', buyers: 1, revenue: 25 });
   });

@@ -55,7 +55,11 @@ export interface Column {
   kind?: 'text' | 'int' | 'num' | 'pct' | 'pct100' | 'ms' | 'money';
   /** Render the cell yourself (still sorted by `key`). */
   render?: (row: Row) => Child;
+  /** A number shown by `render`: right-aligned and sorted largest first, like the numeric kinds. */
+  numeric?: boolean;
 }
+
+const isNumeric = (c: Column) => c.numeric === true || (c.kind !== undefined && c.kind !== 'text');
 
 /** True when a conversion's 95% interval is wider than the rate itself: too few viewers to read. */
 export function smallSample(row: Row, rate = 'conversion_rate', low = `${rate}_ci_low`, high = `${rate}_ci_high`): boolean {
@@ -109,12 +113,12 @@ export function table(rows: readonly Row[], columns: readonly Column[], caption:
   let dir = 1;
   const tbody = el('tbody');
   const draw = () => {
-    tbody.replaceChildren(...data.map((r) => el('tr', {}, ...columns.map((c) => el('td', { class: c.kind && c.kind !== 'text' ? 'num' : undefined }, cellText(c, r))))));
+    tbody.replaceChildren(...data.map((r) => el('tr', {}, ...columns.map((c) => el('td', { class: isNumeric(c) ? 'num' : undefined }, cellText(c, r))))));
   };
   const headers = columns.map((c) => {
-    const th = el('th', { scope: 'col', tabindex: '0', 'aria-sort': 'none', class: c.kind && c.kind !== 'text' ? 'num' : undefined }, c.label);
+    const th = el('th', { scope: 'col', tabindex: '0', 'aria-sort': 'none', class: isNumeric(c) ? 'num' : undefined }, c.label);
     const sort = () => {
-      dir = sortKey === c.key ? -dir : c.kind && c.kind !== 'text' ? -1 : 1;
+      dir = sortKey === c.key ? -dir : isNumeric(c) ? -1 : 1;
       sortKey = c.key;
       data.sort((a, b) => {
         const x = a[c.key];

@@ -78,15 +78,6 @@ export const REPORTS = {
     },
     enrich: CONVERSION_INTERVAL,
   },
-  'conversion-over-time': {
-    description: 'viewers, clickers, buyers, orders, units, revenue, watch minutes and conversion per retailer and hour or day (by the click\'s time for order lines), or in total over the period (one row per currency)',
-    groupings: {
-      hour: byPeriod(HOUR_MS),
-      day: byPeriod(DAY_MS),
-      total: byPeriod(0),
-    },
-    enrich: CONVERSION_INTERVAL,
-  },
   qoe: {
     description: 'startup, rebuffering, live latency, playback failures and exits before video start per group',
     groupings: {
@@ -117,6 +108,16 @@ export const REPORTS = {
     groupings: {
       show: { query: 'show_timeline', key: 'minute' },
     },
+  },
+  // Beyond docs/spec.md §5: the dashboard Overview's totals and the same over time.
+  'conversion-over-time': {
+    description: 'viewers, clickers, buyers, orders, units, revenue, watch minutes and conversion per retailer and hour or day (by the click\'s time for order lines), or in total over the period (one row per currency)',
+    groupings: {
+      hour: byPeriod(HOUR_MS),
+      day: byPeriod(DAY_MS),
+      total: byPeriod(0),
+    },
+    enrich: CONVERSION_INTERVAL,
   },
 } satisfies Record<string, ReportDefinition>;
 

@@ -204,6 +204,35 @@ describe('dashboard in Chromium', () => {
     await page.context().close();
   });
 
+  it('leaderboards: the watch-minutes column equals the API, sorts, and is in the CSV download', async () => {
+    const page = await signedIn(ADMIN_TOKEN);
+    await open(page, '/v/leaderboards');
+    const one = (v: unknown) => Number(v).toLocaleString('en-US', { maximumFractionDigits: 1 });
+    for (const [by, title] of [['creator', 'Creators'], ['show', 'Shows'], ['offer', 'Offers']] as const) {
+      const rows = await apiRows(`/api/v1/reports/conversion?by=${by}`);
+      expect(rows.some((r) => Number(r.watch_minutes) > 0), `${by} has watch time`).toBe(true);
+      const section = page.locator('section.card', { has: page.getByRole('heading', { name: title, exact: true }) });
+      const headers = await section.locator('thead th').allTextContents();
+      const at = headers.indexOf('Watch minutes');
+      const perViewer = headers.indexOf('Watch min / viewer');
+      expect(at).toBeGreaterThan(0);
+      expect((await tableCells(page, title)).map((c) => [c[1], c[at], c[perViewer]])).toEqual(rows.map((r) => [r[`${by}_id`], one(r.watch_minutes), one(r.watch_minutes_per_viewer)]));
+      // A click sorts by watch minutes, most first.
+      await section.locator('thead th').nth(at).click();
+      expect(await section.locator('thead th').nth(at).getAttribute('aria-sort')).toBe('descending');
+      const sorted = [...rows].sort((a, b) => Number(b.watch_minutes) - Number(a.watch_minutes)).map((r) => one(r.watch_minutes));
+      expect((await tableCells(page, title)).map((c) => c[at])).toEqual(sorted);
+    }
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator('section.card', { has: page.getByRole('heading', { name: 'Offers', exact: true }) }).getByRole('link', { name: 'Download CSV' }).click(),
+    ]);
+    const csv = readFileSync((await download.path())!, 'utf8');
+    expect(csv.split('\r\n')[0]).toContain('watch_minutes,watch_minutes_per_viewer');
+    expect(csv).toBe(await (await api('/api/v1/reports/conversion?by=offer&format=csv')).text());
+    await page.context().close();
+  });
+
   it('every view at desktop and phone width: drawn without errors, screenshot saved', async () => {
     for (const [width, viewport] of Object.entries(WIDTHS)) {
       const page = await signedIn(ADMIN_TOKEN, viewport);

@@ -1,6 +1,6 @@
-/** Creators, shows and offers leaderboards: sortable, conversion with its Wilson interval, small groups marked. */
+/** Creators, shows and offers leaderboards: sortable, conversion with its Wilson interval, small groups marked, watch minutes (of an offer: of the sessions it was shown in). */
 import { csvUrl, getJson } from '../api.ts';
-import { el, intervalBar, section, smallSample, table } from '../ui.ts';
+import { el, fmt, intervalBar, section, smallSample, table } from '../ui.ts';
 import type { View } from './view.ts';
 
 const BOARDS = [
@@ -12,7 +12,7 @@ const BOARDS = [
 export const leaderboards: View = {
   id: 'leaderboards',
   title: 'Leaderboards',
-  summary: 'Which creators, shows and offer formats sell: conversion with its 95% interval, revenue per viewer. Click a header to sort.',
+  summary: 'Which creators, shows and offer formats sell and hold attention: conversion with its 95% interval, revenue and watch minutes per viewer. Click a header to sort.',
   async render(root) {
     const answers = await Promise.allSettled(BOARDS.map((b) => getJson('/api/v1/reports/conversion', { by: b.by })));
     answers.forEach((answer, i) => {
@@ -33,6 +33,8 @@ export const leaderboards: View = {
         { key: 'conversion_rate', label: 'Conversion (95% interval)', render: (r) => intervalBar(r.conversion_rate, r.conversion_rate_ci_low, r.conversion_rate_ci_high, max, smallSample(r)) },
         { key: 'revenue', label: 'Revenue', kind: 'money' },
         { key: 'revenue_per_viewer', label: 'Revenue / viewer', kind: 'money' },
+        { key: 'watch_minutes', label: 'Watch minutes', render: (r) => fmt.num(r.watch_minutes, 1), numeric: true },
+        { key: 'watch_minutes_per_viewer', label: 'Watch min / viewer', render: (r) => fmt.num(r.watch_minutes_per_viewer, 1), numeric: true },
       ], b.title.toLowerCase()), csvUrl('/api/v1/reports/conversion', { by: b.by })));
     });
   },
