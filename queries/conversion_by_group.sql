@@ -43,6 +43,7 @@ offer_sessions AS (
   SELECT DISTINCT retailer_id, {{group}}, session_id
   FROM events
   WHERE '{{group}}' = 'offer_id' AND type IN ('product_impression', 'click_to_buy') AND offer_id IS NOT NULL
+    AND dt >= $from_dt AND dt <= $to_dt
     AND event_time >= $from_ms AND event_time < $to_ms
     AND ($retailer_id = '' OR retailer_id = $retailer_id)
     AND ($creator_id = '' OR creator_id = $creator_id)
@@ -53,6 +54,7 @@ session_watch AS (
   SELECT retailer_id, session_id, sum(watch_ms) AS watch_ms
   FROM events
   WHERE '{{group}}' = 'offer_id' AND type = 'heartbeat'
+    AND dt >= $from_dt AND dt <= $to_dt
     AND event_time >= $from_ms AND event_time < $to_ms
     AND ($retailer_id = '' OR retailer_id = $retailer_id)
     AND ($creator_id = '' OR creator_id = $creator_id)

@@ -14,8 +14,8 @@ WITH viewer_periods AS (
   SELECT retailer_id,
          CASE WHEN $bucket_ms > 0 THEN event_time - event_time % $bucket_ms END AS period_start,
          viewer_id,
-         max(CASE WHEN type = 'click_to_buy' THEN 1 ELSE 0 END) AS clicked,
-         sum(CASE WHEN type = 'heartbeat' THEN coalesce(watch_ms, 0) ELSE 0 END) AS watch_ms
+         sum(CASE WHEN type = 'heartbeat' THEN coalesce(watch_ms, 0) ELSE 0 END) AS watch_ms,
+         max(CASE WHEN type = 'click_to_buy' THEN 1 ELSE 0 END) AS clicked
   FROM events
   WHERE dt >= $from_dt AND dt <= $to_dt
     AND event_time >= $from_ms AND event_time < $to_ms
