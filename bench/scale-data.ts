@@ -9,6 +9,7 @@
  * await generateScaleLake('/tmp/lake-10m', { events: 10_000_000, orderLines: 500_000 });
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { LAKE_DIR, LAKE_EVENT_COLUMNS, LAKE_ORDER_COLUMNS, LAKE_TABLES } from '../contract/lake.ts';
@@ -157,4 +158,26 @@ export async function generateScaleLake(dataDir: string, size: ScaleSize, memory
     connection.closeSync();
     instance.closeSync();
   }
+}
+
+/** Order lines per event in the default mix (500k per 10M). */
+export const ORDER_LINES_PER_EVENT = 0.05;
+
+/** Where bench:scale keeps the lake of `size` unless told: `<os tmp>/livelens-scale-<events>-<orderLines>/`. */
+export function scaleLakeDir(size: ScaleSize): string {
+  return path.join(os.tmpdir(), `livelens-scale-${size.events}-${size.orderLines}`);
+}
+
+/**
+ * The scale lake of `size` under `dataDir`, generated unless its `scale.json`
+ * says it is that size and row order already (bench:scale and the dashboard
+ * benchmark share it). Returns whether it was generated.
+ */
+export async function ensureScaleLake(dataDir: string, size: ScaleSize, options: { memoryLimit?: string; regenerate?: boolean } = {}): Promise<boolean> {
+  const marker = path.join(dataDir, 'scale.json');
+  const description = JSON.stringify({ ...size, eventsRowOrder: EVENTS_ROW_ORDER });
+  if (!options.regenerate && fs.existsSync(marker) && fs.readFileSync(marker, 'utf8') === description) return false;
+  await generateScaleLake(dataDir, size, options.memoryLimit);
+  fs.writeFileSync(marker, description);
+  return true;
 }

@@ -14,7 +14,6 @@
  * event_time filter, with one cheap aggregate per column. The older, narrower
  * baseline (show_id and watch_ms only) is printed beside it for reference.
  */
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -22,8 +21,7 @@ import { parseInteger } from '../config/parse-integer.ts';
 import { createDuckDbEngine, DEFAULT_DUCKDB_MEMORY_LIMIT } from '../pipeline/engine/duckdb.ts';
 import { REPORTS, runReport } from '../pipeline/reports/index.ts';
 import { DEFAULT_FROM_MS, DEFAULT_TO_MS } from '../pipeline/reports/report-parameters.ts';
-import { EVENTS_ROW_ORDER } from '../pipeline/lake/parquet-partitions.ts';
-import { generateScaleLake } from './scale-data.ts';
+import { ensureScaleLake, ORDER_LINES_PER_EVENT, scaleLakeDir } from './scale-data.ts';
 import type { ScaleSize } from './scale-data.ts';
 
 /** Issue 4's targets on a 2-core machine. */
@@ -34,8 +32,6 @@ const DEFAULT_EVENTS = 10_000_000;
 const DEFAULT_THREADS = 2;
 /** Baseline repetitions (the median is used: the machine is shared). */
 const BASELINE_RUNS = 3;
-/** Order lines per event in the default mix (500k per 10M). */
-const ORDER_LINES_PER_EVENT = 0.05;
 
 const { values: flags } = parseArgs({
   options: {
@@ -55,21 +51,15 @@ function count(name: string, text: string | undefined, fallback: number): number
 
 const events = count('events', flags.events, DEFAULT_EVENTS);
 const size: ScaleSize = { events, orderLines: count('order-lines', flags['order-lines'], Math.round(events * ORDER_LINES_PER_EVENT)) };
-const dataDir = flags.dir ?? path.join(os.tmpdir(), `livelens-scale-${size.events}-${size.orderLines}`);
+const dataDir = flags.dir ?? scaleLakeDir(size);
 const threads = count('threads', String(Number(flags.threads) * 1000), 1) / 1000;
 const runs = count('runs', String(Number(flags.runs) * 1000), 1) / 1000;
-const marker = path.join(dataDir, 'scale.json');
-/** What the lake on disk was generated as: a lake of another size or layout is regenerated. */
-const lakeDescription = JSON.stringify({ ...size, eventsRowOrder: EVENTS_ROW_ORDER });
-
 const rssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
 const seconds = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e9;
 
-if (flags.regenerate || !fs.existsSync(marker) || fs.readFileSync(marker, 'utf8') !== lakeDescription) {
-  const start = process.hrtime.bigint();
-  await generateScaleLake(dataDir, size, flags['memory-limit']);
-  fs.writeFileSync(marker, lakeDescription);
-  console.log(`generated ${size.events} events (+1% re-delivered), ${size.orderLines} order lines (+2% re-imported) in ${seconds(start).toFixed(1)} s → ${dataDir}`);
+const generateStart = process.hrtime.bigint();
+if (await ensureScaleLake(dataDir, size, { memoryLimit: flags['memory-limit'], regenerate: flags.regenerate })) {
+  console.log(`generated ${size.events} events (+1% re-delivered), ${size.orderLines} order lines (+2% re-imported) in ${seconds(generateStart).toFixed(1)} s → ${dataDir}`);
 } else {
   console.log(`reusing ${dataDir} (${size.events} events, ${size.orderLines} order lines)`);
 }

@@ -27,6 +27,8 @@ export interface EngineSettings {
   dataDir: string;
   memoryLimit?: string;
   threads?: number;
+  /** DuckDB: report queries run at once (default DEFAULT_DUCKDB_CONNECTIONS); benchmarks compare 1. */
+  connections?: number;
   /** Where the lake is (LIVELENS_LAKE / LIVELENS_LAKE_S3): DuckDB reads a folder and refuses s3://; default `<dataDir>/lake`. */
   lake?: LakeLocation;
   /** Athena settings; required for the athena engine. */
@@ -52,5 +54,5 @@ export async function createEngine(settings: EngineSettings): Promise<QueryEngin
   }
   // DuckDB reads a folder lake; an s3:// one is refused naming both settings (docs/spec.md §7).
   const lakeDir = settings.lake ? requireLocalLake(settings.lake) : undefined;
-  return createDuckDbEngine({ dataDir: settings.dataDir, lakeDir, memoryLimit: settings.memoryLimit, threads: settings.threads });
+  return createDuckDbEngine({ dataDir: settings.dataDir, lakeDir, memoryLimit: settings.memoryLimit, threads: settings.threads, connections: settings.connections });
 }
