@@ -51,6 +51,8 @@ export interface CheckoutOptions {
   retailerId: string;
   cards: readonly ProductCardSpec[];
   now?: () => number;
+  /** Default MAX_ORDERS_PER_MINUTE. */
+  maxPerMinute?: number;
 }
 
 export interface Checkout {
@@ -76,6 +78,7 @@ export function parseCheckout(body: unknown, cards: readonly ProductCardSpec[]):
 
 export function createCheckout(o: CheckoutOptions): Checkout {
   const now = o.now ?? Date.now;
+  const max = o.maxPerMinute ?? MAX_ORDERS_PER_MINUTE;
   const recent: number[] = [];
   let chain: Promise<unknown> = Promise.resolve();
   let placed = 0;
@@ -85,7 +88,7 @@ export function createCheckout(o: CheckoutOptions): Checkout {
       const req = parseCheckout(body, o.cards);
       const t = now();
       while (recent.length > 0 && recent[0]! <= t - MINUTE_MS) recent.shift();
-      if (recent.length >= MAX_ORDERS_PER_MINUTE) throw new CheckoutRefused(`at most ${MAX_ORDERS_PER_MINUTE} demo orders a minute; try again shortly`, 429);
+      if (recent.length >= max) throw new CheckoutRefused(`at most ${max} demo orders a minute; try again shortly`, 429);
       recent.push(t);
       const card = o.cards.find((c) => c.product_id === req.product_id)!;
       const line: PlacedOrder = {

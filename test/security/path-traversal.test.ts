@@ -3,13 +3,15 @@
  * dashboard's assets (`/assets/:name`, in memory, by exact name), its pages
  * (`/`, `/v/:id`, `/sign-in`), the live panel's files (`/live`,
  * `/live/panel.js`, `/live/panel.css`, `/live/uplot.js`, `/live/uplot.css`),
+ * the demo viewer page's (`/viewer`, its assets, `/viewer/ivs/`, the stream
+ * under `/viewer/hls/`, with a secret planted in the stream's folder),
  * and the API and collector prefixes for good measure. Raw request lines
  * over a socket (no client normalises them): `../`, `%2e%2e/`, `..%2f`,
  * double encoding, absolute paths, backslashes, NUL bytes. Every answer is
  * 400 or 404 and never holds a file's contents (package.json, tsconfig.json,
  * /etc/passwd, a secret file in the data dir).
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +20,8 @@ import { createLogger } from '../../collector/log.ts';
 import { createDashboard } from '../../dashboard/mount.ts';
 import { createLive } from '../../live/mount.ts';
 import { startServer, type ServerHandle } from '../../server/start-server.ts';
+import { createViewer } from '../../viewer/mount.ts';
+import { VIEWER_STREAM_DIR } from '../../contract/data-dir.ts';
 
 const ADMIN = 's3cret-admin-token-1';
 const SECRET = 'secret-marker-4f1c9a7e-do-not-serve';
@@ -28,6 +32,8 @@ const dataDir = mkdtempSync(join(tmpdir(), 'livelens-traversal-'));
 const secretFile = join(dataDir, 'secret.txt');
 let server: ServerHandle;
 let port: number;
+/** The viewer page is mounted where ffmpeg and amazon-ivs-player are installed. */
+let viewerPaths: string[] = [];
 beforeAll(async () => {
   writeFileSync(secretFile, SECRET);
   const log = createLogger('silent');
@@ -41,7 +47,13 @@ beforeAll(async () => {
     log,
     logAlerts: false,
   });
-  server = await startServer({ dataDir, host: '127.0.0.1', port: 0, routes: [live.routes, dashboard.routes], services: [...live.services, dashboard.service], log });
+  // The demo viewer page's routes (its stream is not started: the folder holds only a planted secret).
+  const viewer = createViewer({ dataDir, writeKey: 'k_traversal_1', retailerId: 'northwind', showId: 's1', creatorId: 'c1', log });
+  mkdirSync(join(dataDir, VIEWER_STREAM_DIR, 'hls', 'vmain'), { recursive: true });
+  writeFileSync(join(dataDir, VIEWER_STREAM_DIR, 'hls', 'vmain', 'secret.txt'), SECRET);
+  const viewerRoutes = viewer.available ? [viewer.routes] : [];
+  if (viewer.available) viewerPaths = ['/viewer', '/viewer/viewer.css'];
+  server = await startServer({ dataDir, host: '127.0.0.1', port: 0, routes: [live.routes, ...viewerRoutes, dashboard.routes], services: [...live.services, dashboard.service], log });
   port = Number(new URL(server.url).port);
 }, 30_000);
 afterAll(async () => {
@@ -66,7 +78,10 @@ function rawGet(target: string): Promise<{ status: number; text: string }> {
 }
 
 /** Every route prefix that serves a file, plus the API and collector ones. */
-const PREFIXES = ['/', '/assets/', '/live/', '/v/', '/sign-in/', '/api/v1/', '/api/v1/live/', '/api/v1/reports/', '/v1/', '/v1/events/'];
+const PREFIXES = [
+  '/', '/assets/', '/live/', '/v/', '/sign-in/', '/api/v1/', '/api/v1/live/', '/api/v1/reports/', '/v1/', '/v1/events/',
+  '/viewer/', '/viewer/ivs/', '/viewer/hls/', '/viewer/hls/vmain/',
+];
 const FILES = ['package.json', 'tsconfig.json', 'etc/passwd'];
 
 /** Traversal spellings of `file`, relative to a prefix. */
@@ -94,7 +109,7 @@ function payloads(file: string): string[] {
 describe('path traversal on every file-serving route', () => {
   it('the files are there and the legitimate assets are served (the probes could succeed)', async () => {
     expect(readFileSync('package.json', 'utf8')).toContain('"devDependencies"');
-    for (const path of ['/assets/app.js', '/assets/app.css', '/live', '/live/panel.js', '/live/uplot.js', '/sign-in']) {
+    for (const path of ['/assets/app.js', '/assets/app.css', '/live', '/live/panel.js', '/live/uplot.js', '/sign-in', ...viewerPaths]) {
       expect((await rawGet(path)).status, path).toBe(200);
     }
   });
@@ -105,6 +120,7 @@ describe('path traversal on every file-serving route', () => {
     // Absolute paths and absolute-form request targets, and the data dir's own secret.
     targets.push('/etc/passwd', '//etc/passwd', `${secretFile}`, `/assets/${encodeURIComponent(secretFile)}`, `/live/${encodeURIComponent(secretFile)}`);
     targets.push('/assets/%2e%2e%2f%2e%2e%2fsecret.txt', '/assets/..%2Fsecret.txt', `/live/..%2f..%2f${encodeURIComponent(dataDir)}%2fsecret.txt`);
+    targets.push('/viewer/hls/vmain/secret.txt', '/viewer/hls/vmain%2fsecret.txt', '/viewer/hls/vmain/seg1.ts/../secret.txt', '/viewer/hls/../../secret.txt');
     const answers = new Map<number, number>();
     for (const target of targets) {
       const { status, text } = await rawGet(target);
