@@ -115,9 +115,9 @@ describe('importOrders', () => {
     const r = await importOrders(file(dataDir, 'multi.csv', text), { dataDir, now: IMPORTED_AT });
     expect(r.loaded).toBe(1);
     expect(r.errors[0]).toEqual({ line: 2, error: 'quantity "x" is not a decimal number' });
-    expect(r.errors[1]).toEqual({ line: 4, error: 'unit_price is missing' });
+    expect(r.errors[1]).toEqual({ line: 4, error: "5 values for the header's 7 columns (unit_price, currency missing)" });
     expect(r.errors[2]!.line).toBe(6);
-    expect(r.errors[2]!.error).toMatch(/^unreadable CSV: Quote Not Closed/);
+    expect(r.errors[2]!.error).toBe('unreadable CSV: quote not closed: the value opened on line 6 runs to the end of the file');
   });
 
   it('detects the format by content when the extension does not say; rejects a CSV without the required header', async () => {

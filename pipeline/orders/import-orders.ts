@@ -2,7 +2,9 @@
  * `importOrders`: an orders file (CSV or NDJSON, docs/spec.md §3) into
  * `lake/orders/dt=YYYY-MM-DD/` (dt = UTC date of the order's ts), with
  * exactly LAKE_ORDER_COLUMNS. Bad rows are reported by line and skipped; the
- * rest load.
+ * rest load. The file is read as a stream and its good rows staged in a
+ * scratch DuckDB file on disk, so memory does not grow with the file; no
+ * row is written to the lake before the whole file was read.
  *
  * Re-importing changes no report: lines are keyed by (retailer_id,
  * order_id, product_id) and readers keep the latest `imported_at` per key;
@@ -14,7 +16,10 @@
  * const r = await importOrders('orders.csv', { dataDir: '.livelens', retailer: 'acme' });
  * // { loaded: 998, skipped: 2, unchanged: 0, duplicates: 0, errors: [{ line: 17, error: 'quantity 0 must be ...' }], files: [...] }
  */
-import { access, constants } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { access, constants, mkdir, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { STAGING_DIR } from '../../contract/data-dir.ts';
 import { recordOrderImport } from '../health/counts.ts';
 import { LAKE_ORDER_COLUMNS } from '../../contract/lake.ts';
 import { MAX_RETAILER_CHARS, RETAILER_ID_PATTERN } from '../../contract/limits.ts';
@@ -23,13 +28,23 @@ import { writePartitions } from '../lake/parquet-partitions.ts';
 import { sqlString } from '../lake/duckdb-session.ts';
 import type { LakeStore } from '../lake/lake-store.ts';
 import { defaultLakeStore } from '../lake/open-lake-store.ts';
-import { parseOrderLine, type OrderLine } from './order-line.ts';
+import { parseOrderLine } from './order-line.ts';
 import { detectOrderFormat, readOrderRows, type OrderFileFormat } from './read-order-rows.ts';
 
 /** The retailer of orders imported without `--retailer` (as for write keys without `@retailer`). */
 export const DEFAULT_ORDERS_RETAILER = 'default';
 /** Bad rows listed in the result; the count in `skipped` is always complete. */
 export const MAX_REPORTED_ORDER_ERRORS = 1_000;
+/**
+ * Memory of the import's DuckDB (the file's rows sit in a scratch database
+ * on disk; sorting and deduplicating beyond this spills to disk too), so an
+ * import of any size stays a small process.
+ */
+export const ORDERS_IMPORT_MEMORY_LIMIT = '128MB';
+/** DuckDB threads of an import: one, so the memory limit is not split into per-thread buffers too small to work in. */
+export const ORDERS_IMPORT_THREADS = 1;
+/** Rows the appender holds before handing them to the table (DuckDB's own default holds 204,800 rows in memory). */
+const APPENDER_FLUSH_ROWS = 16_384;
 
 export interface ImportOrdersOptions {
   dataDir: string;
@@ -40,6 +55,8 @@ export interface ImportOrdersOptions {
   now?: number;
   /** Where the lake is (a folder or S3, pipeline/lake/); default `<dataDir>/lake`. */
   lake?: LakeStore;
+  /** DuckDB's memory for the import; default ORDERS_IMPORT_MEMORY_LIMIT. */
+  memoryLimit?: string;
 }
 
 export interface ImportOrdersResult {
@@ -69,52 +86,63 @@ export async function importOrders(file: string, options: ImportOrdersOptions): 
     throw new Error(`cannot read orders file ${file}: ${err.message}`);
   });
   const format = options.format ?? (await detectOrderFormat(file));
-  const byKey = new Map<string, OrderLine>();
-  const errors: ImportOrdersResult['errors'] = [];
-  let skipped = 0;
-  let good = 0;
-  for await (const raw of readOrderRows(file, format)) {
-    const parsed = 'error' in raw ? { ok: false as const, error: raw.error } : parseOrderLine(raw.row);
-    if (!parsed.ok) {
-      skipped++;
-      if (errors.length < MAX_REPORTED_ORDER_ERRORS) errors.push({ line: raw.line, error: parsed.error });
-      continue;
-    }
-    good++;
-    const key = JSON.stringify([parsed.line.order_id, parsed.line.product_id]);
-    byKey.delete(key); // re-inserted last, so the file's order is kept for the last occurrence
-    byKey.set(key, parsed.line);
-  }
-  const lines = [...byKey.values()];
-  const duplicates = good - lines.length;
-  // Data health (SPEC 8): lines imported and refused, per retailer and day of the import, once the lines are in the lake.
-  const recordHealth = () => recordOrderImport(options.dataDir, { retailer, imported: good, refused: skipped, at: options.now ?? Date.now() });
-  if (lines.length === 0) {
-    await recordHealth();
-    return { loaded: good, skipped, unchanged: 0, duplicates, errors, files: [] };
-  }
-
-  const db = await openWriterSession();
+  const scratch = join(options.dataDir, STAGING_DIR, `orders-import-${process.pid}-${randomBytes(4).toString('hex')}`);
+  await mkdir(dirname(scratch), { recursive: true });
+  // The file's rows go to a scratch database on disk as they are read, never into a JS structure:
+  // memory stays within ORDERS_IMPORT_MEMORY_LIMIT plus fixed buffers, whatever the file's size.
+  const db = await openWriterSession({ path: `${scratch}.duckdb`, memoryLimit: options.memoryLimit ?? ORDERS_IMPORT_MEMORY_LIMIT, tempDirectory: `${scratch}.tmp`, threads: ORDERS_IMPORT_THREADS });
   try {
     const con = db.con;
-    await con.run(`CREATE TEMP TABLE incoming (${COLUMNS.map((c) => `"${c}" ${LAKE_ORDER_COLUMNS[c]}`).join(', ')})`);
-    const appender = await con.createAppender('incoming', 'main', 'temp');
+    await con.run(`CREATE TABLE incoming (${COLUMNS.map((c) => `"${c}" ${LAKE_ORDER_COLUMNS[c]}`).join(', ')}, seq BIGINT)`);
+    const appender = await con.createAppender('incoming');
     const importedAt = BigInt(options.now ?? Date.now());
-    for (const l of lines) {
-      appender.appendVarchar(retailer);
-      appender.appendVarchar(l.order_id);
-      appender.appendBigInt(BigInt(l.ts));
-      appender.appendVarchar(l.user_id);
-      if (l.click_id === null) appender.appendNull();
-      else appender.appendVarchar(l.click_id);
-      appender.appendVarchar(l.product_id);
-      appender.appendBigInt(BigInt(l.quantity));
-      appender.appendDouble(l.unit_price);
-      appender.appendVarchar(l.currency);
-      appender.appendBigInt(importedAt);
-      appender.endRow();
+    const errors: ImportOrdersResult['errors'] = [];
+    let skipped = 0;
+    let good = 0;
+    try {
+      for await (const batch of readOrderRows(file, format)) {
+        for (const raw of batch) {
+          const parsed = 'error' in raw ? ({ ok: false, error: raw.error } as const) : parseOrderLine(raw.row);
+          if (!parsed.ok) {
+            skipped++;
+            if (errors.length < MAX_REPORTED_ORDER_ERRORS) errors.push({ line: raw.line, error: parsed.error });
+            continue;
+          }
+          const l = parsed.line;
+          appender.appendVarchar(retailer);
+          appender.appendVarchar(l.order_id);
+          appender.appendBigInt(BigInt(l.ts));
+          appender.appendVarchar(l.user_id);
+          if (l.click_id === null) appender.appendNull();
+          else appender.appendVarchar(l.click_id);
+          appender.appendVarchar(l.product_id);
+          appender.appendBigInt(BigInt(l.quantity));
+          appender.appendDouble(l.unit_price);
+          appender.appendVarchar(l.currency);
+          appender.appendBigInt(importedAt);
+          appender.appendBigInt(BigInt(good++));
+          appender.endRow();
+          if (good % APPENDER_FLUSH_ROWS === 0) appender.flushSync();
+        }
+      }
+    } finally {
+      appender.closeSync();
     }
-    appender.closeSync();
+    // Data health (SPEC 8): lines imported and refused, per retailer and day of the import, once the lines are in the lake.
+    const recordHealth = () => recordOrderImport(options.dataDir, { retailer, imported: good, refused: skipped, at: options.now ?? Date.now() });
+    if (good === 0) {
+      await recordHealth();
+      return { loaded: 0, skipped, unchanged: 0, duplicates: 0, errors, files: [] };
+    }
+    // A key seen twice in the file keeps its last line.
+    // (A hash aggregate and a semi join: both spill to disk beyond the memory limit.)
+    await con.run(
+      'CREATE TABLE lines AS SELECT i.* EXCLUDE (seq) FROM incoming i ' +
+        'SEMI JOIN (SELECT order_id, product_id, max(seq) AS seq FROM incoming GROUP BY order_id, product_id) last USING (order_id, product_id, seq)',
+    );
+    await con.run('DROP TABLE incoming');
+    const distinct = Number((await con.runAndReadAll('SELECT count(*) FROM lines')).getRowsJson()[0]![0]);
+    const duplicates = good - distinct;
     const dt = `strftime(epoch_ms(ts), '%Y-%m-%d') AS dt`;
     const lake = options.lake ?? defaultLakeStore(options.dataDir);
     // On S3 the existing order files are downloaded once each into the data dir's cache (lake files never change).
@@ -122,18 +150,19 @@ export async function importOrders(file: string, options: ImportOrdersOptions): 
     if (existing.length > 0) {
       const same = COLUMNS.filter((c) => c !== 'imported_at').map((c) => `i."${c}" IS NOT DISTINCT FROM l."${c}"`).join(' AND ');
       await con.run(
-        `CREATE TEMP TABLE latest AS SELECT * FROM read_parquet([${existing.map((f) => sqlString(f.path)).join(', ')}], hive_partitioning = false) ` +
-          `QUALIFY row_number() OVER (PARTITION BY ${KEY.join(', ')} ORDER BY imported_at DESC) = 1`,
+        `CREATE TABLE latest AS SELECT * FROM read_parquet([${existing.map((f) => sqlString(f.path)).join(', ')}], hive_partitioning = false) ` +
+          `WHERE retailer_id = ${sqlString(retailer)} QUALIFY row_number() OVER (PARTITION BY ${KEY.join(', ')} ORDER BY imported_at DESC) = 1`,
       );
-      await con.run(`CREATE TEMP TABLE landing AS SELECT i.*, ${dt} FROM incoming i WHERE NOT EXISTS (SELECT 1 FROM latest l WHERE ${same})`);
+      await con.run(`CREATE TABLE landing AS SELECT i.*, ${dt} FROM lines i WHERE NOT EXISTS (SELECT 1 FROM latest l WHERE ${same})`);
     } else {
-      await con.run(`CREATE TEMP TABLE landing AS SELECT *, ${dt} FROM incoming`);
+      await con.run(`CREATE TABLE landing AS SELECT *, ${dt} FROM lines`);
     }
     const written = Number((await con.runAndReadAll('SELECT count(*) FROM landing')).getRowsJson()[0]![0]);
     const files = await writePartitions(con, { dataDir: options.dataDir, lake, table: 'orders', source: 'landing', columns: COLUMNS, orderBy: 'ts, order_id, product_id' });
     await recordHealth();
-    return { loaded: good, skipped, unchanged: lines.length - written, duplicates, errors, files };
+    return { loaded: good, skipped, unchanged: distinct - written, duplicates, errors, files };
   } finally {
     db.close();
+    await Promise.all([`${scratch}.duckdb`, `${scratch}.duckdb.wal`, `${scratch}.tmp`].map((p) => rm(p, { recursive: true, force: true })));
   }
 }

@@ -1,24 +1,30 @@
 /**
  * Reads an orders file row by row, CSV (with a header row) or NDJSON,
- * streaming so that large exports do not sit in memory as text. Each row
- * comes with the line number it starts on (1 = the first line of the file),
- * or with the reason it could not be read.
+ * streaming, so memory does not grow with the file (at most one row of
+ * MAX_ORDER_ROW_BYTES is held). Each row comes with the line number it
+ * starts on (1 = the first line of the file, counted the same with LF or
+ * CRLF line ends and across line breaks inside quoted CSV values), or with
+ * the reason it could not be read.
  *
  * @example
- * for await (const r of readOrderRows('orders.csv')) if ('error' in r) console.log(r.line, r.error);
+ * for await (const batch of readOrderRows('orders.csv', 'csv')) for (const r of batch) if ('error' in r) console.log(r.line, r.error);
  */
-import { parse } from 'csv-parse';
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { createInterface } from 'node:readline';
-import { REQUIRED_ORDER_FIELDS } from './order-line.ts';
+import { csvRecords, type CsvRecord } from './csv-records.ts';
+import { ndjsonTextLines, type TextLine } from './ndjson-text-lines.ts';
+import { ORDER_FIELDS, REQUIRED_ORDER_FIELDS } from './order-line.ts';
 
 export type OrderFileFormat = 'csv' | 'ndjson';
 export type RawOrderRow = { line: number; row: Record<string, unknown> } | { line: number; error: string };
 
 /** Bytes looked at to tell NDJSON from CSV when the extension does not say. */
 export const FORMAT_SNIFF_BYTES = 4096;
+/** Longest row read (bytes of an NDJSON line, characters of a CSV record); a longer one is reported and skipped. */
+export const MAX_ORDER_ROW_BYTES = 1024 * 1024;
+/** Read size of the orders file. */
+export const ORDER_READ_CHUNK_BYTES = 256 * 1024;
 
 /** `.csv` is CSV; `.ndjson`, `.jsonl`, `.json` are NDJSON; otherwise a first non-blank `{` means NDJSON. */
 export async function detectOrderFormat(file: string): Promise<OrderFileFormat> {
@@ -28,86 +34,85 @@ export async function detectOrderFormat(file: string): Promise<OrderFileFormat> 
   const handle = await open(file, 'r');
   try {
     const { buffer, bytesRead } = await handle.read(Buffer.alloc(FORMAT_SNIFF_BYTES), 0, FORMAT_SNIFF_BYTES, 0);
-    return buffer.subarray(0, bytesRead).toString('utf8').trimStart().startsWith('{') ? 'ndjson' : 'csv';
+    return buffer.subarray(0, bytesRead).toString('utf8').replace(/^\ufeff/, '').trimStart().startsWith('{') ? 'ndjson' : 'csv';
   } finally {
     await handle.close();
   }
 }
 
-export async function* readOrderRows(file: string, format: OrderFileFormat): AsyncGenerator<RawOrderRow> {
+/** The file's rows in file order, in batches (the rows of one read of the file: fewer async steps per row). */
+export async function* readOrderRows(file: string, format: OrderFileFormat): AsyncGenerator<RawOrderRow[]> {
   yield* format === 'csv' ? readCsv(file) : readNdjson(file);
 }
 
-async function* readNdjson(file: string): AsyncGenerator<RawOrderRow> {
-  const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
-  let line = 0;
-  for await (const read of lines) {
-    line++;
-    // A UTF-8 BOM (as spreadsheet exports write) is not part of the first row.
-    const text = line === 1 && read.startsWith('\ufeff') ? read.slice(1) : read;
-    if (text.trim() === '') continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (err) {
-      yield { line, error: `not JSON: ${(err as Error).message}` };
-      continue;
-    }
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      yield { line, error: 'not a JSON object (one order line object per line expected)' };
-      continue;
-    }
-    yield { line, row: value as Record<string, unknown> };
-  }
+function bytesOf(file: string): AsyncIterable<Buffer> {
+  return createReadStream(file, { highWaterMark: ORDER_READ_CHUNK_BYTES });
 }
 
-async function* readCsv(file: string): AsyncGenerator<RawOrderRow> {
-  const skipped: RawOrderRow[] = [];
-  let headerChecked = false;
-  // Where the previous record (read or skipped) ended, tracked as the parser goes, so that a
-  // record is numbered by the line it starts on: the line after that one, past empty lines.
-  let lastEnd = 1;
-  let lastEmpty = 0;
-  const startOf = (lines: number, emptyLines: number): number => {
-    const start = lastEnd + 1 + (emptyLines - lastEmpty);
-    lastEnd = lines;
-    lastEmpty = emptyLines;
-    return start;
-  };
-  const input = createReadStream(file);
-  const parser = input.pipe(
-    parse({
-      bom: true,
-      columns: (header: string[]) => {
-        const names = header.map((h) => h.trim().toLowerCase());
-        const missing = REQUIRED_ORDER_FIELDS.filter((f) => !names.includes(f));
-        if (missing.length > 0) {
-          throw new Error(`${file}: the CSV header lacks ${missing.join(', ')}; expected columns: order_id, ts, user_id, click_id (optional), product_id, quantity, unit_price, currency`);
-        }
-        headerChecked = true;
-        return names;
-      },
-      relax_column_count: true,
-      skip_empty_lines: true,
-      skip_records_with_error: true,
-      on_record: (record: Record<string, string>, context: { lines: number; empty_lines: number }) => ({ line: startOf(context.lines, context.empty_lines), row: record }),
-      on_skip: (err) => {
-        if (err) {
-          const e = err as unknown as { lines: number; empty_lines?: number };
-          // An unclosed quote is only noticed at the end of the file: its record starts after the previous one.
-          skipped.push({ line: startOf(Number(e.lines), e.empty_lines ?? lastEmpty), error: `unreadable CSV: ${err.message}` });
-        }
-        return undefined;
-      },
-    }),
-  );
-  // pipe() does not forward a read error; end the parse with it instead.
-  input.once('error', (err) => parser.destroy(err));
-  for await (const record of parser as AsyncIterable<{ line: number; row: Record<string, string> }>) {
-    // Rows skipped before this one come first, so lines stay in file order.
-    while (skipped.length > 0 && skipped[0]!.line < record.line) yield skipped.shift()!;
-    yield record;
+async function* readNdjson(file: string): AsyncGenerator<RawOrderRow[]> {
+  for await (const lines of ndjsonTextLines(bytesOf(file), { maxLineBytes: MAX_ORDER_ROW_BYTES })) yield lines.flatMap(ndjsonRow);
+}
+
+/** A line as a row, a bad row, or nothing (a blank line). */
+function ndjsonRow(l: TextLine): RawOrderRow[] {
+  if ('error' in l) return [l];
+  if (l.text.trim() === '') return [];
+  let value: unknown;
+  try {
+    value = JSON.parse(l.text);
+  } catch (err) {
+    return [{ line: l.line, error: `not JSON: ${(err as Error).message}` }];
   }
-  yield* skipped.splice(0);
-  if (!headerChecked) throw new Error(`${file}: empty file, expected a CSV header row and order lines`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return [{ line: l.line, error: 'not a JSON object (one order line object per line expected)' }];
+  }
+  return [{ line: l.line, row: value as Record<string, unknown> }];
+}
+
+async function* textOf(file: string): AsyncGenerator<string> {
+  const decoder = new TextDecoder('utf-8');
+  for await (const chunk of bytesOf(file)) yield decoder.decode(chunk, { stream: true });
+  yield decoder.decode();
+}
+
+async function* readCsv(file: string): AsyncGenerator<RawOrderRow[]> {
+  let header: string[] | undefined;
+  for await (const records of csvRecords(textOf(file), { maxRecordChars: MAX_ORDER_ROW_BYTES })) {
+    const batch: RawOrderRow[] = [];
+    for (const r of records) {
+      if (header) batch.push(csvRow(r, header));
+      else header = csvHeader(file, r);
+    }
+    if (batch.length > 0) yield batch;
+  }
+  if (!header) throw new Error(`${file}: empty file, expected a CSV header row and order lines`);
+}
+
+/** The header's column names (trimmed, lower case); throws when a required one is missing. */
+function csvHeader(file: string, r: CsvRecord): string[] {
+  if ('error' in r) throw new Error(`${file}:${r.line}: the CSV header cannot be read: ${r.error}`);
+  // A UTF-8 BOM (as spreadsheet exports write) is not part of the first column's name.
+  const names = r.fields.map((h, i) => (i === 0 ? h.replace(/^\ufeff/, '') : h).trim().toLowerCase());
+  const missing = REQUIRED_ORDER_FIELDS.filter((f) => !names.includes(f));
+  if (missing.length > 0) {
+    const expected = ORDER_FIELDS.map((f) => (f === 'click_id' ? 'click_id (optional)' : f)).join(', ');
+    throw new Error(`${file}: the CSV header lacks ${missing.join(', ')}; expected columns: ${expected}`);
+  }
+  return names;
+}
+
+/** A record as a row keyed by the header, or the reason it is not one. */
+function csvRow(r: CsvRecord, header: string[]): RawOrderRow {
+  if ('error' in r) return { line: r.line, error: `unreadable CSV: ${r.error}` };
+  if (r.fields.length !== header.length) {
+    const missing = header.slice(r.fields.length).join(', ');
+    const more = r.fields.length > header.length ? ' (an unquoted comma in a value?)' : missing ? ` (${missing} missing)` : '';
+    return { line: r.line, error: `${r.fields.length} values for the header's ${header.length} columns${more}` };
+  }
+  // Bytes that are not UTF-8 decode to U+FFFD: refused, not stored altered.
+  const bad = r.fields.findIndex((f) => f.includes('\ufffd'));
+  if (bad !== -1) return { line: r.line, error: `${header[bad]} is not valid UTF-8` };
+  const row = Object.create(null) as Record<string, unknown>;
+  for (let i = 0; i < header.length; i++) row[header[i]!] = r.fields[i];
+  return { line: r.line, row };
 }
