@@ -21,7 +21,9 @@ import { MAX_ORDER_ROW_BYTES } from './read-order-rows.ts';
 
 const setup = useTempDataDirs();
 /** Imports per property (each imports its file twice); few, since each runs DuckDB. */
-const IMPORT_RUNS = 12;
+const IMPORT_RUNS = 10;
+/** A property's time on a loaded 2-core machine (about 8 s when idle). */
+const PROPERTY_TIMEOUT_MS = 120_000;
 
 interface Good {
   order_id: string;
@@ -222,7 +224,7 @@ describe('importOrders under fuzzed files', () => {
       }),
       { seed: 1616, numRuns: IMPORT_RUNS },
     );
-  });
+  }, PROPERTY_TIMEOUT_MS);
 
   it('NDJSON: bad lines reported by number (CRLF, BOM, truncated last line, not UTF-8), the good rows all loaded, re-import a no-op', async () => {
     await fc.assert(
@@ -232,7 +234,7 @@ describe('importOrders under fuzzed files', () => {
       }),
       { seed: 1616, numRuns: IMPORT_RUNS },
     );
-  });
+  }, PROPERTY_TIMEOUT_MS);
 
   it(`a row longer than MAX_ORDER_ROW_BYTES (${MAX_ORDER_ROW_BYTES}) is reported by line and not held; the rows around it load`, async () => {
     const dataDir = setup();
