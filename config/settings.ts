@@ -23,7 +23,7 @@
  * cmd.action((_opts, command) => { const s = resolveSettings(NAMES, command.optsWithGlobals()); s.port; // number });
  */
 import { Option, type Command } from 'commander';
-import { MAX_EVENTS_PER_BATCH } from '../contract/limits.ts';
+import { MAX_EVENTS_PER_BATCH, MAX_ID_CHARS } from '../contract/limits.ts';
 import {
   DEFAULT_ADDRESS_BURST_REQUESTS,
   DEFAULT_ADDRESS_REQUESTS_PER_SECOND,
@@ -39,6 +39,11 @@ import { describeInteger, parseInteger } from './parse-integer.ts';
 import { DEFAULT_LIVE_WINDOW_S, MAX_LIVE_WINDOW_S, MIN_LIVE_WINDOW_S } from '../live/limits.ts';
 import { DEFAULT_ALERT_COOLDOWN_S, DEFAULT_ALERT_MIN_VIEWERS, DEFAULT_ALERT_RULES } from '../live/alerts/rules.ts';
 import { checkWebhookUrl } from '../live/alerts/webhook-url.ts';
+
+/** A show id as events carry it (docs/spec.md §2: a string of at most MAX_ID_CHARS). */
+function checkShowId(value: string): string | undefined {
+  return value.length >= 1 && value.length <= MAX_ID_CHARS ? undefined : `a show id of 1 to ${MAX_ID_CHARS} characters`;
+}
 import { checkCloudWatchNamespace, DEFAULT_CLOUDWATCH_INTERVAL_S, MAX_CLOUDWATCH_INTERVAL_S } from '../live/cloudwatch/limits.ts';
 
 /** Linger above this would hold events in memory too long (issue 2: at most 100 ms). */
@@ -129,6 +134,9 @@ export const SETTINGS = {
   alertCooldownS: { flag: '--alert-cooldown-s <s>', variable: 'LIVELENS_ALERT_COOLDOWN_S', kind: 'integer', default: DEFAULT_ALERT_COOLDOWN_S, min: 0, unit: 's', description: 'the same rule and group fires again only this long after its last firing' },
   cloudwatchNamespace: { flag: '--cloudwatch-namespace <ns>', variable: 'LIVELENS_CLOUDWATCH_NAMESPACE', kind: 'string', check: checkCloudWatchNamespace, description: 'CloudWatch namespace for the live metrics (unset: CloudWatch off)' },
   cloudwatchIntervalS: { flag: '--cloudwatch-interval-s <s>', variable: 'LIVELENS_CLOUDWATCH_INTERVAL_S', kind: 'integer', default: DEFAULT_CLOUDWATCH_INTERVAL_S, min: 1, max: MAX_CLOUDWATCH_INTERVAL_S, unit: 's', description: 'how often the live groups are published to CloudWatch' },
+
+  // The demo viewer page (viewer/; `livelens demo` serves it by itself)
+  viewerShow: { flag: '--viewer-show <id>', variable: 'LIVELENS_VIEWER_SHOW', kind: 'string', check: checkShowId, description: 'serve the demo viewer page at /viewer (a local ffmpeg test stream with product cards) as this show id, with the first write key (unset: off; needs ffmpeg and amazon-ivs-player)' },
 } as const satisfies Record<string, SettingSpec>;
 
 export type SettingName = keyof typeof SETTINGS;

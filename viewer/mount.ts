@@ -7,6 +7,10 @@
  * turns a "Buy" into an order in the lake. Otherwise `available: false`
  * with the reason, and nothing is mounted.
  *
+ * The page sends with `writeKey` for `retailerId`; without them (`livelens
+ * serve --viewer-show`), with the server's first write key, taken when the
+ * service starts.
+ *
  * @example
  * const viewer = createViewer({ dataDir, writeKey, retailerId: 'northwind', showId, creatorId, log });
  * if (viewer.available) await startServer({ ..., routes: [viewer.routes], services: [viewer.service] });
@@ -20,22 +24,24 @@ import { HEARTBEAT_INTERVAL_MS } from '../sdk/heartbeat.ts';
 import { FLUSH_INTERVAL_MS } from '../sdk/emitter.ts';
 import { mountApp, type ServerRoutes, type ServerService } from '../server/start-server.ts';
 import { IVS_WASM_FILE, IVS_WORKER_FILE, ivsPlayerAssetsDir } from './assets.ts';
-import { createCheckout, type Checkout } from './checkout.ts';
+import { createCheckout } from './checkout.ts';
 import { ffmpegAvailable, startHlsStream, type HlsRendition, type HlsStream } from './hls-stream.ts';
 import { timedId3Track } from './id3-track.ts';
-import type { ViewerConfig } from './page/config.ts';
 import { cueSchedule, productCards } from './product-cards.ts';
-import { VIEWER_PATH, viewerRoutes } from './routes.ts';
+import { VIEWER_PATH, viewerRoutes, type ViewerShop } from './routes.ts';
 
 /** The viewer stream's one rendition: small, as the machine is shared with everything else the demo runs. */
 export const VIEWER_RENDITION: HlsRendition = { name: 'main', width: 640, height: 360, videoKbps: 700 };
+/** The creator the page names when none is given. */
+export const DEFAULT_VIEWER_CREATOR = 'cr-live';
 
 export interface ViewerOptions {
   dataDir: string;
-  writeKey: string;
-  retailerId: string;
+  /** The key the page sends with and its retailer; both or neither (then the server's first write key). */
+  writeKey?: string;
+  retailerId?: string;
   showId: string;
-  creatorId: string;
+  creatorId?: string;
   title?: string;
   log: Logger;
   /** Seconds a card stays on screen and the pause after it (product-cards.ts defaults). */
@@ -51,44 +57,54 @@ export type Viewer =
       available: true;
       path: string;
       routes: ServerRoutes;
-      /** Starts the stream with the server (tests); the demo leaves it out and calls startStream after its simulated day. */
+      /** Binds the server's first write key when none was given, then starts the stream (`serve`, tests). */
       service: ServerService;
-      /** Writes the cue track and starts ffmpeg (a failure is logged: the page then says the stream is unavailable). */
+      /** Writes the cue track and starts ffmpeg (a failure is logged: the page then says the stream is unavailable); needs a write key. */
       startStream(): Promise<void>;
       stopStream(): Promise<void>;
-      checkout: Checkout;
-      config: ViewerConfig;
+      /** The page's configuration and checkout, once a write key is bound. */
+      shop(): ViewerShop | undefined;
     }
   | { available: false; reason: string };
 
 export function createViewer(o: ViewerOptions): Viewer {
   if (!ffmpegAvailable()) return { available: false, reason: 'ffmpeg is not installed (apt-get install ffmpeg)' };
   if (!ivsPlayerAssetsDir()) return { available: false, reason: 'amazon-ivs-player is not installed (a dev dependency: npm install)' };
-  const cards = productCards(o.retailerId);
+  if ((o.writeKey === undefined) !== (o.retailerId === undefined)) throw new Error('createViewer: give both writeKey and retailerId, or neither');
   const dir = join(o.dataDir, VIEWER_STREAM_DIR);
   const streamDir = join(dir, 'hls');
-  const config: ViewerConfig = {
-    endpoint: '',
-    writeKey: o.writeKey,
-    retailerId: o.retailerId,
-    showId: o.showId,
-    creatorId: o.creatorId,
-    title: o.title ?? `${o.retailerId} live: today's picks`,
-    stream: `${VIEWER_PATH}/hls/master.m3u8`,
-    wasmWorker: `${VIEWER_PATH}/ivs/${IVS_WORKER_FILE}`,
-    wasmBinary: `${VIEWER_PATH}/ivs/${IVS_WASM_FILE}`,
-    cards,
-    heartbeatIntervalMs: o.heartbeatIntervalMs ?? HEARTBEAT_INTERVAL_MS,
-    flushIntervalMs: o.flushIntervalMs ?? FLUSH_INTERVAL_MS,
-    checkout: `${VIEWER_PATH}/checkout`,
+  let shop: ViewerShop | undefined;
+  const bind = (writeKey: string, retailerId: string): ViewerShop => {
+    const cards = productCards(retailerId);
+    const creatorId = o.creatorId ?? DEFAULT_VIEWER_CREATOR;
+    return {
+      config: {
+        endpoint: '',
+        writeKey,
+        retailerId,
+        showId: o.showId,
+        creatorId,
+        title: o.title ?? `${retailerId} live: today's picks`,
+        stream: `${VIEWER_PATH}/hls/master.m3u8`,
+        wasmWorker: `${VIEWER_PATH}/ivs/${IVS_WORKER_FILE}`,
+        wasmBinary: `${VIEWER_PATH}/ivs/${IVS_WASM_FILE}`,
+        cards,
+        heartbeatIntervalMs: o.heartbeatIntervalMs ?? HEARTBEAT_INTERVAL_MS,
+        flushIntervalMs: o.flushIntervalMs ?? FLUSH_INTERVAL_MS,
+        checkout: `${VIEWER_PATH}/checkout`,
+      },
+      checkout: createCheckout({ dataDir: o.dataDir, retailerId, cards }),
+    };
   };
-  const checkout = createCheckout({ dataDir: o.dataDir, retailerId: o.retailerId, cards });
+  if (o.writeKey !== undefined && o.retailerId !== undefined) shop = bind(o.writeKey, o.retailerId);
+
   let hls: HlsStream | undefined;
   const startStream = async () => {
+    if (!shop) throw new Error('the viewer page has no write key yet (start it through its service, or give writeKey and retailerId)');
     if (hls) return;
     rmSync(dir, { recursive: true, force: true }); // segments of an earlier run would confuse players
     mkdirSync(dir, { recursive: true });
-    const { cues, durationS } = cueSchedule(cards, { cardS: o.cardS, gapS: o.gapS });
+    const { cues, durationS } = cueSchedule(shop.config.cards, { cardS: o.cardS, gapS: o.gapS });
     const cueFile = join(dir, 'cues.ts');
     writeFileSync(cueFile, timedId3Track(cues, durationS));
     try {
@@ -102,8 +118,16 @@ export function createViewer(o: ViewerOptions): Viewer {
     await hls?.stop();
     hls = undefined;
   };
-  const service: ServerService = { name: 'viewer-stream', start: startStream, stop: stopStream };
+  const service: ServerService = {
+    name: 'viewer-stream',
+    async start(context) {
+      const first = context.writeKeys[0];
+      if (!shop && first) shop = bind(first.key, first.retailer);
+      await startStream();
+    },
+    stop: stopStream,
+  };
   return {
-    available: true, path: VIEWER_PATH, routes: mountApp('/', viewerRoutes({ config, streamDir, checkout })), service, startStream, stopStream, checkout, config,
+    available: true, path: VIEWER_PATH, routes: mountApp('/', viewerRoutes({ shop: () => shop, streamDir })), service, startStream, stopStream, shop: () => shop,
   };
 }

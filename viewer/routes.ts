@@ -13,7 +13,7 @@
  * `blob:` media (Media Source Extensions) and workers from this origin.
  *
  * @example
- * app.route('/', viewerRoutes({ config, streamDir, checkout }));
+ * app.route('/', viewerRoutes({ shop: () => ({ config, checkout }), streamDir }));
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -46,12 +46,20 @@ export const VIEWER_CONTENT_SECURITY_POLICY = [
 const STREAM_FILE = /^(master\.m3u8|v[a-z0-9]{1,16}\/(index\.m3u8|seg\d{1,12}\.ts))$/;
 const STREAM_TYPES: Record<string, string> = { m3u8: 'application/vnd.apple.mpegurl', ts: 'video/mp2t' };
 
-export interface ViewerRoutesOptions {
+/** What the page sends with and where it orders (bound once a write key is known). */
+export interface ViewerShop {
   config: ViewerConfig;
-  /** Folder ffmpeg writes the stream into. */
-  streamDir: string;
   checkout: Checkout;
 }
+
+export interface ViewerRoutesOptions {
+  /** Undefined until a write key is bound: config and checkout answer 503. */
+  shop: () => ViewerShop | undefined;
+  /** Folder ffmpeg writes the stream into. */
+  streamDir: string;
+}
+
+const NOT_READY = { error: 'the viewer page is starting (no write key bound yet); try again in a moment' };
 
 function viewerHeaders(): MiddlewareHandler {
   return async (c, next) => {
@@ -74,7 +82,10 @@ export function viewerRoutes(o: ViewerRoutesOptions): Hono {
   app.get(`${VIEWER_PATH}/viewer.css`, () => asset('viewer.css', 'no-cache'));
   app.get(`${VIEWER_PATH}/ivs/${IVS_WORKER_FILE}`, () => asset(IVS_WORKER_FILE, 'max-age=3600'));
   app.get(`${VIEWER_PATH}/ivs/${IVS_WASM_FILE}`, () => asset(IVS_WASM_FILE, 'max-age=3600'));
-  app.get(`${VIEWER_PATH}/config.json`, (c) => c.json(o.config, 200, { 'cache-control': 'no-store' }));
+  app.get(`${VIEWER_PATH}/config.json`, (c) => {
+    const shop = o.shop();
+    return shop ? c.json(shop.config, 200, { 'cache-control': 'no-store' }) : c.json(NOT_READY, 503, { 'retry-after': '2' });
+  });
   app.get(`${VIEWER_PATH}/hls/*`, async (c) => {
     const name = c.req.path.slice(`${VIEWER_PATH}/hls/`.length);
     if (!STREAM_FILE.test(name)) return c.json({ error: 'no such stream file' }, 404);
@@ -96,8 +107,10 @@ export function viewerRoutes(o: ViewerRoutesOptions): Hono {
     } catch {
       return c.json({ error: 'the body must be JSON: {"click_id", "product_id", "user_id"}' }, 400);
     }
+    const shop = o.shop();
+    if (!shop) return c.json(NOT_READY, 503, { 'retry-after': '2' });
     try {
-      return c.json(await o.checkout.order(body), 200);
+      return c.json(await shop.checkout.order(body), 200);
     } catch (err) {
       if (err instanceof CheckoutRefused) return c.json({ error: err.message }, err.status);
       throw err;

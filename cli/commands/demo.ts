@@ -26,10 +26,10 @@ import { createDashboard } from '../../dashboard/mount.ts';
 import { createLogger } from '../../collector/log.ts';
 import { createLive, LIVE_SETTINGS } from '../../live/mount.ts';
 import { PROBLEM_REGION, startTrickle } from '../../live/demo-trickle.ts';
-import { createViewer } from '../../viewer/mount.ts';
+import { createViewer, DEFAULT_VIEWER_CREATOR } from '../../viewer/mount.ts';
 
 /** The creator of the demo's running show (the trickle's viewers and the viewer page watch it). */
-export const DEMO_LIVE_CREATOR = 'cr-live';
+export const DEMO_LIVE_CREATOR = DEFAULT_VIEWER_CREATOR;
 
 /** The demo's day of shows: sized to finish in about a minute on 2 cores. */
 export const DEMO_SEED = 1;

@@ -18,9 +18,10 @@ import { SERVER_SETTINGS } from '../../server/server-settings.ts';
 import { createDashboard } from '../../dashboard/mount.ts';
 import { ENGINE_SETTINGS, engineSettingsFrom } from '../../pipeline/engine/create-engine.ts';
 import { createLive, LIVE_SETTINGS } from '../../live/mount.ts';
+import { createViewer } from '../../viewer/mount.ts';
 
-/** What serve takes: the server's settings, the dashboard's tokens and the live part's settings. */
-const SERVE_SETTINGS = [...SERVER_SETTINGS, 'dashboardTokens', ...LIVE_SETTINGS] as const;
+/** What serve takes: the server's settings, the dashboard's tokens, the live part's settings and the demo viewer page's show. */
+const SERVE_SETTINGS = [...SERVER_SETTINGS, 'dashboardTokens', ...LIVE_SETTINGS, 'viewerShow'] as const;
 /** The dashboard's query engine settings (as for `livelens report`), minus those serve already takes (dataDir, awsRegion). */
 const DASHBOARD_ENGINE_SETTINGS = ENGINE_SETTINGS.filter((name) => !(SERVE_SETTINGS as readonly string[]).includes(name));
 
@@ -32,7 +33,7 @@ export function register(program: Command): void {
   addSettingOptions(cmd, DASHBOARD_ENGINE_SETTINGS);
   cmd.action(async (_opts: unknown, command: Command) => {
     const flags = command.optsWithGlobals();
-    const { dashboardTokens, liveWindowS, alertWebhook, alertRules, alertMinViewers, alertCooldownS, cloudwatchNamespace, cloudwatchIntervalS, awsRegion, ...settings } =
+    const { dashboardTokens, liveWindowS, alertWebhook, alertRules, alertMinViewers, alertCooldownS, cloudwatchNamespace, cloudwatchIntervalS, awsRegion, viewerShow, ...settings } =
       resolveSettings(SERVE_SETTINGS, flags);
     const log = createLogger(resolveSetting('logLevel', flags));
     const engineSettings = engineSettingsFrom(resolveSettings(ENGINE_SETTINGS, flags));
@@ -43,14 +44,24 @@ export function register(program: Command): void {
       access: dashboard.access,
       log,
     });
+    // The demo viewer page when asked for (--viewer-show): it sends with the first write key.
+    const viewer = viewerShow === undefined ? undefined : createViewer({ dataDir: settings.dataDir, showId: viewerShow, log });
+    const viewerParts = viewer?.available ? { routes: [viewer.routes], services: [viewer.service] } : { routes: [], services: [] };
     // The live routes go first so that their /api/v1/live paths are not taken by the dashboard's.
     const s = await startServer({
-      ...settings, routes: [live.routes, dashboard.routes], services: [dashboard.service, ...live.services], metrics: live.metrics, log,
+      ...settings,
+      routes: [live.routes, ...viewerParts.routes, dashboard.routes],
+      services: [dashboard.service, ...live.services, ...viewerParts.services],
+      metrics: live.metrics,
+      log,
     });
     process.stdout.write(`livelens collector listening on ${s.url} (POST ${s.url}/v1/events)\n`);
     process.stdout.write(`kinesis: ${s.kinesisEndpoint ?? 'AWS'} (${s.kinesisSource}), stream ${s.stream}\n`);
     if (s.collector.generatedKey) process.stdout.write(`demo write key (retailer "default"): ${s.writeKey}\n`);
     process.stdout.write(dashboard.signInText(s.url));
+    if (viewer) {
+      process.stdout.write(viewer.available ? `viewer page: ${s.url}${viewer.path} (show ${viewerShow}, retailer ${viewer.shop()?.config.retailerId})\n` : `viewer page: skipped (${viewer.reason})\n`);
+    }
     process.stdout.write(`live panel: ${s.url}/live (alerts ${alertWebhook ? 'to the webhook and the log' : 'in the log'}${cloudwatchNamespace ? `, CloudWatch namespace ${cloudwatchNamespace}` : ''})\n`);
     let stopping = false;
     const shutdown = (signal: string) => {

@@ -117,7 +117,7 @@ beforeAll(async () => {
     cardS: 8, gapS: 2, heartbeatIntervalMs: 2_000, flushIntervalMs: 1_000,
   });
   if (!v.available) throw new Error(`the viewer page is not available here: ${v.reason}`);
-  cards = v.config.cards;
+  cards = v.shop()!.config.cards;
   [server, browser] = await Promise.all([
     startServer({
       dataDir, port: 0, writeKeys: `${KEY}@${RETAILER}`, log,
