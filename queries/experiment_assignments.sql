@@ -29,19 +29,14 @@ WITH sightings AS (
     AND ($creator_id = '' OR creator_id = $creator_id)
     AND ($show_id = '' OR show_id = $show_id)
     AND ($region = '' OR region = $region)
-),
-ranked AS (
-  SELECT sightings.*,
-         row_number() OVER (
-           PARTITION BY retailer_id, viewer_id
-           ORDER BY source_rank, event_time, event_id
-         ) AS preference
-  FROM sightings
 )
+-- The preferred sighting's variant in the same aggregate (min_by over the ordering row), not
+-- from a row_number() window over every sighting: that window was most of the experiment
+-- report's time, and this query runs in each of its queries.
 SELECT
   retailer_id, viewer_id,
-  max(CASE WHEN preference = 1 THEN variant END) AS variant,
+  min_by(variant, ROW(source_rank, event_time, event_id)) AS variant,
   min(event_time) AS exposed_at,
   count(DISTINCT variant) AS variants_seen
-FROM ranked
+FROM sightings
 GROUP BY retailer_id, viewer_id
