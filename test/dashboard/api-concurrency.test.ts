@@ -23,14 +23,14 @@ const CONNECTIONS = 3;
 const PATHS = [
   '/api/v1/reports/conversion?by=creator',
   '/api/v1/reports/qoe?by=region',
-  '/api/v1/reports/qoe-impact?by=rebuffer',
   '/api/v1/reports/audience?by=creator',
-  '/api/v1/reports/timeline?show=s2',
   '/api/v1/experiments',
   '/api/v1/experiments/exp1',
   '/api/v1/health/data',
 ];
 const SCOPES = [ANALYST_TOKEN, R1_TOKEN, R2_TOKEN];
+/** Two passes of every request on a shared 2-core machine. */
+const SLOW_TEST_MS = 90_000;
 const RETAILER_OF: Record<string, string> = { [R1_TOKEN]: 'r1', [R2_TOKEN]: 'r2' };
 
 let dataDir: string;
@@ -84,7 +84,7 @@ describe('concurrent API requests', () => {
     expect([...retailersSeen].sort()).toEqual(['r1', 'r2']);
     // r2 never saw exp1: the one 404 per retailer scope; everything else answered.
     expect(got.filter((g) => g.status !== 200).length).toBe(1);
-  });
+  }, SLOW_TEST_MS);
 
   it('identical requests from two retailers in flight at once each get their own rows, also from the cache', async () => {
     const get = dashboard(CONNECTIONS);
@@ -105,7 +105,7 @@ describe('concurrent API requests', () => {
     const path = '/api/v1/reports/qoe?by=region&retailer=r1';
     const viewersIn = (rows: Array<Record<string, unknown>>, region: string) => Number(rows.find((r) => r.region === region)?.viewers ?? 0);
     const before = (await get(path, ADMIN_TOKEN)).body.rows;
-    const running = Promise.all(PATHS.slice(0, 6).map((p) => get(p, ADMIN_TOKEN)));
+    const running = Promise.all(PATHS.slice(0, 4).map((p) => get(p, ADMIN_TOKEN)));
     await writeLakeTable(dataDir, 'events', [
       eventRow({ type: 'startup', event_time: T0 + MINUTE_MS, viewer_id: 'new-viewer', session_id: 'new-session', region: 'FR', startup_ms: 700 }),
     ], 'part-landed');
