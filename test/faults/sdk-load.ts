@@ -42,7 +42,18 @@ export interface SdkLoad {
   stop(): Promise<LoadStats>;
 }
 
-export function startSdkLoad(o: { url: string; writeKey: string; prefix: string }): SdkLoad {
+export interface SdkLoadOptions {
+  url: string;
+  writeKey: string;
+  /** Prefix of the event ids (one per test, so strangers are told apart). */
+  prefix: string;
+  /** Default LOAD_VIEWERS. */
+  viewers?: number;
+  /** Default LOAD_INTERVAL_MS. */
+  intervalMs?: number;
+}
+
+export function startSdkLoad(o: SdkLoadOptions): SdkLoad {
   const transport = createTransport({ endpoint: o.url, writeKey: o.writeKey, fetch: (url, init) => fetch(url, { ...init, signal: AbortSignal.timeout(10_000) }) });
   const stats: LoadStats = { sent: 0, acked: 0, attempts: 0, statuses: {}, ackedIds: new Set(), sentIds: new Set() };
   let running = true;
@@ -66,10 +77,10 @@ export function startSdkLoad(o: { url: string; writeKey: string; prefix: string 
         if (outcome.kind === 'drop') throw new Error(`batch refused for good: ${outcome.reason}`);
         await new Promise((r) => setTimeout(r, retryDelayMs(attempt, Math.random, outcome.retryAfterMs, LOAD_RETRY_BASE_MS, LOAD_RETRY_MAX_MS)));
       }
-      await new Promise((r) => setTimeout(r, LOAD_INTERVAL_MS));
+      await new Promise((r) => setTimeout(r, o.intervalMs ?? LOAD_INTERVAL_MS));
     }
   };
-  const viewers = Array.from({ length: LOAD_VIEWERS }, (_, v) => viewer(v));
+  const viewers = Array.from({ length: o.viewers ?? LOAD_VIEWERS }, (_, v) => viewer(v));
   return {
     stats,
     async untilAcked(n, timeoutMs = 20_000) {
