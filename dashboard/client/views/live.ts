@@ -62,7 +62,7 @@ function liveTable(rows: Figures[], key: 'region' | 'show_id', history: Map<stri
       el('td', {}, sparkline(xs, points.map((p) => p[1]), '#0969da', 'concurrent viewers, last 30 minutes')),
       el('td', {}, sparkline(xs, points.map((p) => p[2]), '#bf3989', 'latency p95, last 30 minutes')));
   });
-  return el('div', { class: 'table-wrap' }, el('table', {}, el('thead', {}, head), el('tbody', {}, ...body)));
+  return el('div', { class: 'table-wrap' }, el('table', { class: 'live-table' }, el('thead', {}, head), el('tbody', {}, ...body)));
 }
 
 export const live: View = {
