@@ -30,28 +30,31 @@ export function browserStorage(): KeyValueStorage | undefined {
 /** The global `fetch`, without cookies (the write key authenticates). */
 export function browserFetch(): FetchLike | undefined {
   const f = globalThis.fetch;
-  return f ? (url, init) => f(url, { ...init, credentials: 'omit' }) : undefined;
+  return f && ((url, init) => f(url, { ...init, credentials: 'omit' }));
 }
 
 /** `navigator.sendBeacon` with a string body, which browsers send as text/plain. */
 export function browserBeacon(): BeaconLike | undefined {
   const nav = globalThis.navigator;
-  return nav?.sendBeacon ? (url, body) => nav.sendBeacon(url, body) : undefined;
+  return nav?.sendBeacon && ((url, body) => nav.sendBeacon(url, body));
 }
 
-/** Page visibility and pagehide events; a no-op outside browsers. */
+/**
+ * Page visibility and pagehide events; a no-op outside browsers. One window
+ * listener serves both: `visibilitychange` is fired at the document and
+ * bubbles to the window (HTML, "update the visibility state").
+ */
 export function browserLifecycle(): PageLifecycle {
   return {
     onHide(listener) {
-      const doc = globalThis.document;
-      if (!doc || !globalThis.addEventListener) return () => {};
-      const onVisibility = () => doc.visibilityState === 'hidden' && listener('hidden');
-      const onPageHide = () => listener('pagehide');
-      doc.addEventListener('visibilitychange', onVisibility);
-      globalThis.addEventListener('pagehide', onPageHide);
+      if (!globalThis.document || !globalThis.addEventListener) return () => {};
+      const handler = (e: Event) =>
+        e.type === 'pagehide' ? listener('pagehide') : document.visibilityState === 'hidden' && listener('hidden');
+      addEventListener('pagehide', handler);
+      addEventListener('visibilitychange', handler);
       return () => {
-        doc.removeEventListener('visibilitychange', onVisibility);
-        globalThis.removeEventListener('pagehide', onPageHide);
+        removeEventListener('pagehide', handler);
+        removeEventListener('visibilitychange', handler);
       };
     },
   };

@@ -92,7 +92,6 @@ export interface Emitter {
 export function createEmitter(o: EmitterOptions): Emitter {
   const { transport, store, now, timers } = o;
   const batchSize = o.batchSize ?? BATCH_SIZE_EVENTS;
-  const flushIntervalMs = o.flushIntervalMs ?? FLUSH_INTERVAL_MS;
   const acked = new Set<string>();
   const beaconed = new Set<string>();
   const hideListeners = new Set<(reason: HideReason) => void>();
@@ -105,79 +104,67 @@ export function createEmitter(o: EmitterOptions): Emitter {
   let retryTimer: unknown;
   let intervalTimer: unknown;
 
-  const warnOnce = (kind: string, message: string) => {
-    if (!warned.has(kind)) warned.add(kind), o.warn(`livelens: ${message}`);
-  };
-  const remember = (ids: Iterable<string>) => {
-    for (const id of ids) {
-      acked.add(id);
-      if (acked.size > MAX_REMEMBERED_ACKS) acked.delete(acked.values().next().value!);
-    }
-  };
+  const warnOnce = (kind: string, message: string) => warned.has(kind) || (warned.add(kind), o.warn(`livelens: ${message}`));
   /** Up to `limit` events to send: queued, never acknowledged, not already handed to a beacon on this page. */
-  const sendable = (limit: number): LiveEvent[] => {
-    for (let n = limit + beaconed.size; ; n *= 2) {
-      const head = store.head(n);
-      const out = head.filter((e) => !acked.has(e.event_id) && !beaconed.has(e.event_id));
-      if (out.length >= limit || head.length < n) return out.slice(0, limit);
-    }
-  };
-  /** Consecutive events whose JSON fits in `maxChars`, at most MAX_EVENTS_PER_BATCH. */
-  const nextBatch = (events: LiveEvent[], maxChars: number): { events: LiveEvent[]; body: string } => {
+  const sendable = (limit: number): LiveEvent[] =>
+    store
+      .head(store.count())
+      .filter((e) => !acked.has(e.event_id) && !beaconed.has(e.event_id))
+      .slice(0, limit);
+  /** The body of the longest run of `events` whose JSON fits in `maxChars` (at most MAX_EVENTS_PER_BATCH), and how many it holds. */
+  const nextBatch = (events: LiveEvent[], maxChars: number): [body: string, count: number] => {
     const parts: string[] = [];
     let chars = 40;
     for (const e of events) {
       const json = JSON.stringify(e);
-      if (parts.length >= MAX_EVENTS_PER_BATCH || (parts.length > 0 && chars + json.length + 1 > maxChars)) break;
+      if (parts.length >= MAX_EVENTS_PER_BATCH || ((chars += json.length + 1) > maxChars && parts.length)) break;
       parts.push(json);
-      chars += json.length + 1;
     }
-    return { events: events.slice(0, parts.length), body: `{"sent_at":${now()},"events":[${parts.join(',')}]}` };
+    return [`{"sent_at":${now()},"events":[${parts.join()}]}`, parts.length];
   };
 
   /** Sends batches until the queue is below `minEvents` or a send fails. */
   const drain = async (minEvents: number): Promise<void> => {
     const min = Math.min(Math.max(minEvents, 1), MAX_EVENTS_PER_BATCH);
-    for (let pending = sendable(MAX_EVENTS_PER_BATCH); pending.length >= min; pending = sendable(MAX_EVENTS_PER_BATCH)) {
-      const batch = nextBatch(pending, MAX_BATCH_CHARS);
-      const ids = new Set(batch.events.map((e) => e.event_id));
-      const outcome = await transport.send(batch.body);
+    for (let pending; (pending = sendable(MAX_EVENTS_PER_BATCH)).length >= min; ) {
+      const [body, count] = nextBatch(pending, MAX_BATCH_CHARS);
+      const ids = new Set(pending.slice(0, count).map((e) => e.event_id));
+      const outcome = await transport.send(body);
       if (outcome.kind === 'retry') {
         stats.retries++;
         const delay = retryDelayMs(attempt++, o.random, outcome.retryAfterMs, o.retryBaseMs, o.retryMaxMs);
         retryAt = now() + delay;
         if (!destroyed) {
           timers.clearTimeout(retryTimer);
-          retryTimer = timers.setTimeout(() => void flush(), delay);
+          retryTimer = timers.setTimeout(flush, delay);
         }
         return;
       }
-      attempt = 0;
-      retryAt = 0;
+      attempt = retryAt = 0;
       if (outcome.kind === 'ok') {
-        const rejected = outcome.rejected.filter((i) => i >= 0 && i < batch.events.length).length;
+        const rejected = outcome.rejected.filter((i) => i >= 0 && i < count).length;
         stats.rejected += rejected;
-        stats.accepted += batch.events.length - rejected;
+        stats.accepted += count - rejected;
         if (rejected) warnOnce('rejected', `the collector rejected ${rejected} event(s); they are not retried`);
       } else {
-        stats.refused += batch.events.length;
-        warnOnce('refused', `dropped ${batch.events.length} event(s): ${outcome.reason}`);
+        stats.refused += count;
+        warnOnce('refused', `dropped ${count} event(s): ${outcome.reason}`);
       }
-      remember(ids);
+      for (const id of ids) {
+        acked.add(id);
+        if (acked.size > MAX_REMEMBERED_ACKS) acked.delete(acked.values().next().value!);
+      }
       store.remove(ids);
     }
   };
-  const run = (minEvents: number): Promise<void> => {
-    if (draining) return draining;
-    draining = drain(minEvents).finally(() => (draining = undefined));
-    return draining;
-  };
+  const run = (minEvents: number): Promise<void> => (draining ??= drain(minEvents).finally(() => (draining = undefined)));
   /** A drain already running may stop at batchSize: wait for it, then send the rest. */
   const flush = async (): Promise<void> => {
     await draining;
     return run(1);
   };
 
+  const flushIntervalMs = o.flushIntervalMs ?? FLUSH_INTERVAL_MS;
   const tick = () => {
     if (destroyed) return;
     if (now() >= retryAt) void run(1);
@@ -186,20 +173,14 @@ export function createEmitter(o: EmitterOptions): Emitter {
   intervalTimer = timers.setTimeout(tick, flushIntervalMs);
 
   /** Page hiding: let listeners add their last events, then beacon what waits in chunks the browser accepts. */
-  const onPageHide = (reason: HideReason) => {
+  const removeLifecycle = o.lifecycle?.onHide((reason) => {
     for (const l of hideListeners) l(reason);
-    let pending = sendable(store.count());
-    while (pending.length) {
-      const batch = nextBatch(pending, KEEPALIVE_MAX_BYTES / 3);
-      if (!transport.beacon(batch.body)) {
-        void flush();
-        return;
-      }
-      for (const e of batch.events) beaconed.add(e.event_id);
-      pending = pending.slice(batch.events.length);
+    for (let pending = sendable(store.count()), count; pending.length; pending = pending.slice(count)) {
+      const [body, n] = nextBatch(pending, KEEPALIVE_MAX_BYTES / 3);
+      if (!transport.beacon(body)) return void flush();
+      for (count = 0; count < n; ) beaconed.add(pending[count++]!.event_id);
     }
-  };
-  const removeLifecycle = o.lifecycle?.onHide(onPageHide);
+  });
 
   return {
     add(event) {
@@ -207,10 +188,7 @@ export function createEmitter(o: EmitterOptions): Emitter {
       if (store.count() - beaconed.size >= batchSize && now() >= retryAt) void run(batchSize);
     },
     flush,
-    onHide(listener) {
-      hideListeners.add(listener);
-      return () => hideListeners.delete(listener);
-    },
+    onHide: (listener) => (hideListeners.add(listener), () => hideListeners.delete(listener)),
     stats: () => ({ ...stats, queued: store.count(), dropped: store.dropped() }),
     async destroy() {
       if (destroyed) return;

@@ -15,6 +15,9 @@ import type { Tracker } from './tracker.ts';
 /** Default time between heartbeats (ms). */
 export const HEARTBEAT_INTERVAL_MS = 10_000;
 
+/** Bits per second → whole kbit/s, as events carry bitrates. */
+export const kbps = (bitsPerSecond: number): number => Math.round(bitsPerSecond / 1000);
+
 /** What the heartbeat reads of a player. */
 export interface HeartbeatSource {
   getQuality(): { name: string; bitrate: number };
@@ -48,7 +51,7 @@ export interface Heartbeat {
 export function createHeartbeat(tracker: Tracker, source: HeartbeatSource, o: HeartbeatOptions): Heartbeat {
   const interval = o.intervalMs;
   if (!(interval > 0 && interval <= MAX_HEARTBEAT_WATCH_MS)) {
-    throw new Error(`heartbeatIntervalMs must be in (0, ${MAX_HEARTBEAT_WATCH_MS}] ms (a heartbeat carries at most that much watch time); got ${interval}`);
+    throw new Error(`heartbeatIntervalMs must be in (0, ${MAX_HEARTBEAT_WATCH_MS}] ms, what one heartbeat carries; got ${interval}`);
   }
   const { now, timers } = tracker;
   let playingSince: number | undefined;
@@ -65,11 +68,12 @@ export function createHeartbeat(tracker: Tracker, source: HeartbeatSource, o: He
     watchMs -= watch; // a throttled timer may leave more than one heartbeat can carry: keep the rest
     const q = source.getQuality();
     const latencyS = source.getLiveLatency();
+    // Unknown values stay undefined, which the JSON sent leaves out.
     tracker.track('heartbeat', {
       watch_ms: watch,
-      ...(latencyS > 0 && Number.isFinite(latencyS) ? { latency_ms: Math.round(latencyS * 1000) } : {}),
-      ...(q.bitrate > 0 ? { bitrate_kbps: Math.round(q.bitrate / 1000) } : {}),
-      ...(q.name ? { quality: q.name } : {}),
+      latency_ms: latencyS > 0 && latencyS < Infinity ? Math.round(latencyS * 1000) : undefined,
+      bitrate_kbps: q.bitrate > 0 ? kbps(q.bitrate) : undefined,
+      quality: q.name || undefined,
     });
   };
   const tick = () => {

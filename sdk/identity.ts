@@ -6,7 +6,7 @@
  * const newId = createIdFactory();
  * const viewerId = loadViewerId(localStorage, newId); // same value after a reload
  */
-import type { KeyValueStorage } from './queue.ts';
+import { readItem, writeItem, type KeyValueStorage } from './queue.ts';
 
 /** Storage key of the persisted viewer id. */
 export const VIEWER_ID_KEY = 'livelens:viewer_id';
@@ -23,12 +23,11 @@ const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789
  */
 export function createIdFactory(random?: () => number): () => string {
   // Random bytes are drawn RANDOM_POOL_IDS ids at a time: one getRandomValues call costs microseconds.
-  const pool = new Uint8Array(ID_CHARS * RANDOM_POOL_IDS);
+  let pool = new Uint8Array(ID_CHARS * RANDOM_POOL_IDS);
   let used = pool.length;
   return () => {
     if (used === pool.length) {
-      if (random) for (let i = 0; i < pool.length; i++) pool[i] = Math.floor(random() * 64);
-      else globalThis.crypto.getRandomValues(pool);
+      pool = random ? pool.map(() => random() * 64) : globalThis.crypto.getRandomValues(pool);
       used = 0;
     }
     let id = '';
@@ -43,17 +42,9 @@ export function createIdFactory(random?: () => number): () => string {
  * memory for this page only.
  */
 export function loadViewerId(storage: KeyValueStorage | undefined, newId: () => string): string {
-  try {
-    const existing = storage?.getItem(VIEWER_ID_KEY);
-    if (existing && /^[A-Za-z0-9_-]{8,64}$/.test(existing)) return existing;
-  } catch {
-    // storage denied: fall through to a memory-only id
-  }
+  const existing = readItem(storage, VIEWER_ID_KEY);
+  if (existing && /^[A-Za-z0-9_-]{8,64}$/.test(existing)) return existing;
   const id = newId();
-  try {
-    storage?.setItem(VIEWER_ID_KEY, id);
-  } catch {
-    // memory fallback
-  }
+  writeItem(storage, VIEWER_ID_KEY, id);
   return id;
 }

@@ -28,19 +28,21 @@
  */
 import type { PlayerEventType, PlayerState } from 'amazon-ivs-player';
 import { MAX_ERROR_MESSAGE_CHARS, MAX_ID_CHARS } from '../contract/limits.ts';
-import { createHeartbeat, HEARTBEAT_INTERVAL_MS } from './heartbeat.ts';
+import { createHeartbeat, HEARTBEAT_INTERVAL_MS, kbps } from './heartbeat.ts';
 import type { Tracker } from './tracker.ts';
 
 export { HEARTBEAT_INTERVAL_MS } from './heartbeat.ts';
 
+// The states the code compares are top-level constants, which the minified bundle names once.
+const IDLE = 'Idle';
+const BUFFERING = 'Buffering';
+const PLAYING = 'Playing';
+const ENDED = 'Ended';
+
 /** The player states, as the player spells them. */
-export const IVS_STATE = {
-  IDLE: 'Idle',
-  READY: 'Ready',
-  BUFFERING: 'Buffering',
-  PLAYING: 'Playing',
-  ENDED: 'Ended',
-} as const satisfies { [K in keyof typeof PlayerState]: `${(typeof PlayerState)[K]}` };
+export const IVS_STATE = { IDLE, READY: 'Ready', BUFFERING, PLAYING, ENDED } as const satisfies {
+  [K in keyof typeof PlayerState]: `${(typeof PlayerState)[K]}`;
+};
 
 /** The player events the binding listens to, as the player spells them. */
 export const IVS_EVENT = {
@@ -51,6 +53,9 @@ export const IVS_EVENT = {
   PLAYBACK_BLOCKED: 'PlayerPlaybackBlocked',
   TEXT_METADATA_CUE: 'PlayerTextMetadataCue',
 } as const satisfies { [K in keyof typeof PlayerEventType]?: `${(typeof PlayerEventType)[K]}` };
+
+/** A name the binding listens to; the code spells them as literals (checked here) so the bundle holds no lookup objects. */
+type IvsName = (typeof IVS_STATE)[keyof typeof IVS_STATE] | (typeof IVS_EVENT)[keyof typeof IVS_EVENT];
 
 /** What the binding needs of a player: `amazon-ivs-player`'s MediaPlayer, or `createFakePlayer()`. */
 export interface IvsPlayerLike {
@@ -89,16 +94,18 @@ export interface IvsTrackingOptions {
  * @example parseProductCue('{"type":"product","product_id":"p1","offer_id":"o1"}') // { productId: 'p1', offerId: 'o1' }
  */
 export function parseProductCue(text: string): ProductCard | null | undefined {
-  let cue: { type?: unknown; product_id?: unknown; offer_id?: unknown; card_id?: unknown };
+  let cue: { type?: unknown; product_id?: unknown; offer_id?: unknown; card_id?: unknown } | null;
   try {
     cue = JSON.parse(text) as typeof cue;
   } catch {
     return undefined;
   }
-  if (cue?.type === 'product_end') return null;
   const ok = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= MAX_ID_CHARS;
-  if (cue?.type !== 'product' || !ok(cue.product_id) || !ok(cue.offer_id)) return undefined;
-  return { productId: cue.product_id, offerId: cue.offer_id, ...(ok(cue.card_id) ? { cardId: cue.card_id } : {}) };
+  return cue?.type === 'product_end'
+    ? null
+    : cue?.type === 'product' && ok(cue.product_id) && ok(cue.offer_id)
+      ? { productId: cue.product_id, offerId: cue.offer_id, cardId: ok(cue.card_id) ? cue.card_id : undefined }
+      : undefined;
 }
 
 /**
@@ -111,18 +118,17 @@ export function parseProductCue(text: string): ProductCard | null | undefined {
  * different card (or the same one after product_end) is a new impression.
  */
 export function trackIvsPlayer(tracker: Tracker, player: IvsPlayerLike, options: IvsTrackingOptions = {}): () => void {
-  const { now } = tracker;
-  const listeners = new Map<string, (payload: unknown) => void>();
+  const { now, track } = tracker;
+  const listeners: [IvsName, (payload: never) => void][] = [];
   // Each handler declares the payload the player documents for its event (PlayerEventMap).
-  const on = <P>(name: string, handler: (payload: P) => void) => {
-    const fn = handler as (payload: unknown) => void;
-    player.addEventListener(name, fn);
-    listeners.set(name, fn);
+  const on = <P>(name: IvsName, handler: (payload: P) => void) => {
+    player.addEventListener(name, handler as (payload: unknown) => void);
+    listeners.push([name, handler]);
   };
 
   let intentAt = now();
   /** True while startup waits for the viewer to press play (no autoplay, or autoplay blocked). */
-  let awaitingIntent = player.isAutoplay ? !player.isAutoplay() : false;
+  let awaitingIntent = player.isAutoplay?.() === false;
   let started = false;
   let ended = false;
   let rebufferSince: number | undefined;
@@ -134,15 +140,10 @@ export function trackIvsPlayer(tracker: Tracker, player: IvsPlayerLike, options:
     rebuffering: () => rebufferSince !== undefined,
   });
   const endRebuffer = (t: number) => {
-    if (rebufferSince === undefined) return;
-    tracker.track('buffer_end', { buffer_ms: Math.max(0, t - rebufferSince) });
-    rebufferSince = undefined;
+    if (rebufferSince !== undefined) track('buffer_end', { buffer_ms: Math.max(0, t - rebufferSince) }), (rebufferSince = undefined);
   };
   const startSession = () => {
-    tracker.track('session_start', {
-      ...(player.isAutoplay ? { autoplay: player.isAutoplay() } : {}),
-      ...(options.page === undefined ? {} : { page: options.page }),
-    });
+    track('session_start', { autoplay: player.isAutoplay?.(), page: options.page });
     ended = started = false;
     cardKey = undefined;
   };
@@ -152,77 +153,60 @@ export function trackIvsPlayer(tracker: Tracker, player: IvsPlayerLike, options:
     heartbeat.drain(t); // all watch time goes out before session_end
     endRebuffer(t);
     heartbeat.pause(t);
-    tracker.track('session_end', { reason });
+    track('session_end', { reason });
     ended = true;
   };
   const onState = (state: string) => {
     const t = now();
-    if (ended && state !== IVS_STATE.IDLE && state !== IVS_STATE.ENDED) {
-      startSession();
-      intentAt = t;
-    }
-    if (!started && awaitingIntent && (state === IVS_STATE.BUFFERING || state === IVS_STATE.PLAYING)) {
-      intentAt = t;
-      awaitingIntent = false;
-    }
+    if (ended && state !== IDLE && state !== ENDED) startSession(), (intentAt = t);
+    if (!started && awaitingIntent && (state === BUFFERING || state === PLAYING)) (intentAt = t), (awaitingIntent = false);
     heartbeat.pause(t);
-    if (state === IVS_STATE.PLAYING) {
-      if (!started) tracker.track('startup', { startup_ms: Math.max(0, t - intentAt) });
+    if (state === PLAYING) {
+      if (!started) track('startup', { startup_ms: Math.max(0, t - intentAt) });
       started = true;
-      endRebuffer(t);
       heartbeat.play(t);
-    } else if (state !== IVS_STATE.BUFFERING) {
-      endRebuffer(t);
     }
-    if (state === IVS_STATE.ENDED) endSession('ended');
+    if (state !== BUFFERING) endRebuffer(t);
+    if (state === ENDED) endSession('ended');
   };
 
   startSession();
-  if (player.getState() === IVS_STATE.PLAYING) (started = true), heartbeat.play(intentAt);
+  if (player.getState() === PLAYING) (started = true), heartbeat.play(intentAt);
   for (const state of Object.values(IVS_STATE)) on(state, () => onState(state));
-  on(IVS_EVENT.PLAYBACK_BLOCKED, () => void (awaitingIntent = !started));
-  on(IVS_EVENT.REBUFFERING, () => {
+  on('PlayerPlaybackBlocked', () => void (awaitingIntent = !started));
+  on('PlayerRebuffering', () => {
     const t = now();
-    if (!started || ended || rebufferSince !== undefined) return;
-    heartbeat.pause(t);
-    rebufferSince = t;
-    tracker.track('buffer_start', {});
+    if (started && !ended && rebufferSince === undefined) heartbeat.pause(t), (rebufferSince = t), track('buffer_start', {});
   });
-  on(IVS_EVENT.QUALITY_CHANGED, (q: { name: string; bitrate: number }) => {
+  on('PlayerQualityChanged', (q: { name: string; bitrate: number }) => {
     const from = quality;
     quality = q;
     if (from.bitrate > 0 && (from.bitrate !== q.bitrate || from.name !== q.name)) {
-      tracker.track('quality_change', {
-        from_kbps: Math.round(from.bitrate / 1000),
-        to_kbps: Math.round(q.bitrate / 1000),
-        ...(q.name ? { quality: q.name } : {}),
-      });
+      track('quality_change', { from_kbps: kbps(from.bitrate), to_kbps: kbps(q.bitrate), quality: q.name || undefined });
     }
   });
-  on(IVS_EVENT.ERROR, (e: { type?: string; code?: number; message?: string } | undefined) => {
-    tracker.track('error', {
+  on('PlayerError', (e: { type?: string; code?: number; message?: string } | undefined) =>
+    track('error', {
       code: `${e?.type ?? 'Error'}${e?.code ? `:${e.code}` : ''}`.slice(0, MAX_ID_CHARS),
-      ...(e?.message ? { message: e.message.slice(0, MAX_ERROR_MESSAGE_CHARS) } : {}),
+      message: e?.message?.slice(0, MAX_ERROR_MESSAGE_CHARS) || undefined,
       fatal: true,
-    });
-  });
-  on(IVS_EVENT.NETWORK_UNAVAILABLE, () => tracker.track('error', { code: 'NetworkUnavailable', fatal: false }));
-  on(IVS_EVENT.TEXT_METADATA_CUE, (cue: { text?: string } | undefined) => {
+    }),
+  );
+  on('PlayerNetworkUnavailable', () => track('error', { code: 'NetworkUnavailable', fatal: false }));
+  on('PlayerTextMetadataCue', (cue: { text?: string } | undefined) => {
     const card = parseProductCue(cue?.text ?? '');
-    if (card === undefined) return;
     const key = card && [card.productId, card.offerId, card.cardId].join('\n');
-    if (key === cardKey) return;
-    cardKey = key ?? undefined;
+    if (card === undefined || key === cardKey) return;
+    cardKey = key || undefined;
     if (card) tracker.productImpression(card.productId, card.offerId);
     options.onProductCard?.(card);
   });
-  const removeHide = tracker.onHide((reason) => (reason === 'pagehide' ? endSession('pagehide') : ended || heartbeat.beat(now())));
+  const removeHide = tracker.onHide((reason) => (reason === 'pagehide' ? endSession(reason) : ended || heartbeat.beat(now())));
 
   return () => {
     endSession('untrack');
     heartbeat.stop();
     removeHide();
-    for (const [name, fn] of listeners) player.removeEventListener(name, fn);
-    listeners.clear();
+    for (const [name, fn] of listeners.splice(0)) player.removeEventListener(name, fn as (payload: unknown) => void);
   };
 }

@@ -39,6 +39,33 @@ export interface KeyValueStorage {
   setItem(key: string, value: string): void;
 }
 
+/** `storage.getItem(key)`; null when absent, denied or without storage (Safari private mode throws). */
+export function readItem(storage: KeyValueStorage | undefined, key: string): string | null {
+  try {
+    return storage?.getItem(key) ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** `storage.getItem(key)` parsed as JSON; undefined when absent, denied or corrupt. */
+export function readJson(storage: KeyValueStorage | undefined, key: string): unknown {
+  try {
+    return JSON.parse(readItem(storage, key)!) ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `storage.setItem(key, value)`; a failing write (quota, private mode) is ignored: callers keep a memory copy. */
+export function writeItem(storage: KeyValueStorage | undefined, key: string, value: string): void {
+  try {
+    storage?.setItem(key, value);
+  } catch {
+    // the caller's memory copy keeps working
+  }
+}
+
 /** A store in memory only: lost on reload. */
 export function createMemoryStore(maxEvents = MAX_QUEUED_EVENTS, initial: LiveEvent[] = []): EventStore {
   if (!(maxEvents >= 1)) throw new Error(`maxEvents must be at least 1, got ${maxEvents}`);
@@ -47,17 +74,13 @@ export function createMemoryStore(maxEvents = MAX_QUEUED_EVENTS, initial: LiveEv
   return {
     count: () => events.length,
     add(event) {
-      events.push(event);
-      if (events.length > maxEvents) {
-        events.shift();
-        dropped++;
-      }
+      if (events.push(event) > maxEvents) events.shift(), dropped++;
     },
     head: (n) => events.slice(0, n),
     remove(ids) {
       // Acknowledged batches are usually the head: drop it without scanning the rest.
       let k = 0;
-      while (k < events.length && ids.has(events[k]!.event_id)) k++;
+      while (ids.has(events[k]?.event_id!)) k++;
       events = events.slice(k);
       if (ids.size > k) events = events.filter((e) => !ids.has(e.event_id));
     },
@@ -72,27 +95,16 @@ export function createMemoryStore(maxEvents = MAX_QUEUED_EVENTS, initial: LiveEv
  * write (quota, private mode) leaves the memory copy working.
  */
 export function createPersistentStore(storage: KeyValueStorage, key: string, maxEvents = MAX_QUEUED_EVENTS): EventStore {
-  let saved: LiveEvent[] = [];
-  try {
-    const parsed: unknown = JSON.parse(storage.getItem(key) ?? '[]');
-    if (Array.isArray(parsed)) saved = parsed as LiveEvent[];
-  } catch {
-    // corrupt JSON or storage denied: start empty
-  }
-  const memory = createMemoryStore(maxEvents, saved);
+  const saved = readJson(storage, key);
+  const memory = createMemoryStore(maxEvents, Array.isArray(saved) ? (saved as LiveEvent[]) : []);
   let pending = false;
-  const persist = () => {
-    if (pending) return;
-    pending = true;
+  const persist = () =>
+    pending ||
+    ((pending = true),
     queueMicrotask(() => {
       pending = false;
-      try {
-        storage.setItem(key, JSON.stringify(memory.head(maxEvents)));
-      } catch {
-        // quota exceeded or storage denied: keep delivering from memory
-      }
-    });
-  };
+      writeItem(storage, key, JSON.stringify(memory.head(maxEvents)));
+    }));
   return {
     ...memory,
     add(event) {

@@ -15,7 +15,7 @@ import { MAX_EXPERIMENTS_PER_EVENT } from '../contract/limits.ts';
 import { browserBeacon, browserFetch, browserLifecycle, browserStorage, type HideReason, type PageLifecycle } from './browser.ts';
 import { createEmitter, type Timers, type TrackerStats } from './emitter.ts';
 import { createIdFactory, loadViewerId } from './identity.ts';
-import { createMemoryStore, createPersistentStore, MAX_QUEUED_EVENTS, type EventStore, type KeyValueStorage } from './queue.ts';
+import { createMemoryStore, createPersistentStore, MAX_QUEUED_EVENTS, readJson, writeItem, type EventStore, type KeyValueStorage } from './queue.ts';
 import { createTransport, type BeaconLike, type FetchLike } from './transport.ts';
 import { pickVariant } from './variant.ts';
 
@@ -114,29 +114,19 @@ function orDefault<T>(value: T | null | undefined, fallback: () => T | undefined
 export function createTracker(options: TrackerOptions): Tracker {
   const now = options.now ?? Date.now;
   const timers = options.timers ?? globalTimers;
-  const random = options.random ?? Math.random;
-  const warn = options.warn ?? ((m: string) => console.warn(m));
   const storage = orDefault(options.storage, browserStorage);
-  const lifecycle = orDefault(options.lifecycle, browserLifecycle);
   const newId = createIdFactory(options.random);
-  const transport = createTransport({
-    endpoint: options.endpoint,
-    writeKey: options.writeKey,
-    fetch: orDefault(options.fetch, browserFetch),
-    sendBeacon: orDefault(options.sendBeacon, browserBeacon),
-    now,
-  });
   const max = options.maxQueuedEvents ?? MAX_QUEUED_EVENTS;
   // batchSize, flushIntervalMs, retryBaseMs and retryMaxMs pass through under the same names.
   const emitter = createEmitter({
     ...options,
-    transport,
+    transport: createTransport({ ...options, fetch: orDefault(options.fetch, browserFetch), sendBeacon: orDefault(options.sendBeacon, browserBeacon), now }),
     store: options.store ?? (storage ? createPersistentStore(storage, `livelens:queue:${options.writeKey}`, max) : createMemoryStore(max)),
     now,
-    random,
+    random: options.random ?? Math.random,
     timers,
-    warn,
-    lifecycle,
+    warn: options.warn ?? ((m: string) => console.warn(m)),
+    lifecycle: orDefault(options.lifecycle, browserLifecycle),
   });
   const viewerId = loadViewerId(storage, newId);
 
@@ -145,16 +135,10 @@ export function createTracker(options: TrackerOptions): Tracker {
   let userId = options.userId;
   let destroyed = false;
   const experiments: Record<string, string> = {};
+  /** Exposures sent from this page (what storage could not keep). */
+  const exposed: Record<string, string> = {};
 
-  const exposures = (): Record<string, string> => {
-    try {
-      return JSON.parse(storage?.getItem(EXPOSURES_KEY) ?? '{}') as Record<string, string>;
-    } catch {
-      return {};
-    }
-  };
-  let memoryExposures: Record<string, string> = {};
-
+  // Optional fields left undefined are not sent (JSON.stringify drops them).
   const track = <T extends EventType>(type: T, props: PropsOf<T>): string => {
     const eventId = newId();
     if (destroyed) return eventId;
@@ -162,7 +146,7 @@ export function createTracker(options: TrackerOptions): Tracker {
       if (sessionStarted) sessionId = newId();
       sessionStarted = true;
     }
-    const event = {
+    emitter.add({
       event_id: eventId,
       type,
       ts: Math.round(now()),
@@ -170,11 +154,10 @@ export function createTracker(options: TrackerOptions): Tracker {
       session_id: sessionId,
       show_id: options.showId,
       creator_id: options.creatorId,
-      ...(userId === undefined ? {} : { user_id: userId }),
-      ...(Object.keys(experiments).length ? { experiments: { ...experiments } } : {}),
+      user_id: userId,
+      experiments: Object.keys(experiments).length ? { ...experiments } : undefined,
       props,
-    } as LiveEvent;
-    emitter.add(event);
+    } as LiveEvent);
     return eventId;
   };
 
@@ -186,25 +169,20 @@ export function createTracker(options: TrackerOptions): Tracker {
     track,
     identify: (id) => void (userId = id),
     chat: (length) => track('chat_message', { length }),
-    productImpression: (productId, offerId) => track('product_impression', { product_id: productId, offer_id: offerId }),
-    clickToBuy(productId, offerId, extra = {}) {
-      const clickId = newId();
-      track('click_to_buy', { product_id: productId, offer_id: offerId, click_id: clickId, ...extra });
-      return clickId;
+    productImpression: (product_id, offer_id) => track('product_impression', { product_id, offer_id }),
+    clickToBuy(product_id, offer_id, extra) {
+      const click_id = newId();
+      track('click_to_buy', { product_id, offer_id, click_id, ...extra });
+      return click_id;
     },
     variant(experimentId, variants, weights, unit) {
       const chosen = pickVariant(unit === 'show' ? options.showId : viewerId, experimentId, variants, weights);
-      if (experiments[experimentId] !== chosen && (experimentId in experiments || Object.keys(experiments).length < MAX_EXPERIMENTS_PER_EVENT)) {
-        experiments[experimentId] = chosen;
-      }
-      const seen = { ...exposures(), ...memoryExposures };
+      if (experimentId in experiments || Object.keys(experiments).length < MAX_EXPERIMENTS_PER_EVENT) experiments[experimentId] = chosen;
+      // Another tab of this viewer may have stored exposures since: read them each time.
+      const seen = { ...(readJson(storage, EXPOSURES_KEY) as Record<string, string>), ...exposed };
       if (seen[experimentId] !== chosen) {
-        memoryExposures = { ...memoryExposures, [experimentId]: chosen };
-        try {
-          storage?.setItem(EXPOSURES_KEY, JSON.stringify({ ...seen, [experimentId]: chosen }));
-        } catch {
-          // memory fallback
-        }
+        exposed[experimentId] = seen[experimentId] = chosen;
+        writeItem(storage, EXPOSURES_KEY, JSON.stringify(seen));
         track('exposure', { experiment_id: experimentId, variant: chosen });
       }
       return chosen;
@@ -212,11 +190,7 @@ export function createTracker(options: TrackerOptions): Tracker {
     flush: emitter.flush,
     onHide: emitter.onHide,
     stats: emitter.stats,
-    async destroy() {
-      if (destroyed) return;
-      destroyed = true;
-      await emitter.destroy();
-    },
+    destroy: () => ((destroyed = true), emitter.destroy()),
   };
 }
 

@@ -43,8 +43,8 @@ export type BeaconLike = (url: string, body: string) => boolean;
 export type SendOutcome =
   /** Stored by the collector, except the events at `rejected` indexes (refused for good). */
   | { kind: 'ok'; rejected: number[] }
-  /** Not stored; try again later, not before `retryAfterMs` when given. */
-  | { kind: 'retry'; reason: string; retryAfterMs?: number }
+  /** Not stored; try again later, not before `retryAfterMs` when given (undefined when not). */
+  | { kind: 'retry'; reason: string; retryAfterMs?: number | undefined }
   /** Refused as a whole (400, 401, 413, ...); retrying cannot help. */
   | { kind: 'drop'; reason: string };
 
@@ -68,33 +68,27 @@ export interface Transport {
 /** Builds the transport; without `fetch`, every send is a retry (nothing can be sent yet). */
 export function createTransport(options: TransportOptions): Transport {
   const url = `${options.endpoint.replace(/\/+$/, '')}/v1/events?key=${encodeURIComponent(options.writeKey)}`;
-  const now = options.now ?? Date.now;
   return {
     async send(body) {
-      if (!options.fetch) return { kind: 'retry', reason: 'no fetch available' };
       let res: ResponseLike;
       try {
-        res = await options.fetch(url, {
-          method: 'POST',
-          body,
-          headers: { 'content-type': 'text/plain' },
-          keepalive: byteLength(body) < KEEPALIVE_MAX_BYTES,
-        });
+        if (!options.fetch) throw 'no fetch available';
+        res = await options.fetch(url, { method: 'POST', body, headers: { 'content-type': 'text/plain' }, keepalive: byteLength(body) < KEEPALIVE_MAX_BYTES });
       } catch (err) {
-        return { kind: 'retry', reason: `network error: ${String(err)}` };
+        return { kind: 'retry', reason: `network error: ${err}` };
       }
+      const { status } = res;
       const text = await res.text().catch(() => '');
-      if (res.status >= 200 && res.status < 300) return { kind: 'ok', rejected: rejectedIndexes(text) };
-      const reason = `HTTP ${res.status} ${text.slice(0, 200)}`;
-      if (res.status === 429 || res.status === 408 || res.status >= 500) {
-        const retryAfterMs = parseRetryAfterMs(res.headers.get('retry-after'), now());
-        return retryAfterMs === undefined ? { kind: 'retry', reason } : { kind: 'retry', reason, retryAfterMs };
-      }
-      return { kind: 'drop', reason };
+      const reason = `HTTP ${status} ${text.slice(0, 200)}`;
+      return status > 199 && status < 300
+        ? { kind: 'ok', rejected: rejectedIndexes(text) }
+        : status === 429 || status === 408 || status > 499
+          ? { kind: 'retry', reason, retryAfterMs: parseRetryAfterMs(res.headers.get('retry-after'), (options.now ?? Date.now)()) }
+          : { kind: 'drop', reason };
     },
     beacon(body) {
       try {
-        return options.sendBeacon?.(url, body) ?? false;
+        return !!options.sendBeacon?.(url, body);
       } catch {
         return false;
       }
@@ -105,8 +99,7 @@ export function createTransport(options: TransportOptions): Transport {
 /** Indexes listed in a 200 response's `rejected`; `[]` when the body has none or is not JSON. */
 export function rejectedIndexes(responseText: string): number[] {
   try {
-    const parsed = JSON.parse(responseText) as { rejected?: { index?: unknown }[] };
-    return (parsed.rejected ?? []).map((r) => r.index).filter((i): i is number => typeof i === 'number');
+    return (JSON.parse(responseText) as { rejected: { index?: unknown }[] }).rejected.map((r) => r.index).filter((i): i is number => typeof i === 'number');
   } catch {
     return [];
   }
@@ -144,5 +137,5 @@ export function retryDelayMs(
 
 /** UTF-8 length of a string (what the keepalive quota counts). */
 export function byteLength(s: string): number {
-  return new TextEncoder().encode(s).length;
+  return new Blob([s]).size;
 }

@@ -31,17 +31,13 @@ export function bucketOf(viewerId: string, experimentId: string): number {
  */
 export function pickVariant(viewerId: string, experimentId: string, variants: readonly string[], weights?: readonly number[]): string {
   const w = weights ?? variants.map(() => 1);
-  const total = w.reduce((a, b) => a + b, 0);
-  if (variants.length === 0 || w.length !== variants.length || w.some((x) => !(x >= 0)) || !(total > 0)) {
-    throw new Error(
-      `variant(${experimentId}): need one or more variants and as many weights (each >= 0, sum > 0); got ${variants.length} variants and weights [${w.join(', ')}]`,
-    );
+  let total = 0;
+  for (const x of w) total += x >= 0 ? x : NaN;
+  if (!variants.length || w.length !== variants.length || !(total > 0)) {
+    throw new Error(`variant(${experimentId}): need one or more variants and as many weights (each >= 0, sum > 0); got [${variants}] and [${w}]`);
   }
   const u = bucketOf(viewerId, experimentId) * total;
   let acc = 0;
-  for (let i = 0; i < variants.length; i++) {
-    acc += w[i]!;
-    if (u < acc) return variants[i]!;
-  }
-  return variants[variants.length - 1]!;
+  // The last variant also takes what rounding leaves past the sum.
+  return variants.find((_, i) => u < (acc += w[i]!)) ?? variants[variants.length - 1]!;
 }
