@@ -21,22 +21,21 @@ export interface PageLifecycle {
 /** `localStorage`, or undefined where it is absent or denied (Safari private mode throws on access). */
 export function browserStorage(): KeyValueStorage | undefined {
   try {
-    return globalThis.localStorage ?? undefined;
+    return globalThis.localStorage;
   } catch {
     return undefined;
   }
 }
 
-/** The global `fetch`, without cookies (the write key authenticates). */
+/** The global `fetch` (the transport sends without cookies: the write key authenticates). */
 export function browserFetch(): FetchLike | undefined {
-  const f = globalThis.fetch;
-  return f && ((url, init) => f(url, { ...init, credentials: 'omit' }));
+  return globalThis.fetch?.bind(globalThis);
 }
 
 /** `navigator.sendBeacon` with a string body, which browsers send as text/plain. */
 export function browserBeacon(): BeaconLike | undefined {
   const nav = globalThis.navigator;
-  return nav?.sendBeacon && ((url, body) => nav.sendBeacon(url, body));
+  return nav?.sendBeacon?.bind(nav);
 }
 
 /**

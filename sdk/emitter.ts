@@ -145,7 +145,7 @@ export function createEmitter(o: EmitterOptions): Emitter {
         const rejected = outcome.rejected.filter((i) => i >= 0 && i < count).length;
         stats.rejected += rejected;
         stats.accepted += count - rejected;
-        if (rejected) warnOnce('rejected', `the collector rejected ${rejected} event(s); they are not retried`);
+        if (rejected) warnOnce('rejected', `the collector rejected ${rejected} event(s), which are not retried`);
       } else {
         stats.refused += count;
         warnOnce('refused', `dropped ${count} event(s): ${outcome.reason}`);

@@ -38,9 +38,10 @@ const IDLE = 'Idle';
 const BUFFERING = 'Buffering';
 const PLAYING = 'Playing';
 const ENDED = 'Ended';
+const READY = 'Ready';
 
 /** The player states, as the player spells them. */
-export const IVS_STATE = { IDLE, READY: 'Ready', BUFFERING, PLAYING, ENDED } as const satisfies {
+export const IVS_STATE = { IDLE, READY, BUFFERING, PLAYING, ENDED } as const satisfies {
   [K in keyof typeof PlayerState]: `${(typeof PlayerState)[K]}`;
 };
 
@@ -172,7 +173,7 @@ export function trackIvsPlayer(tracker: Tracker, player: IvsPlayerLike, options:
 
   startSession();
   if (player.getState() === PLAYING) (started = true), heartbeat.play(intentAt);
-  for (const state of Object.values(IVS_STATE)) on(state, () => onState(state));
+  for (const state of [IDLE, READY, BUFFERING, PLAYING, ENDED] as const) on(state, () => onState(state));
   on('PlayerPlaybackBlocked', () => void (awaitingIntent = !started));
   on('PlayerRebuffering', () => {
     const t = now();

@@ -48,10 +48,10 @@ export function readItem(storage: KeyValueStorage | undefined, key: string): str
   }
 }
 
-/** `storage.getItem(key)` parsed as JSON; undefined when absent, denied or corrupt. */
+/** `storage.getItem(key)` parsed as JSON; null or undefined when absent, denied or corrupt. */
 export function readJson(storage: KeyValueStorage | undefined, key: string): unknown {
   try {
-    return JSON.parse(readItem(storage, key)!) ?? undefined;
+    return JSON.parse(storage?.getItem(key)!);
   } catch {
     return undefined;
   }
@@ -66,8 +66,8 @@ export function writeItem(storage: KeyValueStorage | undefined, key: string, val
   }
 }
 
-/** A store in memory only: lost on reload. */
-export function createMemoryStore(maxEvents = MAX_QUEUED_EVENTS, initial: LiveEvent[] = []): EventStore {
+/** A store in memory only, lost on reload; `onChange` runs after every add and remove (the persistent store saves there). */
+export function createMemoryStore(maxEvents = MAX_QUEUED_EVENTS, initial: LiveEvent[] = [], onChange?: () => void): EventStore {
   if (!(maxEvents >= 1)) throw new Error(`maxEvents must be at least 1, got ${maxEvents}`);
   let events = initial.slice(-maxEvents);
   let dropped = initial.length - events.length;
@@ -75,14 +75,12 @@ export function createMemoryStore(maxEvents = MAX_QUEUED_EVENTS, initial: LiveEv
     count: () => events.length,
     add(event) {
       if (events.push(event) > maxEvents) events.shift(), dropped++;
+      onChange?.();
     },
     head: (n) => events.slice(0, n),
     remove(ids) {
-      // Acknowledged batches are usually the head: drop it without scanning the rest.
-      let k = 0;
-      while (ids.has(events[k]?.event_id!)) k++;
-      events = events.slice(k);
-      if (ids.size > k) events = events.filter((e) => !ids.has(e.event_id));
+      events = events.filter((e) => !ids.has(e.event_id));
+      onChange?.();
     },
     dropped: () => dropped,
   };
@@ -96,24 +94,15 @@ export function createMemoryStore(maxEvents = MAX_QUEUED_EVENTS, initial: LiveEv
  */
 export function createPersistentStore(storage: KeyValueStorage, key: string, maxEvents = MAX_QUEUED_EVENTS): EventStore {
   const saved = readJson(storage, key);
-  const memory = createMemoryStore(maxEvents, Array.isArray(saved) ? (saved as LiveEvent[]) : []);
   let pending = false;
-  const persist = () =>
-    pending ||
-    ((pending = true),
-    queueMicrotask(() => {
-      pending = false;
-      writeItem(storage, key, JSON.stringify(memory.head(maxEvents)));
-    }));
-  return {
-    ...memory,
-    add(event) {
-      memory.add(event);
-      persist();
-    },
-    remove(ids) {
-      memory.remove(ids);
-      persist();
-    },
-  };
+  const store = createMemoryStore(maxEvents, Array.isArray(saved) ? (saved as LiveEvent[]) : [], () => {
+    if (!pending) {
+      pending = true;
+      queueMicrotask(() => {
+        pending = false;
+        writeItem(storage, key, JSON.stringify(store.head(maxEvents)));
+      });
+    }
+  });
+  return store;
 }

@@ -34,7 +34,7 @@ export interface ResponseLike {
 }
 export type FetchLike = (
   url: string,
-  init: { method: 'POST'; body: string; headers: Record<string, string>; keepalive: boolean },
+  init: { method: 'POST'; body: string; headers: Record<string, string>; keepalive: boolean; credentials?: 'omit' },
 ) => Promise<ResponseLike>;
 /** `navigator.sendBeacon`: true when the browser queued the body. */
 export type BeaconLike = (url: string, body: string) => boolean;
@@ -73,7 +73,8 @@ export function createTransport(options: TransportOptions): Transport {
       let res: ResponseLike;
       try {
         if (!options.fetch) throw 'no fetch available';
-        res = await options.fetch(url, { method: 'POST', body, headers: { 'content-type': 'text/plain' }, keepalive: byteLength(body) < KEEPALIVE_MAX_BYTES });
+        // No cookies: the write key authenticates.
+        res = await options.fetch(url, { method: 'POST', body, headers: { 'content-type': 'text/plain' }, keepalive: byteLength(body) < KEEPALIVE_MAX_BYTES, credentials: 'omit' });
       } catch (err) {
         return { kind: 'retry', reason: `network error: ${err}` };
       }
