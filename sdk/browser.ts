@@ -46,7 +46,7 @@ export function browserBeacon(): BeaconLike | undefined {
 export function browserLifecycle(): PageLifecycle {
   return {
     onHide(listener) {
-      if (!globalThis.document || !globalThis.addEventListener) return () => {};
+      if (!globalThis.document) return () => {};
       const handler = (e: Event) =>
         e.type === 'pagehide' ? listener('pagehide') : document.visibilityState === 'hidden' && listener('hidden');
       addEventListener('pagehide', handler);

@@ -13,8 +13,8 @@
  * once per event_id (docs/spec.md §4).
  *
  * @example
- * const emitter = createEmitter({ transport, store, now: Date.now, random: Math.random, timers, warn: console.warn });
- * emitter.add(event); await emitter.flush();
+ * const emitter = createEmitter({ _transport: transport, store, now: Date.now, random: Math.random, timers, warn: console.warn });
+ * emitter._add(event); await emitter._flush();
  */
 import type { LiveEvent } from '../contract/events.ts';
 import { MAX_EVENTS_PER_BATCH } from '../contract/limits.ts';
@@ -56,8 +56,9 @@ export interface TrackerStats {
   retries: number;
 }
 
+/** Options of the emitter; `_` names are internal to the SDK and shortened in the bundle (sdk/build.ts, mangleProps). */
 export interface EmitterOptions {
-  transport: Transport;
+  _transport: Transport;
   store: EventStore;
   now: () => number;
   /** Uniform [0, 1) for retry jitter. */
@@ -78,25 +79,25 @@ export interface EmitterOptions {
 
 export interface Emitter {
   /** Queues an event; a batch goes out once `batchSize` wait (unless a retry is pending). */
-  add(event: LiveEvent): void;
+  _add(event: LiveEvent): void;
   /** Sends everything queued now (ignoring any backoff wait); resolves when done or when a retry was scheduled. */
-  flush(): Promise<void>;
+  _flush(): Promise<void>;
   /** Runs `listener` when the page hides, before the queue is beaconed. */
-  onHide(listener: (reason: HideReason) => void): () => void;
-  stats(): TrackerStats;
+  _onHide(listener: (reason: HideReason) => void): () => void;
+  _stats(): TrackerStats;
   /** Stops timers and listeners, then makes one last attempt to send what is queued. */
-  destroy(): Promise<void>;
+  _destroy(): Promise<void>;
 }
 
 /** Creates the emitter and starts its flush interval. */
 export function createEmitter(o: EmitterOptions): Emitter {
-  const { transport, store, now, timers } = o;
+  const { _transport: transport, store, now, timers } = o;
   const batchSize = o.batchSize ?? BATCH_SIZE_EVENTS;
+  const flushIntervalMs = o.flushIntervalMs ?? FLUSH_INTERVAL_MS;
   const acked = new Set<string>();
   const beaconed = new Set<string>();
   const hideListeners = new Set<(reason: HideReason) => void>();
   const stats = { accepted: 0, rejected: 0, refused: 0, retries: 0 };
-  const warned = new Set<string>();
   let destroyed = false;
   let draining: Promise<void> | undefined;
   let attempt = 0;
@@ -104,13 +105,13 @@ export function createEmitter(o: EmitterOptions): Emitter {
   let retryTimer: unknown;
   let intervalTimer: unknown;
 
-  const warnOnce = (kind: string, message: string) => warned.has(kind) || (warned.add(kind), o.warn(`livelens: ${message}`));
-  /** Up to `limit` events to send: queued, never acknowledged, not already handed to a beacon on this page. */
-  const sendable = (limit: number): LiveEvent[] =>
-    store
-      .head(store.count())
-      .filter((e) => !acked.has(e.event_id) && !beaconed.has(e.event_id))
-      .slice(0, limit);
+  /** Counts `n` events rejected or refused; the first time a counter moves, warns (once per kind). */
+  const count = (kind: 'rejected' | 'refused', n: number, message: string) => {
+    if (n && !stats[kind]) o.warn(`livelens: ${message}`);
+    stats[kind] += n;
+  };
+  /** The events to send: queued, never acknowledged, not already handed to a beacon on this page. */
+  const sendable = (): LiveEvent[] => store.head(store.count()).filter((e) => !acked.has(e.event_id) && !beaconed.has(e.event_id));
   /** The body of the longest run of `events` whose JSON fits in `maxChars` (at most MAX_EVENTS_PER_BATCH), and how many it holds. */
   const nextBatch = (events: LiveEvent[], maxChars: number): [body: string, count: number] => {
     const parts: string[] = [];
@@ -123,32 +124,27 @@ export function createEmitter(o: EmitterOptions): Emitter {
     return [`{"sent_at":${now()},"events":[${parts.join()}]}`, parts.length];
   };
 
-  /** Sends batches until the queue is below `minEvents` or a send fails. */
+  /** Sends batches until fewer than `minEvents` wait or a send fails. */
   const drain = async (minEvents: number): Promise<void> => {
     const min = Math.min(Math.max(minEvents, 1), MAX_EVENTS_PER_BATCH);
-    for (let pending; (pending = sendable(MAX_EVENTS_PER_BATCH)).length >= min; ) {
-      const [body, count] = nextBatch(pending, MAX_BATCH_CHARS);
-      const ids = new Set(pending.slice(0, count).map((e) => e.event_id));
+    for (let pending; (pending = sendable()).length >= min; ) {
+      const [body, n] = nextBatch(pending, MAX_BATCH_CHARS);
+      const ids = new Set(pending.slice(0, n).map((e) => e.event_id));
       const outcome = await transport.send(body);
       if (outcome.kind === 'retry') {
         stats.retries++;
         const delay = retryDelayMs(attempt++, o.random, outcome.retryAfterMs, o.retryBaseMs, o.retryMaxMs);
         retryAt = now() + delay;
-        if (!destroyed) {
-          timers.clearTimeout(retryTimer);
-          retryTimer = timers.setTimeout(flush, delay);
-        }
+        if (!destroyed) timers.clearTimeout(retryTimer), (retryTimer = timers.setTimeout(flush, delay));
         return;
       }
       attempt = retryAt = 0;
       if (outcome.kind === 'ok') {
-        const rejected = outcome.rejected.filter((i) => i >= 0 && i < count).length;
-        stats.rejected += rejected;
-        stats.accepted += count - rejected;
-        if (rejected) warnOnce('rejected', `the collector rejected ${rejected} event(s), which are not retried`);
+        const rejected = outcome.rejected.filter((i) => i >= 0 && i < n).length;
+        stats.accepted += n - rejected;
+        count('rejected', rejected, `${rejected} event(s) rejected, not retried`);
       } else {
-        stats.refused += count;
-        warnOnce('refused', `dropped ${count} event(s): ${outcome.reason}`);
+        count('refused', n, `dropped ${n} event(s): ${outcome.reason}`);
       }
       for (const id of ids) {
         acked.add(id);
@@ -164,7 +160,6 @@ export function createEmitter(o: EmitterOptions): Emitter {
     return run(1);
   };
 
-  const flushIntervalMs = o.flushIntervalMs ?? FLUSH_INTERVAL_MS;
   const tick = () => {
     if (destroyed) return;
     if (now() >= retryAt) void run(1);
@@ -174,31 +169,30 @@ export function createEmitter(o: EmitterOptions): Emitter {
 
   /** Page hiding: let listeners add their last events, then beacon what waits in chunks the browser accepts. */
   const removeLifecycle = o.lifecycle?.onHide((reason) => {
-    for (const l of hideListeners) l(reason);
-    for (let pending = sendable(store.count()), count; pending.length; pending = pending.slice(count)) {
+    hideListeners.forEach((l) => l(reason));
+    for (const pending = sendable(); pending.length; ) {
       const [body, n] = nextBatch(pending, KEEPALIVE_MAX_BYTES / 3);
       if (!transport.beacon(body)) return void flush();
-      for (count = 0; count < n; ) beaconed.add(pending[count++]!.event_id);
+      for (const e of pending.splice(0, n)) beaconed.add(e.event_id);
     }
   });
 
   return {
-    add(event) {
+    _add(event) {
       store.add(event);
       if (store.count() - beaconed.size >= batchSize && now() >= retryAt) void run(batchSize);
     },
-    flush,
-    onHide: (listener) => (hideListeners.add(listener), () => hideListeners.delete(listener)),
-    stats: () => ({ ...stats, queued: store.count(), dropped: store.dropped() }),
-    async destroy() {
+    _flush: flush,
+    _onHide: (listener) => (hideListeners.add(listener), () => hideListeners.delete(listener)),
+    _stats: () => ({ ...stats, queued: store.count(), dropped: store.dropped() }),
+    async _destroy() {
       if (destroyed) return;
       destroyed = true;
       timers.clearTimeout(intervalTimer);
       timers.clearTimeout(retryTimer);
       removeLifecycle?.();
       hideListeners.clear();
-      await draining;
-      await flush();
+      return flush();
     },
   };
 }

@@ -1,13 +1,13 @@
 /**
  * The heartbeat of a playback: counts PLAYING time and sends it, with the
- * player's latency and rendition, every `intervalMs` as a `heartbeat`
+ * player's latency and rendition, every `_intervalMs` as a `heartbeat`
  * event (docs/spec.md §2). The IVS binding (ivs.ts) tells it when playback
  * runs and stops; a heartbeat carries at most MAX_HEARTBEAT_WATCH_MS, so a
  * throttled timer (background tab) leaves the rest for the next one.
  *
  * @example
- * const hb = createHeartbeat(tracker, player, { intervalMs: 10_000, active: () => !ended, rebuffering: () => false });
- * hb.play(now()); ...; hb.pause(now()); hb.drain(now()); hb.stop();
+ * const hb = createHeartbeat(tracker, player, { _intervalMs: 10_000, _active: () => !ended, _rebuffering: () => false });
+ * hb._play(now()); ...; hb._pause(now()); hb._drain(now()); hb._stop();
  */
 import { MAX_HEARTBEAT_WATCH_MS } from '../contract/limits.ts';
 import type { Tracker } from './tracker.ts';
@@ -25,33 +25,34 @@ export interface HeartbeatSource {
   getLiveLatency(): number;
 }
 
+/** Internal to the SDK: `_` names are shortened in the bundle (sdk/build.ts, mangleProps). */
 export interface HeartbeatOptions {
   /** Time between heartbeats (ms), in (0, MAX_HEARTBEAT_WATCH_MS]. */
-  intervalMs: number;
+  _intervalMs: number;
   /** False once the session ended: the timer then sends nothing. */
-  active: () => boolean;
+  _active: () => boolean;
   /** True while rebuffering: a heartbeat goes out even without watch time. */
-  rebuffering: () => boolean;
+  _rebuffering: () => boolean;
 }
 
 export interface Heartbeat {
   /** Playback runs from `t` (watch time accrues). */
-  play(t: number): void;
+  _play(t: number): void;
   /** Playback stops at `t`; the time accrued so far is kept for the next heartbeat. */
-  pause(t: number): void;
+  _pause(t: number): void;
   /** Sends one heartbeat with the watch time up to `t` (none when there is nothing to report). */
-  beat(t: number): void;
+  _beat(t: number): void;
   /** Sends every accrued millisecond, in as many heartbeats as it takes (before session_end). */
-  drain(t: number): void;
+  _drain(t: number): void;
   /** Stops the timer. */
-  stop(): void;
+  _stop(): void;
 }
 
-/** Starts the heartbeat timer; throws when `intervalMs` is one a heartbeat cannot carry. */
+/** Starts the heartbeat timer; throws when `_intervalMs` is one a heartbeat cannot carry. */
 export function createHeartbeat(tracker: Tracker, source: HeartbeatSource, o: HeartbeatOptions): Heartbeat {
-  const interval = o.intervalMs;
+  const interval = o._intervalMs;
   if (!(interval > 0 && interval <= MAX_HEARTBEAT_WATCH_MS)) {
-    throw new Error(`heartbeatIntervalMs must be in (0, ${MAX_HEARTBEAT_WATCH_MS}] ms, what one heartbeat carries; got ${interval}`);
+    throw new Error(`heartbeatIntervalMs must be in (0, ${MAX_HEARTBEAT_WATCH_MS}] (what one heartbeat carries); got ${interval}`);
   }
   const { now, timers } = tracker;
   let playingSince: number | undefined;
@@ -63,7 +64,7 @@ export function createHeartbeat(tracker: Tracker, source: HeartbeatSource, o: He
   };
   const beat = (t: number) => {
     accrue(t);
-    if (watchMs <= 0 && !o.rebuffering()) return;
+    if (watchMs <= 0 && !o._rebuffering()) return;
     const watch = Math.min(Math.round(watchMs), MAX_HEARTBEAT_WATCH_MS);
     watchMs -= watch; // a throttled timer may leave more than one heartbeat can carry: keep the rest
     const q = source.getQuality();
@@ -77,25 +78,25 @@ export function createHeartbeat(tracker: Tracker, source: HeartbeatSource, o: He
     });
   };
   const tick = () => {
-    if (o.active()) beat(now());
+    if (o._active()) beat(now());
     timer = timers.setTimeout(tick, interval);
   };
   timer = timers.setTimeout(tick, interval);
 
   return {
-    play(t) {
+    _play(t) {
       accrue(t);
       playingSince = t;
     },
-    pause(t) {
+    _pause(t) {
       accrue(t);
       playingSince = undefined;
     },
-    beat,
-    drain(t) {
+    _beat: beat,
+    _drain(t) {
       do beat(t);
       while (watchMs > 0); // all watch time goes out, MAX_HEARTBEAT_WATCH_MS per heartbeat
     },
-    stop: () => timers.clearTimeout(timer),
+    _stop: () => timers.clearTimeout(timer),
   };
 }

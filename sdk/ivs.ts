@@ -120,12 +120,6 @@ export function parseProductCue(text: string): ProductCard | null | undefined {
  */
 export function trackIvsPlayer(tracker: Tracker, player: IvsPlayerLike, options: IvsTrackingOptions = {}): () => void {
   const { now, track } = tracker;
-  const listeners: [IvsName, (payload: never) => void][] = [];
-  // Each handler declares the payload the player documents for its event (PlayerEventMap).
-  const on = <P>(name: IvsName, handler: (payload: P) => void) => {
-    player.addEventListener(name, handler as (payload: unknown) => void);
-    listeners.push([name, handler]);
-  };
 
   let intentAt = now();
   /** True while startup waits for the viewer to press play (no autoplay, or autoplay blocked). */
@@ -136,9 +130,9 @@ export function trackIvsPlayer(tracker: Tracker, player: IvsPlayerLike, options:
   let quality = player.getQuality();
   let cardKey: string | undefined;
   const heartbeat = createHeartbeat(tracker, player, {
-    intervalMs: options.heartbeatIntervalMs ?? HEARTBEAT_INTERVAL_MS,
-    active: () => !ended,
-    rebuffering: () => rebufferSince !== undefined,
+    _intervalMs: options.heartbeatIntervalMs ?? HEARTBEAT_INTERVAL_MS,
+    _active: () => !ended,
+    _rebuffering: () => rebufferSince !== undefined,
   });
   const endRebuffer = (t: number) => {
     if (rebufferSince !== undefined) track('buffer_end', { buffer_ms: Math.max(0, t - rebufferSince) }), (rebufferSince = undefined);
@@ -151,9 +145,9 @@ export function trackIvsPlayer(tracker: Tracker, player: IvsPlayerLike, options:
   const endSession = (reason: string) => {
     if (ended) return;
     const t = now();
-    heartbeat.drain(t); // all watch time goes out before session_end
+    heartbeat._drain(t); // all watch time goes out before session_end
     endRebuffer(t);
-    heartbeat.pause(t);
+    heartbeat._pause(t);
     track('session_end', { reason });
     ended = true;
   };
@@ -161,53 +155,56 @@ export function trackIvsPlayer(tracker: Tracker, player: IvsPlayerLike, options:
     const t = now();
     if (ended && state !== IDLE && state !== ENDED) startSession(), (intentAt = t);
     if (!started && awaitingIntent && (state === BUFFERING || state === PLAYING)) (intentAt = t), (awaitingIntent = false);
-    heartbeat.pause(t);
+    heartbeat._pause(t);
     if (state === PLAYING) {
       if (!started) track('startup', { startup_ms: Math.max(0, t - intentAt) });
       started = true;
-      heartbeat.play(t);
+      heartbeat._play(t);
     }
     if (state !== BUFFERING) endRebuffer(t);
     if (state === ENDED) endSession('ended');
   };
 
   startSession();
-  if (player.getState() === PLAYING) (started = true), heartbeat.play(intentAt);
-  for (const state of [IDLE, READY, BUFFERING, PLAYING, ENDED] as const) on(state, () => onState(state));
-  on('PlayerPlaybackBlocked', () => void (awaitingIntent = !started));
-  on('PlayerRebuffering', () => {
-    const t = now();
-    if (started && !ended && rebufferSince === undefined) heartbeat.pause(t), (rebufferSince = t), track('buffer_start', {});
-  });
-  on('PlayerQualityChanged', (q: { name: string; bitrate: number }) => {
-    const from = quality;
-    quality = q;
-    if (from.bitrate > 0 && (from.bitrate !== q.bitrate || from.name !== q.name)) {
-      track('quality_change', { from_kbps: kbps(from.bitrate), to_kbps: kbps(q.bitrate), quality: q.name || undefined });
-    }
-  });
-  on('PlayerError', (e: { type?: string; code?: number; message?: string } | undefined) =>
-    track('error', {
-      code: `${e?.type ?? 'Error'}${e?.code ? `:${e.code}` : ''}`.slice(0, MAX_ID_CHARS),
-      message: e?.message?.slice(0, MAX_ERROR_MESSAGE_CHARS) || undefined,
-      fatal: true,
-    }),
-  );
-  on('PlayerNetworkUnavailable', () => track('error', { code: 'NetworkUnavailable', fatal: false }));
-  on('PlayerTextMetadataCue', (cue: { text?: string } | undefined) => {
-    const card = parseProductCue(cue?.text ?? '');
-    const key = card && [card.productId, card.offerId, card.cardId].join('\n');
-    if (card === undefined || key === cardKey) return;
-    cardKey = key || undefined;
-    if (card) tracker.productImpression(card.productId, card.offerId);
-    options.onProductCard?.(card);
-  });
-  const removeHide = tracker.onHide((reason) => (reason === 'pagehide' ? endSession(reason) : ended || heartbeat.beat(now())));
+  if (player.getState() === PLAYING) (started = true), heartbeat._play(intentAt);
+  // One handler per player event, each declaring the payload the player documents for it (PlayerEventMap).
+  const handlers: { [name in IvsName]?: (payload: never) => void } = {
+    PlayerPlaybackBlocked: () => void (awaitingIntent = !started),
+    PlayerRebuffering() {
+      const t = now();
+      if (started && !ended && rebufferSince === undefined) heartbeat._pause(t), (rebufferSince = t), track('buffer_start', {});
+    },
+    PlayerQualityChanged(q: { name: string; bitrate: number }) {
+      const from = quality;
+      quality = q;
+      if (from.bitrate > 0 && (from.bitrate !== q.bitrate || from.name !== q.name)) {
+        track('quality_change', { from_kbps: kbps(from.bitrate), to_kbps: kbps(q.bitrate), quality: q.name || undefined });
+      }
+    },
+    PlayerError: (e?: { type?: string; code?: number; message?: string }) =>
+      track('error', {
+        code: `${e?.type ?? 'Error'}${e?.code ? `:${e.code}` : ''}`.slice(0, MAX_ID_CHARS),
+        message: e?.message?.slice(0, MAX_ERROR_MESSAGE_CHARS) || undefined,
+        fatal: true,
+      }),
+    PlayerNetworkUnavailable: () => track('error', { code: 'NetworkUnavailable', fatal: false }),
+    PlayerTextMetadataCue(cue?: { text?: string }) {
+      const card = parseProductCue(cue?.text ?? '');
+      const key = card && [card.productId, card.offerId, card.cardId].join('\n');
+      if (card === undefined || key === cardKey) return;
+      cardKey = key || undefined;
+      if (card) tracker.productImpression(card.productId, card.offerId);
+      options.onProductCard?.(card);
+    },
+  };
+  for (const state of [IDLE, READY, BUFFERING, PLAYING, ENDED] as const) handlers[state] = () => onState(state);
+  for (const name in handlers) player.addEventListener(name, handlers[name as IvsName] as (payload: unknown) => void);
+  const removeHide = tracker.onHide((reason) => (reason === 'pagehide' ? endSession(reason) : ended || heartbeat._beat(now())));
 
   return () => {
     endSession('untrack');
-    heartbeat.stop();
+    heartbeat._stop();
     removeHide();
-    for (const [name, fn] of listeners.splice(0)) player.removeEventListener(name, fn as (payload: unknown) => void);
+    for (const name in handlers) player.removeEventListener(name, handlers[name as IvsName] as (payload: unknown) => void);
   };
 }

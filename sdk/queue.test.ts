@@ -31,7 +31,7 @@ describe('memory store', () => {
     for (let i = 0; i < MAX_QUEUED_EVENTS + 7; i++) s.add(ev(i));
     expect(s.count()).toBe(MAX_QUEUED_EVENTS);
     expect(s.dropped()).toBe(7);
-    expect(() => createMemoryStore(0)).toThrow(/at least 1/);
+    expect(() => createMemoryStore(0)).toThrow(/maxEvents must be >= 1; got 0/);
   });
 });
 

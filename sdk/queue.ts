@@ -68,7 +68,7 @@ export function writeItem(storage: KeyValueStorage | undefined, key: string, val
 
 /** A store in memory only, lost on reload; `onChange` runs after every add and remove (the persistent store saves there). */
 export function createMemoryStore(maxEvents = MAX_QUEUED_EVENTS, initial: LiveEvent[] = [], onChange?: () => void): EventStore {
-  if (!(maxEvents >= 1)) throw new Error(`maxEvents must be at least 1, got ${maxEvents}`);
+  if (!(maxEvents >= 1)) throw new Error(`maxEvents must be >= 1; got ${maxEvents}`);
   let events = initial.slice(-maxEvents);
   let dropped = initial.length - events.length;
   return {
@@ -90,9 +90,10 @@ export function createMemoryStore(maxEvents = MAX_QUEUED_EVENTS, initial: LiveEv
  * A store mirrored to `storage[key]` as a JSON array after every change in a
  * task (writes are coalesced into one microtask, which still runs before the
  * page can be unloaded). Corrupt or unreadable storage starts empty; a failing
- * write (quota, private mode) leaves the memory copy working.
+ * write (quota, private mode) leaves the memory copy working; without
+ * storage it is a memory store.
  */
-export function createPersistentStore(storage: KeyValueStorage, key: string, maxEvents = MAX_QUEUED_EVENTS): EventStore {
+export function createPersistentStore(storage: KeyValueStorage | undefined, key: string, maxEvents = MAX_QUEUED_EVENTS): EventStore {
   const saved = readJson(storage, key);
   let pending = false;
   const store = createMemoryStore(maxEvents, Array.isArray(saved) ? (saved as LiveEvent[]) : [], () => {

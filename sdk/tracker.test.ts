@@ -202,7 +202,7 @@ describe('delivery', () => {
     await vi.advanceTimersByTimeAsync(FLUSH_INTERVAL_MS * 3);
     expect(net.requests).toHaveLength(1);
     expect(tracker.stats()).toMatchObject({ accepted: 2, rejected: 1, queued: 0 });
-    expect(warnings[0]).toMatch(/rejected 1 event/);
+    expect(warnings[0]).toMatch(/^livelens: 1 event\(s\) rejected/);
   });
 
   it('never sends an acknowledged event_id again, even when the store keeps it', async () => {

@@ -15,7 +15,7 @@ import { MAX_EXPERIMENTS_PER_EVENT } from '../contract/limits.ts';
 import { browserBeacon, browserFetch, browserLifecycle, browserStorage, type HideReason, type PageLifecycle } from './browser.ts';
 import { createEmitter, type Timers, type TrackerStats } from './emitter.ts';
 import { createIdFactory, loadViewerId } from './identity.ts';
-import { createMemoryStore, createPersistentStore, MAX_QUEUED_EVENTS, readJson, writeItem, type EventStore, type KeyValueStorage } from './queue.ts';
+import { createPersistentStore, readJson, writeItem, type EventStore, type KeyValueStorage } from './queue.ts';
 import { createTransport, type BeaconLike, type FetchLike } from './transport.ts';
 import { pickVariant } from './variant.ts';
 
@@ -112,26 +112,30 @@ function orDefault<T>(value: T | null | undefined, fallback: () => T | undefined
  * createTracker({ endpoint, writeKey, showId, creatorId, storage: null, lifecycle: null, fetch: (u, i) => fetch(u, i), now: clock.now });
  */
 export function createTracker(options: TrackerOptions): Tracker {
-  const now = options.now ?? Date.now;
-  const timers = options.timers ?? globalTimers;
   const storage = orDefault(options.storage, browserStorage);
   const newId = createIdFactory(options.random);
-  const max = options.maxQueuedEvents ?? MAX_QUEUED_EVENTS;
-  // batchSize, flushIntervalMs, retryBaseMs and retryMaxMs pass through under the same names.
-  const emitter = createEmitter({
+  // The platform resolved once; batchSize, flushIntervalMs, retryBaseMs and retryMaxMs pass through under the same names.
+  const o = {
     ...options,
-    transport: createTransport({ ...options, fetch: orDefault(options.fetch, browserFetch), sendBeacon: orDefault(options.sendBeacon, browserBeacon), now }),
-    store: options.store ?? (storage ? createPersistentStore(storage, `livelens:queue:${options.writeKey}`, max) : createMemoryStore(max)),
-    now,
+    now: options.now ?? Date.now,
+    timers: options.timers ?? globalTimers,
     random: options.random ?? Math.random,
-    timers,
     warn: options.warn ?? ((m: string) => console.warn(m)),
     lifecycle: orDefault(options.lifecycle, browserLifecycle),
+    fetch: orDefault(options.fetch, browserFetch),
+    sendBeacon: orDefault(options.sendBeacon, browserBeacon),
+  };
+  const { now, timers } = o;
+  const emitter = createEmitter({
+    ...o,
+    _transport: createTransport(o),
+    store: options.store ?? createPersistentStore(storage, `livelens:queue:${options.writeKey}`, options.maxQueuedEvents),
   });
   const viewerId = loadViewerId(storage, newId);
 
   let sessionId = newId();
-  let sessionStarted = false;
+  /** session_start events so far: each after the first starts a new session. */
+  let sessionStarts = 0;
   let userId = options.userId;
   let destroyed = false;
   const experiments: Record<string, string> = {};
@@ -142,11 +146,8 @@ export function createTracker(options: TrackerOptions): Tracker {
   const track = <T extends EventType>(type: T, props: PropsOf<T>): string => {
     const eventId = newId();
     if (destroyed) return eventId;
-    if (type === 'session_start') {
-      if (sessionStarted) sessionId = newId();
-      sessionStarted = true;
-    }
-    emitter.add({
+    if (type === 'session_start' && sessionStarts++) sessionId = newId();
+    emitter._add({
       event_id: eventId,
       type,
       ts: Math.round(now()),
@@ -187,10 +188,10 @@ export function createTracker(options: TrackerOptions): Tracker {
       }
       return chosen;
     },
-    flush: emitter.flush,
-    onHide: emitter.onHide,
-    stats: emitter.stats,
-    destroy: () => ((destroyed = true), emitter.destroy()),
+    flush: emitter._flush,
+    onHide: emitter._onHide,
+    stats: emitter._stats,
+    destroy: () => ((destroyed = true), emitter._destroy()),
   };
 }
 

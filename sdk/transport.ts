@@ -72,9 +72,8 @@ export function createTransport(options: TransportOptions): Transport {
     async send(body) {
       let res: ResponseLike;
       try {
-        if (!options.fetch) throw 'no fetch available';
-        // No cookies: the write key authenticates.
-        res = await options.fetch(url, { method: 'POST', body, headers: { 'content-type': 'text/plain' }, keepalive: byteLength(body) < KEEPALIVE_MAX_BYTES, credentials: 'omit' });
+        // No cookies: the write key authenticates. Without fetch this throws (a TypeError), and the batch waits for a retry.
+        res = await options.fetch!(url, { method: 'POST', body, headers: { 'content-type': 'text/plain' }, keepalive: byteLength(body) < KEEPALIVE_MAX_BYTES, credentials: 'omit' });
       } catch (err) {
         return { kind: 'retry', reason: `network error: ${err}` };
       }
@@ -113,8 +112,8 @@ export function rejectedIndexes(responseText: string): number[] {
  * @example parseRetryAfterMs('3', Date.now()) // 3000
  */
 export function parseRetryAfterMs(value: string | null, nowMs: number): number | undefined {
-  if (!value) return undefined;
-  const ms = /^\s*\d+\s*$/.test(value) ? Number(value) * 1000 : Date.parse(value) - nowMs;
+  // Seconds when it reads as a number ('0' and '' fall through to Date.parse, which gives a past date or NaN).
+  const ms = Number(value) * 1000 || Date.parse(value ?? '') - nowMs;
   return Number.isNaN(ms) ? undefined : Math.min(Math.max(ms, 0), MAX_RETRY_AFTER_MS);
 }
 
