@@ -14,8 +14,15 @@ import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
-/** Budget of tracker + IVS binding, minified and gzipped (bytes), checked by sdk/size.test.ts (5.25 KiB; 5,105 bytes after the emitter/heartbeat split; issue 10 aimed at 4 KiB). */
-export const SDK_BUDGET_GZIP_BYTES = 5_376;
+/** Budget of tracker + IVS binding, minified and gzipped (bytes), checked by sdk/size.test.ts (5,105 bytes after the emitter/heartbeat split, 4,390 now; issue 10 aims at 4 KiB). */
+export const SDK_BUDGET_GZIP_BYTES = 4_400;
+
+/**
+ * Properties shortened in the bundle: the SDK's internal interfaces
+ * (emitter, heartbeat) name theirs with a leading `_`; nothing public, on the
+ * wire, or of the browser or player does.
+ */
+export const SDK_MANGLED_PROPS = /^_/;
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const SDK_ENTRY = join(here, 'index.ts');
@@ -38,6 +45,7 @@ export async function buildSdk({ write = false } = {}): Promise<SdkBuild> {
     platform: 'browser',
     write: false,
     legalComments: 'none',
+    mangleProps: SDK_MANGLED_PROPS,
   };
   const [esm, iife] = await Promise.all([
     build({ ...common, format: 'esm', outfile: join(SDK_DIST_DIR, 'livelens.mjs') }),

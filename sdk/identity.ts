@@ -12,8 +12,6 @@ import { readItem, writeItem, type KeyValueStorage } from './queue.ts';
 export const VIEWER_ID_KEY = 'livelens:viewer_id';
 /** Characters in a generated id: 22 base64url characters × 6 bits = 132 random bits, inside the contract's 8–64 of [A-Za-z0-9_-]. */
 export const ID_CHARS = 22;
-/** Ids whose random bytes are drawn in one call. */
-export const RANDOM_POOL_IDS = 64;
 /** Random bytes behind an id: 17 × 8 bits, of which base64 keeps the first ID_CHARS × 6. */
 const ID_BYTES = 17;
 
@@ -23,16 +21,10 @@ const ID_BYTES = 17;
  * makes a simulation reproducible).
  */
 export function createIdFactory(random?: () => number): () => string {
-  // Random bytes are drawn RANDOM_POOL_IDS ids at a time: one getRandomValues call costs microseconds.
-  let pool = new Uint8Array(ID_BYTES * RANDOM_POOL_IDS);
-  let used = pool.length;
   return () => {
-    if (used === pool.length) {
-      pool = random ? pool.map(() => random() * 256) : globalThis.crypto.getRandomValues(pool);
-      used = 0;
-    }
+    const bytes = new Uint8Array(ID_BYTES);
     // base64url of ID_BYTES random bytes, cut to ID_CHARS characters.
-    return btoa(String.fromCharCode(...pool.subarray(used, (used += ID_BYTES))))
+    return btoa(String.fromCharCode(...(random ? bytes.map(() => random() * 256) : globalThis.crypto.getRandomValues(bytes))))
       .slice(0, ID_CHARS)
       .replace(/\+/g, '-')
       .replace(/\//g, '_');

@@ -202,7 +202,7 @@ export function createTracker(options: TrackerOptions): Tracker {
  * @example appendClickId('https://shop.example/checkout?x=1', 'abc') // 'https://shop.example/checkout?x=1&livelens_click_id=abc'
  */
 export function appendClickId(url: string, clickId: string, param = CLICK_ID_PARAM): string {
-  const u = new URL(url, 'http://relative.invalid');
+  const u = new URL(url, 'http://h'); // a placeholder base: a relative url gets only its path back
   u.searchParams.set(param, clickId);
   // A path ('/checkout?x=1') stays a path.
   return /^[a-z][a-z0-9+.-]*:/i.test(url) ? u.href : u.pathname + u.search + u.hash;

@@ -1,8 +1,9 @@
 /**
  * The SDK in a real browser against the real collector: Debian's Chromium
  * (playwright-core) plays a live HLS stream made by ffmpeg with the real
- * amazon-ivs-player; the SDK sends to the collector, which writes to an
- * embedded Kinesis; the test reads the stream back.
+ * amazon-ivs-player; the SDK as shipped (the minified bundle of sdk/build.ts)
+ * sends to the collector, which writes to an embedded Kinesis; the test reads
+ * the stream back.
  *
  * Checks: session_start, startup, heartbeats with watch_ms and bitrate,
  * quality_change; every event queued while the collector is down arrives once
@@ -13,7 +14,7 @@
  * is checked in sdk/ivs.test.ts with the fake player.)
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,6 +28,7 @@ import { startCollector, type CollectorHandle } from '../../collector/node.ts';
 import { createLogger } from '../../collector/log.ts';
 import { readStream } from '../../collector/testing/read-stream.ts';
 import { createKinesisClient, ensureStream, startEmbeddedKinesis, type EmbeddedKinesis } from '../../streams/embedded-kinesis.ts';
+import { buildSdk } from '../../sdk/build.ts';
 import { CHROMIUM_FLAGS, CHROMIUM_PATH } from './chromium.ts';
 import { startHlsStream, HLS_RENDITIONS, type HlsStream } from '../../viewer/hls-stream.ts';
 import { startStaticServer, type StaticServer } from './static-server.ts';
@@ -82,11 +84,21 @@ describe('SDK in Chromium with amazon-ivs-player, ffmpeg HLS and the real collec
 
   beforeAll(async () => {
     tmp = mkdtempSync(join(tmpdir(), 'livelens-browser-'));
+    // The page imports the SDK as shipped: the built, minified ESM of sdk/build.ts, not its sources.
+    const sdk = (await buildSdk()).esm;
+    const shippedSdk: Plugin = {
+      name: 'shipped-sdk',
+      setup(b) {
+        b.onResolve({ filter: /\/sdk\/index\.ts$/ }, () => ({ path: 'livelens.mjs', namespace: 'shipped-sdk' }));
+        b.onLoad({ filter: /.*/, namespace: 'shipped-sdk' }, () => ({ contents: sdk, loader: 'js' }));
+      },
+    };
     const bundle = build({
       entryPoints: [join(here, 'fixtures', 'sdk-page.ts')],
       bundle: true,
       format: 'iife',
       define: { global: 'window' },
+      plugins: [shippedSdk],
       write: false,
       logLevel: 'silent',
     });
