@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { HEARTBEAT_INTERVAL_MS } from '../sdk/heartbeat.ts';
 import { computeScaleModel, CONCURRENT_VIEWERS } from './scale-model.ts';
 import { renderScaleDoc, SCALE_DOC_PATH } from './scale-doc.ts';
+import { DEFAULT_ATHENA_BYTES_SCANNED_CUTOFF } from './template.ts';
 
 describe('docs/scale.md', () => {
   it('equals the script\'s output', async () => {
@@ -22,5 +23,10 @@ describe('docs/scale.md', () => {
     }
     expect(model.packed.shards).toBeLessThan(model.unpacked.shards);
     expect(model.collectorInstances * model.usablePerInstance).toBeGreaterThanOrEqual(model.eventsPerSecond);
+    // One show day's report fits the stack's Athena cutoff even in the worst case; a month read whole does not.
+    for (const r of model.reports) {
+      expect(r.bytesScannedWorstDay).toBeLessThanOrEqual(DEFAULT_ATHENA_BYTES_SCANNED_CUTOFF);
+      expect(r.bytesScannedAfterMonth).toBeGreaterThan(DEFAULT_ATHENA_BYTES_SCANNED_CUTOFF);
+    }
   }, 60_000);
 });

@@ -7,15 +7,36 @@
  * @example
  * npm run scale-doc -- --write
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import {
   ASSUMED_PER_VIEWER_HOUR, BATCH_SIZE_EVENTS, COLLECTOR_VARIANT, computeScaleModel, CONCURRENT_VIEWERS, DEFAULT_LINGER_MS, DEFAULT_SPOOL_MAX_BYTES,
-  FLUSH_INTERVAL_MS, MAX_PACKED_RECORD_BYTES, MIB, OUTAGE_MS, PRICES, SHARD_HEADROOM, SHOW_MS, SHOWS_PER_MONTH, type ScaleModel,
+  EVENT_COPY_COLUMNS, FLUSH_INTERVAL_MS, MAX_PACKED_RECORD_BYTES, MIB, OUTAGE_MS, PRICES, SHARD_HEADROOM, SHOW_MS, SHOWS_PER_MONTH, type ScaleModel,
 } from './scale-model.ts';
+import { EVENT_COPY_MARGIN_MS } from '../pipeline/engine/partition-bounds.ts';
 import { COLLECTOR_CPU_TARGET_PERCENT, COLLECTOR_TASK_CPU, DEFAULT_ATHENA_BYTES_SCANNED_CUTOFF } from './template.ts';
 
 export const SCALE_DOC_PATH = fileURLToPath(new URL('../docs/scale.md', import.meta.url));
+/** Files and bytes read before and after the dt bounds (npm run bench:pruning). */
+export const PRUNING_MEASUREMENT = new URL('../bench/results/partition-pruning.json', import.meta.url);
+
+interface Reads { files: number; bytes: number }
+interface PruningMeasurement {
+  lake: { days: number; events_per_day: number; files: number; bytes: number };
+  totals: Record<'duckdb_unpruned' | 'duckdb_pruned' | 'athena_unpruned' | 'athena_pruned', Reads>;
+  queries: unknown[];
+}
+
+/** The lake and the before/after sentence of the pruning measurement. */
+function pruningSentence(): { benchLake: string; benchLine: string } {
+  const m = JSON.parse(readFileSync(PRUNING_MEASUREMENT, 'utf8')) as PruningMeasurement;
+  const mb = (n: number) => `${dec(n / 1e6, 1)} MB`;
+  const pair = (before: Reads, after: Reads) => `${int(before.files)} files / ${mb(before.bytes)} before, ${int(after.files)} / ${mb(after.bytes)} after`;
+  return {
+    benchLake: `${m.lake.days}-day lake (${int(m.lake.files)} files, ${mb(m.lake.bytes)}), a one-day report of each of the ${m.queries.length} queries`,
+    benchLine: `DuckDB's text ${pair(m.totals.duckdb_unpruned, m.totals.duckdb_pruned)}; Athena's text (file sizes, the margin days' files counted whole) ${pair(m.totals.athena_unpruned, m.totals.athena_pruned)}`,
+  };
+}
 
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
 const dec = (n: number, d = 1) => n.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
@@ -66,18 +87,25 @@ export function renderScaleDoc(m: ScaleModel): string {
     `(the default spool bound DEFAULT_SPOOL_MAX_BYTES is ${mib(DEFAULT_SPOOL_MAX_BYTES)}: ${m.spoolBytesPerInstance <= DEFAULT_SPOOL_MAX_BYTES ? 'enough' : 'raise LIVELENS_SPOOL_MAX_BYTES and the task\'s ephemeral storage'}).`, '');
 
   p('## The lake and Athena, per show day', '');
+  const { benchLake, benchLine } = pruningSentence();
   p(`Measured by landing ${int(m.sampleEvents)} sample events of this mix through the real lander (zstd, rows by type and time):`,
     `**${dec(m.parquet.bytesPerEvent, 1)} Parquet bytes per event**, ${int(m.eventsPerShow)} events per show, **${gib(m.lakeBytesPerShow)} of Parquet per show day**.`, '');
-  p('Athena reads only the columns a query names (the dedupe view adds `event_id` and `received_at`; random ids barely compress, so',
-    'they are most of the bytes). **Partition pruning needs a `dt` predicate, and today\'s queries bound `event_time` only**: a report',
-    'for one day still reads every `dt` partition of the lake. The table gives both: what a one-day report scans after a month of',
-    'shows today, and what it would scan with `dt` bounded to the day (the proposed fix: `dt` between the UTC dates of `$from_ms`',
-    'and `$to_ms` in queries/views). Athena bills at least 10 MB a query.', '');
-  p('| report | query | lake columns read | scanned today (after a month) | cost per run | scanned with dt bound | cost per run |', '|---|---|---:|---:|---:|---:|---:|');
-  for (const r of m.reports) p(`| \`${r.report}\` | \`${r.query}\` | ${r.columns} | ${gib(r.bytesScannedAfterMonth)} | ${usd(r.usdPerRunAfterMonth)} | ${gib(r.bytesScannedPerDay)} | ${usd(r.usdPerRun)} |`);
-  const largest = Math.max(...m.reports.map((r) => r.bytesScannedPerDay));
+  p('Athena reads only the columns a query names (the dedupe adds `event_id` and `received_at`; random ids barely compress, so',
+    'they are most of the bytes) of the `dt` partitions a query bounds: every query bounds `dt` by the UTC dates of `$from_ms`',
+    `and \`$to_ms\` (pipeline/engine/partition-bounds.ts), so a one-day report reads the show's day. Its dedupe also looks for earlier`,
+    `copies on the neighbouring days, within ${dec(EVENT_COPY_MARGIN_MS / 60_000, 0)} minutes of midnight (${EVENT_COPY_COLUMNS.join(', ')} only; row-group`,
+    'statistics skip the rest): nothing for a show away from midnight, at worst those columns of both neighbouring shows.',
+    `Measured on DuckDB over a ${benchLake}, \`npm run bench:pruning\`: ${benchLine}.`,
+    'Athena bills at least 10 MB a query.', '');
+  p('| report | query | lake columns read | scanned per show day | cost per run | worst case (neighbouring shows at midnight) | cost per run | without dt bounds, after a month | cost per run |', '|---|---|---:|---:|---:|---:|---:|---:|---:|');
+  for (const r of m.reports) p(`| \`${r.report}\` | \`${r.query}\` | ${r.columns} | ${gib(r.bytesScannedPerDay)} | ${usd(r.usdPerRun)} | ${gib(r.bytesScannedWorstDay)} | ${usd(r.usdPerRunWorstDay)} | ${gib(r.bytesScannedAfterMonth)} | ${usd(r.usdPerRunAfterMonth)} |`);
+  const largest = Math.max(...m.reports.map((r) => r.bytesScannedWorstDay));
+  const month = Math.min(...m.reports.map((r) => r.bytesScannedAfterMonth));
   p('', 'Order lines are not counted (a few per click: far below the events).',
-    `The stack's AthenaBytesScannedCutoff defaults to ${gib(DEFAULT_ATHENA_BYTES_SCANNED_CUTOFF)} a query; one such show day needs ${gib(largest)}${largest > DEFAULT_ATHENA_BYTES_SCANNED_CUTOFF ? ' (even with a dt bound): raise it for an audience this size' : ''}.`, '');
+    `The stack's AthenaBytesScannedCutoff defaults to ${gib(DEFAULT_ATHENA_BYTES_SCANNED_CUTOFF)} a query (at most ${usd((DEFAULT_ATHENA_BYTES_SCANNED_CUTOFF / 1024 ** 4) * PRICES.athenaPerTb)} for a query it stops):`,
+    `above the largest show day, worst case (${gib(largest)}${largest <= DEFAULT_ATHENA_BYTES_SCANNED_CUTOFF ? ', so every one-day report runs' : ': RAISE IT'}),`,
+    `and far below a month's lake read whole (${gib(month)}), so a report over months or a query without bounds is stopped.`,
+    'For a larger audience or reports over weeks, raise it in proportion.', '');
   p('## What this does not cover', '');
   p(`- **One ingest task** (deploy/): ${int(m.eventsPerSecond)} events/s into one DuckDB lander was not measured here; at this size land with`,
     '  Firehose (EnableFirehose=true, deploy/README.md), which scales by itself, or split the stream among several ingest deployments.',

@@ -15,11 +15,12 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDuckDbEngine, type DuckDbEngine } from '../pipeline/engine/duckdb.ts';
 import type { Row, SqlValue } from '../pipeline/engine/engine.ts';
-import { DAY_MS, ENGINE_PERIOD_VIEWS, partitionBoundParameters } from '../pipeline/engine/partition-bounds.ts';
+import { DAY_MS, ENGINE_PERIOD_VIEWS, EVENT_COPY_MARGIN_MS, partitionBoundParameters } from '../pipeline/engine/partition-bounds.ts';
 import { loadQuery, placeholderNames, QUERIES_DIR, readQueryFile } from '../pipeline/engine/query-files.ts';
 import { parameterNames } from '../pipeline/engine/parameters.ts';
 import { queryIdentifierSets } from '../pipeline/reports/definitions.ts';
 import { EVENTS_TABLE } from '../pipeline/ingest/lake-tables.ts';
+import { unprunedQueriesDir } from '../bench/lib/unpruned-queries.ts';
 import { eventRow, HOUR_MS, MINUTE_MS, orderRow, tempDataDir, writeLakeTable, type FixtureRow } from './queries-fixtures.ts';
 
 /** Five lake days, 2026-11-01 .. 2026-11-05. */
@@ -82,20 +83,6 @@ function statements(): Array<{ name: string; identifiers: Record<string, string>
   return names.map((name) => ({ name, identifiers: placeholderNames(readQueryFile(name)).length > 0 ? queryIdentifierSets(name)[0]! : {} }));
 }
 
-/** A copy of queries/ with every `dt` bound opened to all days: the unpruned SQL. */
-function unprunedQueriesDir(): string {
-  const dir = fs.mkdtempSync(path.join(tempDataDir(), 'queries-'));
-  fs.cpSync(QUERIES_DIR, dir, { recursive: true });
-  for (const file of fs.readdirSync(dir, { recursive: true }).map(String).filter((f) => f.endsWith('.sql'))) {
-    const full = path.join(dir, file);
-    const sql = fs.readFileSync(full, 'utf8')
-      .replace(/\$(\w*from_dt)\b/g, "'0000-01-01'")
-      .replace(/\$(\w*to_dt)\b/g, "'9999-12-31'");
-    fs.writeFileSync(full, sql);
-  }
-  return dir;
-}
-
 /** Values for a query's parameters: the period, a one-day lookback, exp1, no filter; any other `*_ms` an hour, anything else ''. */
 function parameters(name: string, fromMs: number, toMs: number): Record<string, SqlValue> {
   const known: Record<string, SqlValue> = {
@@ -124,7 +111,7 @@ beforeAll(async () => {
   await writeLakeTable(dataDir, 'events', events.filter((_, i) => i % 2 === 1), 'part-1');
   await writeLakeTable(dataDir, 'orders', lakeOrders().slice(0, 4), 'import-0');
   await writeLakeTable(dataDir, 'orders', lakeOrders().slice(4), 'import-1');
-  const unpruned = unprunedQueriesDir();
+  const unpruned = unprunedQueriesDir(tempDataDir());
   const open = (queriesDir: string | undefined, periodViews = ENGINE_PERIOD_VIEWS.duckdb) =>
     createDuckDbEngine({ dataDir, memoryLimit: '256MB', periodViews, ...(queriesDir ? { queriesDir } : {}) });
   engines = {
@@ -146,6 +133,7 @@ describe('dt partition bounds', () => {
     expect(partitionBoundParameters('$lookback_from_dt', { from_ms: D(2), to_ms: D(3), lookback_ms: DAY_MS })).toEqual({
       from_dt: '2026-11-03', to_dt: '2026-11-03', lookback_from_dt: '2026-11-02',
       scan_from_dt: '2026-11-02', scan_to_dt: '2026-11-03', dedupe_from_dt: '2026-11-01', dedupe_to_dt: '2026-11-04',
+      copy_from_ms: D(1) - EVENT_COPY_MARGIN_MS, copy_to_ms: D(3) + EVENT_COPY_MARGIN_MS,
     });
     // The whole lake (no --from/--to) stays within dates that sort as text.
     expect(partitionBoundParameters('', { from_ms: 0, to_ms: 8_640_000_000_000_000 })).toMatchObject({ from_dt: '1970-01-01', to_dt: '9999-12-31' });

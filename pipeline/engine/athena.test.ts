@@ -49,7 +49,7 @@ describe('AthenaEngine', () => {
     const file = loadQuery('conversion_by_group', QUERIES_DIR, { group: 'creator_id' }, ['events', 'orders']);
     expect(file).toMatch(/^WITH events AS \(/m);
     // Exactly the file, each $name outside comments replaced by ?, values in the order of the ?s.
-    const PARAM = /\$(from_ms|to_ms|retailer_id|creator_id|show_id|region|window_ms|from_dt|to_dt|scan_from_dt|scan_to_dt|dedupe_from_dt|dedupe_to_dt)\b/g;
+    const PARAM = /\$(from_ms|to_ms|retailer_id|creator_id|show_id|region|window_ms|from_dt|to_dt|scan_from_dt|scan_to_dt|dedupe_from_dt|dedupe_to_dt|copy_from_ms|copy_to_ms)\b/g;
     const isComment = (line: string) => line.trim().startsWith('--');
     const lines = file.split('\n');
     expect(start.QueryString).toBe(lines.map((l) => (isComment(l) ? l : l.replace(PARAM, '?'))).join('\n'));
@@ -59,6 +59,8 @@ describe('AthenaEngine', () => {
       from_ms: '1793491200000', to_ms: '1793577600000', retailer_id: "'o''brien'", creator_id: "''", show_id: "'s1'", region: "''", window_ms: '86400000',
       // [2026-11-01, 2026-11-02): one day read in full, its neighbours for the dedupe columns only.
       from_dt: "'2026-11-01'", to_dt: "'2026-11-01'", scan_from_dt: "'2026-11-01'", scan_to_dt: "'2026-11-01'", dedupe_from_dt: "'2026-10-31'", dedupe_to_dt: "'2026-11-02'",
+      // An hour either side of the day, for earlier copies of its events.
+      copy_from_ms: String(1_793_491_200_000 - 3_600_000), copy_to_ms: String(1_793_577_600_000 + 3_600_000),
     };
     expect(start.ExecutionParameters).toEqual(order.map((n) => literal[n]));
     expect(start.WorkGroup).toBe('analytics');

@@ -4,7 +4,7 @@
  * the files it considered before partition pruning.
  *
  * @example
- * parquetScansOf(profile) // [{ filesRead: 1, filesConsidered: 6, files: ['/lake/events/dt=2026-11-02/part-0.parquet'] }]
+ * parquetScansOf(profile) // [{ filesRead: 1, filesConsidered: 6, files: ['/lake/events/dt=2026-11-02/part-0.parquet'], source: '/lake/events/dt=2026-11-02/part-0.parquet' }]
  */
 
 /** One READ_PARQUET of a query plan. */
@@ -15,6 +15,8 @@ export interface ParquetScan {
   filesConsidered: number;
   /** The files read, when DuckDB lists them all (it shortens long lists). */
   files: string[];
+  /** DuckDB's "Filename(s)" as given: the files, or the glob followed by `...`. */
+  source: string;
 }
 
 interface ProfileNode {
@@ -28,7 +30,7 @@ function scanOf(info: Record<string, unknown>): ParquetScan {
   const names = info['Filename(s)'];
   const files = (Array.isArray(names) ? names.map(String) : typeof names === 'string' ? names.split(', ') : []).filter((f) => f.endsWith('.parquet'));
   const filesRead = Number.isFinite(read) ? read : (scanned ?? files.length);
-  return { filesRead, filesConsidered: Number.isFinite(considered) ? considered! : filesRead, files: files.length === filesRead ? files : [] };
+  return { filesRead, filesConsidered: Number.isFinite(considered) ? considered! : filesRead, files: files.length === filesRead ? files : [], source: Array.isArray(names) ? names.join(', ') : String(names ?? '') };
 }
 
 /** Every READ_PARQUET in the profile tree, depth first. */

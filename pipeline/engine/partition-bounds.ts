@@ -20,27 +20,39 @@
  * events over the whole lake once per lake state (duckdb-lake-views.ts), so
  * pruning there is exact. A statement that carries the dedupe itself
  * (Athena: its views would hide `dt` behind a window, so nothing would be
- * pruned) reads the scanned days in full and, DEDUPE_MARGIN_DAYS on each
- * side, only the dedupe key and order columns (queries/views/*_in_period.sql).
+ * pruned) reads the scanned days in full and, on the neighbouring days, only
+ * the dedupe columns: of events within EVENT_COPY_MARGIN_MS of the scanned
+ * days (row-group statistics on event_time skip the rest), of order lines
+ * within ORDER_REIMPORT_MARGIN_DAYS (queries/views/*_in_period.sql).
  *
  * @example
  * partitionBoundParameters('... dt >= $from_dt ...', { from_ms: Date.UTC(2026, 10, 2), to_ms: Date.UTC(2026, 10, 3) })
- * // { from_dt: '2026-11-02', to_dt: '2026-11-02', scan_from_dt: '2026-11-02', scan_to_dt: '2026-11-02', dedupe_from_dt: '2026-11-01', dedupe_to_dt: '2026-11-03' }
+ * // { from_dt: '2026-11-02', to_dt: '2026-11-02', scan_from_dt: '2026-11-02', scan_to_dt: '2026-11-02',
+ * //   dedupe_from_dt: '2026-11-01', dedupe_to_dt: '2026-11-03', copy_from_ms: <2026-11-01T23:00Z>, copy_to_ms: <2026-11-03T01:00Z> }
  */
 import type { SqlValue } from './engine.ts';
 import { parameterNames } from './parameters.ts';
 
 export const DAY_MS = 86_400_000;
+/** The largest instant a JS Date holds (ms), as --to's default. */
+const MAX_DATE_MS = 8_640_000_000_000_000;
 /**
- * Days beyond the scanned ones whose dedupe columns are still read, so the
- * earliest copy of an event (latest import of an order line) wins even when
- * it landed on the next or previous day. Exact unless two copies of one event
- * disagree on `event_time` by more than this (each delivery's event_time is
- * corrected by that delivery's own sent_at, so copies differ by network
- * jitter, not days), or an order line is re-imported with its `ts` moved by
- * more than this.
+ * How far beyond the scanned days an earlier-received copy of an event is
+ * still looked for (its event_id, received_at and event_time are read), so
+ * the earliest copy wins even when it landed on the neighbouring day. Exact
+ * unless two copies of one event disagree on `event_time` by more than this:
+ * each delivery's event_time is corrected by that delivery's own sent_at
+ * (SPEC 2; the SDK stamps sent_at at every send), so copies differ by the
+ * difference in network delay between the two sends, not hours.
  */
-export const DEDUPE_MARGIN_DAYS = 1;
+export const EVENT_COPY_MARGIN_MS = 3_600_000;
+/**
+ * Days beyond the scanned ones whose order lines' key and imported_at are
+ * read, so a re-import that moved a line's `ts` to a neighbouring day still
+ * replaces the older import. Exact unless a re-import moves `ts` by more
+ * than this (orders are few: a whole day costs little).
+ */
+export const ORDER_REIMPORT_MARGIN_DAYS = 1;
 /** Earliest and latest `dt` a bound can name: the epoch and the last 4-digit year (dt sorts as text). */
 export const FIRST_DT = '1970-01-01';
 export const LAST_DT = '9999-12-31';
@@ -77,10 +89,11 @@ function msParameter(params: Record<string, SqlValue>, name: string): number | u
  * The derived `dt` parameters for a statement: `from_dt`/`to_dt` (the days
  * of [from_ms, to_ms)), `lookback_from_dt` (from_ms − lookback_ms), and the
  * bounds of a carried dedupe view: `scan_from_dt`/`scan_to_dt` (every day
- * the statement reads) and `dedupe_from_dt`/`dedupe_to_dt` (DEDUPE_MARGIN_DAYS
- * more). None without from_ms and to_ms; they always override a given value.
+ * the statement reads), `dedupe_from_dt`/`dedupe_to_dt` (ORDER_REIMPORT_MARGIN_DAYS
+ * more) and `copy_from_ms`/`copy_to_ms` (EVENT_COPY_MARGIN_MS beyond the
+ * scanned days). None without from_ms and to_ms; they always override a given value.
  */
-export function partitionBoundParameters(sql: string, params: Record<string, SqlValue>): Record<string, string> {
+export function partitionBoundParameters(sql: string, params: Record<string, SqlValue>): Record<string, string | number> {
   const fromMs = msParameter(params, 'from_ms');
   const toMs = msParameter(params, 'to_ms');
   if (fromMs === undefined || toMs === undefined) return {};
@@ -95,8 +108,11 @@ export function partitionBoundParameters(sql: string, params: Record<string, Sql
     ...(lookbackMs !== undefined ? { lookback_from_dt: utcDay(fromMs - Math.max(0, lookbackMs)) } : {}),
     scan_from_dt: utcDay(scanFromMs),
     scan_to_dt: utcDay(lastMs),
-    dedupe_from_dt: utcDay(scanFromMs - DEDUPE_MARGIN_DAYS * DAY_MS),
-    dedupe_to_dt: utcDay(lastMs + DEDUPE_MARGIN_DAYS * DAY_MS),
+    dedupe_from_dt: utcDay(scanFromMs - ORDER_REIMPORT_MARGIN_DAYS * DAY_MS),
+    dedupe_to_dt: utcDay(lastMs + ORDER_REIMPORT_MARGIN_DAYS * DAY_MS),
+    // From the start of the first scanned day and to the end of the last, clamped to what a Date holds.
+    copy_from_ms: Math.max(-MAX_DATE_MS, Math.floor(scanFromMs / DAY_MS) * DAY_MS - EVENT_COPY_MARGIN_MS),
+    copy_to_ms: Math.min(MAX_DATE_MS, (Math.floor(lastMs / DAY_MS) + 1) * DAY_MS + EVENT_COPY_MARGIN_MS),
   };
 }
 

@@ -2,9 +2,10 @@
 -- order_id, product_id), the latest import winning) over only the dt
 -- partitions a statement reads, carried by the statement as its `orders` CTE
 -- (pipeline/engine/partition-bounds.ts). Days $scan_from_dt..$scan_to_dt are
--- read in full; the margin days out to $dedupe_from_dt..$dedupe_to_dt only
--- for the key and imported_at, so a re-import that moved a line's ts to a
--- neighbouring day still replaces the older import.
+-- read in full; the margin days out to $dedupe_from_dt..$dedupe_to_dt
+-- (ORDER_REIMPORT_MARGIN_DAYS) only for the key and imported_at, so a
+-- re-import that moved a line's ts to a neighbouring day still replaces the
+-- older import.
 SELECT
   retailer_id, order_id, ts, user_id, click_id, product_id, quantity, unit_price,
   currency, imported_at, dt
