@@ -22,7 +22,12 @@ export const COUNT_SLICE_MS = 1_000;
 /**
  * Percentile sketches are kept per slice of this width (memory: 30 sketches
  * per metric and group over 300 s); the oldest slice of a window counts whole
- * while any of it is in the window, so percentiles may cover up to this much more.
+ * while any of it is in the window. Exactly: for the window (at − W, at], the
+ * percentiles cover effective times in (⌊(at − W) / SKETCH_SLICE_MS⌋ ·
+ * SKETCH_SLICE_MS, at], i.e. (at − W) mod SKETCH_SLICE_MS more (0 to 9.999 s;
+ * none when the window starts on a slice boundary); counters are exact
+ * (live/group-state.test.ts). Exact percentiles would need a sketch per
+ * second (10× the memory): sketches merge but cannot be subtracted.
  */
 export const SKETCH_SLICE_MS = 10_000;
 /** DDSketch relative accuracy: a reported percentile is within 1% of the true value of its rank. */
