@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ffmpegAvailable } from './hls-stream.ts';
-import { crc32Mpeg, id3TxxxTag, ID3_TRACK_START_S, timedId3Track, TS_PACKET_BYTES } from './id3-track.ts';
+import { cellHeaderKept, crc32Mpeg, id3TxxxTag, ID3_TRACK_START_S, timedId3Track, TS_PACKET_BYTES } from './id3-track.ts';
 
 const cues = [
   { atS: 0, text: '{"type":"product","product_id":"p1","offer_id":"o1"}' },
@@ -21,6 +21,12 @@ describe('timedId3Track', () => {
     expect(tag.subarray(10, 14).toString()).toBe('TXXX');
     expect(tag.subarray(tag.length - 'héllo'.length - 1).toString('utf8')).toBe('héllo');
     expect(ts.includes(Buffer.from(cues[0]!.text))).toBe(true);
+  });
+
+  it('tells whether a segment\'s tag still carries the cell header (as the track has it) or not', () => {
+    expect(cellHeaderKept(timedId3Track(cues, 10))).toBe(true);
+    expect(cellHeaderKept(timedId3Track(cues, 10, { cellHeader: false }))).toBe(false);
+    expect(cellHeaderKept(Buffer.alloc(TS_PACKET_BYTES))).toBeUndefined();
   });
 
   it('uses the MPEG-2 CRC (check value of "123456789" is 0x0376E6E7)', () => {

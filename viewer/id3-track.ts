@@ -10,6 +10,8 @@
  * ffmpeg's MPEG-TS demuxer (5.x) strips a 5-byte metadata access-unit cell
  * header (ISO/IEC 13818-1 2.12.4) from each such PES, so every tag is
  * preceded by one; its muxer then writes the bare tag, which players expect.
+ * An ffmpeg that keeps the header instead is caught by cellHeaderKept on
+ * its first segment, and the track is written again without (viewer/mount.ts).
  *
  * @example
  * writeFileSync('cues.ts', timedId3Track([{ atS: 0, text: '{"type":"product",...}' }], 60));
@@ -120,7 +122,8 @@ const STREAM_DESCRIPTOR = Buffer.concat([Buffer.from([0x26, 0x0d, 0xff, 0xff]), 
  * its period exactly (that copy and the next loop's first cue coincide;
  * the IVS binding counts a repeat of the card on screen once).
  */
-export function timedId3Track(cues: readonly TimedCue[], durationS: number): Buffer {
+export function timedId3Track(cues: readonly TimedCue[], durationS: number, o: { cellHeader?: boolean } = {}): Buffer {
+  const withCell = o.cellHeader ?? true;
   if (!(durationS > 0)) throw new Error(`durationS is ${durationS}: expected a number above 0`);
   const counters = new Map<number, number>();
   const pat = psiSection(0x00, 1, Buffer.from([0, 1, 0xe0 | (PMT_PID >> 8), PMT_PID & 0xff]));
@@ -136,11 +139,25 @@ export function timedId3Track(cues: readonly TimedCue[], durationS: number): Buf
   for (const cue of [...cues, { atS: durationS, text: cues[0]!.text }]) {
     const tag = id3TxxxTag(cue.text);
     const cell = Buffer.from([0x00, sequence++ & 0xff, 0xdf, tag.length >> 8, tag.length & 0xff]);
-    const data = Buffer.concat([cell, tag]);
+    const data = withCell ? Buffer.concat([cell, tag]) : tag;
     const header = Buffer.concat([Buffer.from([0x84, 0x80, 5]), ptsField(Math.round((cue.atS + ID3_TRACK_START_S) * PTS_HZ))]);
     const pesLength = header.length + data.length;
     const pes = Buffer.concat([Buffer.from([0, 0, 1, 0xbd, pesLength >> 8, pesLength & 0xff]), header, data]);
     out.push(...packetize(0, pat, counters), ...packetize(PMT_PID, pmt, counters), ...packetize(ID3_PID, pes, counters));
   }
   return Buffer.concat(out);
+}
+
+/** The cell header's flags byte as timedId3Track writes it (cell_fragment_indication 11, random access, reserved bits). */
+const CELL_FLAGS = 0xdf;
+
+/**
+ * Whether an HLS segment's first ID3 tag still carries timedId3Track's cell
+ * header (ffmpeg passed it through: the player would not find the tag), or
+ * undefined when the segment holds no tag.
+ */
+export function cellHeaderKept(segment: Buffer): boolean | undefined {
+  const at = segment.indexOf(Buffer.from([0x49, 0x44, 0x33, 0x04]));
+  if (at < 0) return undefined;
+  return at >= 3 && segment[at - 3] === CELL_FLAGS;
 }

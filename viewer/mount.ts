@@ -16,7 +16,7 @@
  * if (viewer.available) await startServer({ ..., routes: [viewer.routes], services: [viewer.service] });
  * else console.log(`viewer page: skipped (${viewer.reason})`);
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../collector/log.ts';
 import { VIEWER_STREAM_DIR } from '../contract/data-dir.ts';
@@ -26,7 +26,7 @@ import { mountApp, type ServerRoutes, type ServerService } from '../server/start
 import { IVS_WASM_FILE, IVS_WORKER_FILE, ivsPlayerAssetsDir } from './assets.ts';
 import { createCheckout } from './checkout.ts';
 import { ffmpegAvailable, startHlsStream, type HlsRendition, type HlsStream } from './hls-stream.ts';
-import { timedId3Track } from './id3-track.ts';
+import { cellHeaderKept, timedId3Track } from './id3-track.ts';
 import { cueSchedule, productCards } from './product-cards.ts';
 import { VIEWER_PATH, viewerRoutes, type ViewerShop } from './routes.ts';
 
@@ -106,9 +106,19 @@ export function createViewer(o: ViewerOptions): Viewer {
     mkdirSync(dir, { recursive: true });
     const { cues, durationS } = cueSchedule(shop.config.cards, { cardS: o.cardS, gapS: o.gapS });
     const cueFile = join(dir, 'cues.ts');
-    writeFileSync(cueFile, timedId3Track(cues, durationS));
+    const start = async (cellHeader: boolean) => {
+      writeFileSync(cueFile, timedId3Track(cues, durationS, { cellHeader }));
+      return startHlsStream(streamDir, { renditions: [VIEWER_RENDITION], pattern: 'testsrc2', timedMetadata: cueFile });
+    };
     try {
-      hls = await startHlsStream(streamDir, { renditions: [VIEWER_RENDITION], pattern: 'testsrc2', timedMetadata: cueFile });
+      hls = await start(true);
+      // The first segment holds the first cue: if this ffmpeg kept the cell header, write the track without it.
+      if (cellHeaderKept(readFileSync(join(streamDir, `v${VIEWER_RENDITION.name}`, 'seg0.ts')))) {
+        await hls.stop();
+        rmSync(streamDir, { recursive: true, force: true });
+        o.log.info('viewer page: this ffmpeg keeps metadata cell headers; restarting the stream with bare ID3 tags');
+        hls = await start(false);
+      }
     } catch (err) {
       // The rest of the server runs on; the page says the stream is not available.
       o.log.error({ err: (err as Error).message }, 'viewer page: the test stream did not start');
