@@ -121,13 +121,36 @@ describe('runIngest against kinesalite', () => {
     rmSync(blocker, { recursive: true });
     // The 15 new events are in the lake, but not checkpointed.
     expect(await eventIds(dataDir)).toHaveLength(35);
+    const filesBefore = readdirSync(join(dataDir, 'lake', 'events'), { recursive: true }).filter((f) => String(f).endsWith('.parquet')).sort();
+    // The re-run lands the 15 again under the same file name (shard and checkpoint): the file is replaced, not doubled.
     const recovery = await runIngest(options(dataDir, stream));
-    expect(recovery.recoveredKeys).toBeGreaterThanOrEqual(15);
-    expect(recovery.events).toMatchObject({ lines: 15, landed: 0, duplicates: 15 });
+    expect(recovery.events).toMatchObject({ lines: 15, landed: 15, duplicates: 0 });
+    expect(readdirSync(join(dataDir, 'lake', 'events'), { recursive: true }).filter((f) => String(f).endsWith('.parquet')).sort()).toEqual(filesBefore);
     // Guarantee: count(*) == count(DISTINCT event_id) == events sent.
     expect(await eventIds(dataDir)).toEqual(range(0, 35).map((e) => e.event_id));
     const after = await runIngest(options(dataDir, stream));
     expect(after.events.lines).toBe(0);
+  });
+
+  it('after a crash, a landing repeated under the same name also removes its files in partitions it did not write again', async () => {
+    const stream = await newStream(1);
+    const dataDir = newDataDir();
+    await put(stream, range(0, 10));
+    const blocker = join(dataDir, 'checkpoints', stream, `shardId-000000000000.json.${process.pid}.tmp`);
+    mkdirSync(blocker, { recursive: true });
+    await expect(runIngest(options(dataDir, stream))).rejects.toThrow(/EISDIR|illegal operation on a directory/);
+    rmSync(blocker, { recursive: true });
+    const [day] = readdirSync(join(dataDir, 'lake', 'events'));
+    const [name] = readdirSync(join(dataDir, 'lake', 'events', day!));
+    expect(name).toBe(`${stream}-shardId-000000000000-after-start.parquet`);
+    // As if the crashed run had read further, into the next day: its file there holds records the re-run lands in its own file.
+    const nextDay = join(dataDir, 'lake', 'events', 'dt=2026-11-29');
+    mkdirSync(nextDay);
+    writeFileSync(join(nextDay, name!), readFileSync(join(dataDir, 'lake', 'events', day!, name!)));
+    expect(await eventIds(dataDir)).toHaveLength(20);
+    await runIngest(options(dataDir, stream));
+    expect(existsSync(join(nextDay, name!))).toBe(false);
+    expect(await eventIds(dataDir)).toEqual(range(0, 10).map((e) => e.event_id));
   });
 
   it('a continuous run stops every part and rejects when one part fails (no part outlives the run)', async () => {

@@ -16,6 +16,7 @@ import { randomBytes } from 'node:crypto';
 import { openWriterSession, sqlString, type WriterSession } from '../lake/duckdb-session.ts';
 import { EVENTS_ROW_ORDER, writePartitions } from '../lake/parquet-partitions.ts';
 import type { LakeStore } from '../lake/lake-store.ts';
+import type { LakeTable } from '../lake/partitions.ts';
 import { defaultLakeStore } from '../lake/open-lake-store.ts';
 import type { DeadLetter } from '../../contract/enriched.ts';
 import { STAGING_DIR } from '../../contract/data-dir.ts';
@@ -67,6 +68,11 @@ export class NdjsonLander {
     private readonly opts: Required<NdjsonLanderOptions>,
     private readonly stagingPath: string,
   ) {}
+
+  /** The lake table it lands in. */
+  get table(): LakeTable {
+    return this.opts.spec.table;
+  }
 
   static async open(opts: NdjsonLanderOptions): Promise<NdjsonLander> {
     const db = await openWriterSession();

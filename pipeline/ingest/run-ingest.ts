@@ -5,11 +5,13 @@
  * own checkpoints under `<dataDir>/checkpoints/<stream>/`.
  *
  * Guarantee: at least once into the lake, never a skip (checkpoints follow
- * durable Parquet). Duplicate event_ids are dropped within a run (within a
- * landing and across the last RECENT_KEYS_MAX ids) and after a crash
- * between a Parquet write and its checkpoint (the keys of the uncheckpointed
- * files are remembered before reading again); the query layer also counts
- * each event_id once, whatever reaches the lake. One run per stream and data
+ * durable Parquet), and a crash adds no copy: each shard's records land in
+ * files named after the shard and the checkpoint they follow, so a run
+ * after a crash between a Parquet write and its checkpoint lands them again
+ * under the same names, replacing the files (stream-consumer.ts). Duplicate
+ * event_ids the collector sent twice are dropped within a run (within a
+ * landing and across the last RECENT_KEYS_MAX ids); the query layer also
+ * counts each event_id once, whatever reaches the lake. One run per stream and data
  * dir at a time (a lock file beside the checkpoints).
  *
  * @example
@@ -25,7 +27,7 @@ import { lockConsumer } from './consumer-lock.ts';
 import { DEAD_LETTERS_TABLE, EVENTS_TABLE } from './lake-tables.ts';
 import { NdjsonLander } from './ndjson-lander.ts';
 import { landDeadLetterSegments, type SpoolLandStats } from './spool-dead-letters.ts';
-import { FLUSH_AGE_MS, StreamConsumer, type ConsumerStats, type FlushInfo } from './stream-consumer.ts';
+import { FLUSH_AGE_MS, landingFileName, StreamConsumer, type ConsumerStats, type FlushInfo } from './stream-consumer.ts';
 import { uncheckpointedObjects } from './uncheckpointed-files.ts';
 import type { LakeStore } from '../lake/lake-store.ts';
 import { defaultLakeStore } from '../lake/open-lake-store.ts';
@@ -83,7 +85,10 @@ export async function runIngest(options: IngestOptions): Promise<IngestStats> {
     const eventsLander = await NdjsonLander.open({ dataDir: options.dataDir, spec: EVENTS_TABLE, lake });
     landers.push(eventsLander);
     const checkpoints = await new CheckpointStore(options.dataDir, options.kinesis.stream, lake).loadAll();
-    const uncheckpointed = await uncheckpointedObjects(lake, 'events', checkpoints.values());
+    // A landing this run repeats (named after a shard and its checkpoint: stream-consumer.ts) is replaced,
+    // not deduplicated against: remembering its keys would drop its records from the file that replaces it.
+    const ours = landingFileName(options.kinesis.stream, '', undefined).split('-after-')[0]!;
+    const uncheckpointed = (await uncheckpointedObjects(lake, 'events', checkpoints.values())).filter((o) => !o.key.split('/').pop()!.startsWith(ours));
     const recoveredKeys = await eventsLander.rememberKeysOf(await lake.localCopies(uncheckpointed));
     const consumerOptions = {
       client,

@@ -5,7 +5,12 @@
  * across GetRecords calls, and lands the buffer when it holds `flushRows`
  * lines, is `flushAgeMs` old, a shard closed, or the run ends. Only after the
  * Parquet files are durable are the shards' checkpoints committed, so a crash
- * re-reads (never skips) what was not yet checkpointed.
+ * re-reads (never skips) what was not yet checkpointed. Each shard's records
+ * land in files named after the shard and the checkpoint they follow
+ * (`landingFileName`), so the run after a crash lands what it re-reads under
+ * the crashed run's names and replaces those files (on a local lake by an
+ * atomic rename, on S3 by a whole-object PUT): the lake holds each record
+ * once, not once per attempt.
  *
  * @example
  * const consumer = new StreamConsumer({ client, stream: 'livelens-events', dataDir, lander, once: true });
@@ -15,8 +20,11 @@ import type { KinesisClient, Shard } from '@aws-sdk/client-kinesis';
 import { sleep } from './backoff.ts';
 import { CheckpointStore, type StoredCheckpoint } from './checkpoints.ts';
 import { AFTER_PARQUET, BETWEEN_SHARDS, crashPoint } from './crash-point.ts';
-import type { NdjsonLander } from './ndjson-lander.ts';
-import type { LakeStore } from '../lake/lake-store.ts';
+import type { LandResult, NdjsonLander } from './ndjson-lander.ts';
+import type { LakeObject, LakeStore } from '../lake/lake-store.ts';
+import { defaultLakeStore } from '../lake/open-lake-store.ts';
+import type { LakeTable } from '../lake/partitions.ts';
+import { DEAD_LETTERS_TABLE } from './lake-tables.ts';
 import { countNdjsonLines } from './ndjson-lines.ts';
 import { listShardsAll, readyShards } from './shard-lineage.ts';
 import { ShardReader } from './shard-reader.ts';
@@ -74,7 +82,8 @@ export interface ConsumerStats {
 }
 
 interface Pending {
-  chunks: Uint8Array[];
+  /** Shard -> the records read from it since its checkpoint, in order. */
+  chunks: Map<string, Uint8Array[]>;
   lines: number;
   since: number | undefined;
   /** Shard -> last sequence number in `chunks`. */
@@ -90,6 +99,8 @@ export class StreamConsumer {
   private readonly finished = new Set<string>();
   private checkpoints = new Map<string, StoredCheckpoint>();
   private pending: Pending = emptyPending();
+  /** Lake files a crashed run may have landed under a name this run lands again: name -> files (see removeStale). */
+  private relandable = new Map<string, LakeObject[]>();
 
   constructor(private readonly opts: ConsumerOptions) {
     this.store = new CheckpointStore(opts.dataDir, opts.stream, opts.lake);
@@ -103,6 +114,7 @@ export class StreamConsumer {
     const refreshMs = this.opts.shardRefreshMs ?? SHARD_REFRESH_MS;
     this.checkpoints = await this.store.loadAll();
     for (const cp of this.checkpoints.values()) if (cp.closed) this.finished.add(cp.shard_id);
+    this.relandable = await this.findRelandable();
     let lastRefresh = -Infinity;
     let needRefresh = true;
     try {
@@ -159,18 +171,37 @@ export class StreamConsumer {
 
   private append(shardId: string, data: Uint8Array[], lastSequenceNumber: string): void {
     const p = this.pending;
-    p.chunks.push(...data);
+    const chunks = p.chunks.get(shardId) ?? [];
+    chunks.push(...data);
+    p.chunks.set(shardId, chunks);
     p.lines += countNdjsonLines(data);
     p.since ??= Date.now();
     p.positions.set(shardId, lastSequenceNumber);
     this.stats.records += data.length;
   }
 
-  /** Lands the buffer, then (only then) commits the checkpoints of the shards it came from. */
+  /**
+   * Lands the buffer, then (only then) commits the checkpoints of the shards it came from.
+   * Each shard's records land in files of their own, named after the shard and the checkpoint
+   * they were read from (landingFileName): a run that crashed before committing a checkpoint
+   * landed that shard's records under the name the next run lands them under again, so the
+   * re-landing replaces the files (the same records and any read since) instead of adding copies.
+   */
   private async flush(): Promise<void> {
     const p = this.pending;
-    if (p.chunks.length === 0 && p.closing.size === 0) return;
-    const result = p.chunks.length > 0 ? await this.opts.lander.land(p.chunks, undefined, `stream ${this.opts.stream}`) : { lines: 0, landed: 0, duplicates: 0, malformed: 0, deadLettered: 0, files: [] };
+    if (p.chunks.size === 0 && p.closing.size === 0) return;
+    const result: LandResult = { lines: 0, landed: 0, duplicates: 0, malformed: 0, deadLettered: 0, files: [] };
+    for (const [shardId, chunks] of p.chunks) {
+      const name = landingFileName(this.opts.stream, shardId, this.checkpoints.get(shardId)?.sequence_number);
+      const r = await this.opts.lander.land(chunks, name, `stream ${this.opts.stream} shard ${shardId}`);
+      await this.removeStale(name, r.files);
+      result.lines += r.lines;
+      result.landed += r.landed;
+      result.duplicates += r.duplicates;
+      result.malformed += r.malformed;
+      result.deadLettered += r.deadLettered;
+      result.files.push(...r.files);
+    }
     if (result.files.length > 0) crashPoint(AFTER_PARQUET);
     const committed: StoredCheckpoint[] = [];
     const shards = new Set([...p.positions.keys(), ...p.closing.keys()]);
@@ -197,8 +228,55 @@ export class StreamConsumer {
     s.flushes++;
     this.opts.onFlush?.({ stream: this.opts.stream, ...result, checkpoints: committed });
   }
+
+  /**
+   * The files of this stream's landings that no checkpoint confirms yet: named after a shard's
+   * current checkpoint (or after its start, for a shard without one). They are what a crash
+   * left; this run lands their records again under the same names.
+   */
+  private async findRelandable(): Promise<Map<string, LakeObject[]>> {
+    const lake = this.opts.lake ?? defaultLakeStore(this.opts.dataDir);
+    const prefix = landingFileName(this.opts.stream, '', undefined).split('-after-')[0]!;
+    const current = new Set([...this.checkpoints.values()].map((cp) => landingFileName(this.opts.stream, cp.shard_id, cp.sequence_number)));
+    const found = new Map<string, LakeObject[]>();
+    for (const table of new Set([this.opts.lander.table, DEAD_LETTERS_TABLE.table])) {
+      for (const o of await lake.list(table)) {
+        const name = o.key.slice(o.key.lastIndexOf('/') + 1).replace(/-rescued\.parquet$/, '.parquet');
+        if (!name.startsWith(prefix)) continue;
+        if (current.has(name) || name.endsWith('-after-start.parquet')) found.set(name, [...(found.get(name) ?? []), o]);
+      }
+    }
+    return found;
+  }
+
+  /**
+   * After the first landing under a name a crashed run used: its files in partitions this
+   * landing did not write again (the crashed run had read further, into another day) hold
+   * records landed again elsewhere, so they are deleted. Files it wrote again were replaced.
+   */
+  private async removeStale(name: string, written: readonly string[]): Promise<void> {
+    const old = this.relandable.get(name);
+    if (!old) return;
+    this.relandable.delete(name);
+    const lake = this.opts.lake ?? defaultLakeStore(this.opts.dataDir);
+    for (const o of old) {
+      if (written.some((w) => w.endsWith(o.key))) continue;
+      const [table, dt, file] = o.key.split('/') as [LakeTable, string, string];
+      await lake.remove(table, dt.replace(/^dt=/, ''), file);
+    }
+  }
 }
 
 function emptyPending(): Pending {
-  return { chunks: [], lines: 0, since: undefined, positions: new Map(), closing: new Map() };
+  return { chunks: new Map(), lines: 0, since: undefined, positions: new Map(), closing: new Map() };
+}
+
+/**
+ * The Parquet file name (the same in every `dt` partition) of a shard's records read after
+ * `checkpoint` (its sequence number; none: from the shard's start). Deterministic, so a
+ * landing repeated after a crash replaces its files. Shard ids are `[A-Za-z0-9_.-]`.
+ */
+export function landingFileName(stream: string, shardId: string, checkpoint: string | undefined): string {
+  const safe = (t: string) => t.replace(/[^A-Za-z0-9_.-]/g, '_');
+  return `${safe(stream)}-${safe(shardId)}-after-${checkpoint ?? 'start'}.parquet`;
 }

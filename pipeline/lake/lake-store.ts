@@ -35,6 +35,8 @@ export interface LakeStore {
   stagingPath(table: LakeTable, dt: string, name: string): Promise<string>;
   /** Makes a staged file the lake file `<table>/dt=<dt>/<name>` (durable when this resolves); returns its path or URL. */
   publish(stagedPath: string, table: LakeTable, dt: string, name: string): Promise<string>;
+  /** Deletes the lake file `<table>/dt=<dt>/<name>` (nothing when absent): a stale file a re-landing did not replace. */
+  remove(table: LakeTable, dt: string, name: string): Promise<void>;
   /** Every Parquet file of a table, sorted by key. */
   list(table: LakeTable): Promise<LakeObject[]>;
   /** Local paths DuckDB can read for these files (a local lake: the files themselves; S3: cached downloads). */

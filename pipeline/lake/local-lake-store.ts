@@ -7,9 +7,9 @@
  * @example
  * const lake = new LocalLakeStore({ kind: 'local', dir: '/srv/lake', setting: 'LIVELENS_LAKE' });
  */
-import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { publishFile, TEMP_SUFFIX, writeFileAtomic } from './durable-file.ts';
+import { fsyncPath, publishFile, TEMP_SUFFIX, writeFileAtomic } from './durable-file.ts';
 import type { LakeLocation, LocalLake } from './lake-location.ts';
 import { partitionName, S3_SIDECAR_PREFIX, type LakeObject, type LakeStore } from './lake-store.ts';
 import type { LakeTable } from './partitions.ts';
@@ -36,6 +36,12 @@ export class LocalLakeStore implements LakeStore {
     const path = this.filePath(table, dt, name);
     await publishFile(stagedPath, path);
     return path;
+  }
+
+  async remove(table: LakeTable, dt: string, name: string): Promise<void> {
+    const path = this.filePath(table, dt, name);
+    await rm(path, { force: true });
+    await fsyncPath(dirname(path)).catch(() => undefined);
   }
 
   async list(table: LakeTable): Promise<LakeObject[]> {

@@ -7,18 +7,20 @@
  * file, and `publish` resolves only after S3 acknowledged the whole object
  * (then the staged copy is deleted). Reading for writers (orders dedupe,
  * ingest recovery) downloads into `<data dir>/cache/s3-lake/`, once per
- * object: lake files are never modified, only added.
+ * object version: a file is only replaced by ingest re-landing an
+ * uncheckpointed landing under its same name, and the copy is fetched
+ * again when the object's size or LastModified changed.
  *
  * @example
  * const lake = new S3LakeStore(parseS3Url('s3://acme-lake/livelens', 'LIVELENS_LAKE'), { dataDir, client: createS3Client() });
  */
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, rename, rm, stat, utimes } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { LAKE_CACHE_DIR, STAGING_DIR } from '../../contract/data-dir.ts';
 import type { LakeLocation, S3Lake } from './lake-location.ts';
@@ -83,6 +85,10 @@ export class S3LakeStore implements LakeStore {
     return this.url(key);
   }
 
+  async remove(table: LakeTable, dt: string, name: string): Promise<void> {
+    await this.opts.client.send(new DeleteObjectCommand({ Bucket: this.location.bucket, Key: this.key(table, partitionName(dt), name) }));
+  }
+
   private async listKeys(prefix: string): Promise<Array<{ key: string; size: number; mtimeMs: number }>> {
     const out: Array<{ key: string; size: number; mtimeMs: number }> = [];
     let token: string | undefined;
@@ -111,18 +117,21 @@ export class S3LakeStore implements LakeStore {
     for (const o of objects) {
       const local = join(root, ...o.key.split('/'));
       const cached = await stat(local).catch(() => undefined);
-      if (!cached || cached.size !== o.size) await this.download(this.key(o.key), local);
+      // A copy is current when its size and its mtime (set to the object's LastModified) match: ingest
+      // re-lands an uncheckpointed file under the same name, so a key alone does not name one content.
+      if (!cached || cached.size !== o.size || Math.trunc(cached.mtimeMs) !== Math.trunc(o.mtimeMs)) await this.download(this.key(o.key), local, o.mtimeMs);
       paths.push(local);
     }
     return paths;
   }
 
-  private async download(key: string, local: string): Promise<void> {
+  private async download(key: string, local: string, mtimeMs: number): Promise<void> {
     await mkdir(dirname(local), { recursive: true });
     const out = await this.opts.client.send(new GetObjectCommand({ Bucket: this.location.bucket, Key: key }));
     if (!out.Body) throw new Error(`GetObject ${this.url(key)} returned no body`);
     const temp = `${local}.${process.pid}.tmp`;
     await pipeline(out.Body as Readable, createWriteStream(temp));
+    await utimes(temp, new Date(), new Date(mtimeMs));
     await rename(temp, local);
   }
 
