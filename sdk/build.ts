@@ -14,8 +14,13 @@ import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
-/** Budget of tracker + IVS binding, minified and gzipped (bytes), checked by sdk/size.test.ts (5,105 bytes after the emitter/heartbeat split, 4,390 now; issue 10 aims at 4 KiB). */
-export const SDK_BUDGET_GZIP_BYTES = 4_400;
+/**
+ * Budget of tracker + IVS binding, minified and gzipped (bytes), checked by
+ * sdk/size.test.ts: 4.25 KiB (5,105 bytes after the emitter/heartbeat split,
+ * 4,343 after issue 10's size work; its goal of 4 KiB would need public API
+ * or behaviour removed, see the issue 10 note).
+ */
+export const SDK_BUDGET_GZIP_BYTES = 4_352;
 
 /**
  * Properties shortened in the bundle: the SDK's internal interfaces

@@ -93,12 +93,6 @@ export interface Tracker {
   destroy(): Promise<void>;
 }
 
-/** Default timers: the globals, looked up at call time so fake timers apply. */
-const globalTimers: Timers = {
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
-};
-
 /** Pick `undefined` → default, `null` → none. */
 function orDefault<T>(value: T | null | undefined, fallback: () => T | undefined): T | undefined {
   return value === null ? undefined : (value ?? fallback());
@@ -118,9 +112,10 @@ export function createTracker(options: TrackerOptions): Tracker {
   const o = {
     ...options,
     now: options.now ?? Date.now,
-    timers: options.timers ?? globalTimers,
+    // The global timers, called as globalThis.setTimeout(...) each time, so fake timers installed later apply.
+    timers: options.timers ?? (globalThis as Timers),
     random: options.random ?? Math.random,
-    warn: options.warn ?? ((m: string) => console.warn(m)),
+    warn: options.warn ?? console.warn,
     lifecycle: orDefault(options.lifecycle, browserLifecycle),
     fetch: orDefault(options.fetch, browserFetch),
     sendBeacon: orDefault(options.sendBeacon, browserBeacon),
@@ -202,7 +197,7 @@ export function createTracker(options: TrackerOptions): Tracker {
  * @example appendClickId('https://shop.example/checkout?x=1', 'abc') // 'https://shop.example/checkout?x=1&livelens_click_id=abc'
  */
 export function appendClickId(url: string, clickId: string, param = CLICK_ID_PARAM): string {
-  const u = new URL(url, 'http://h'); // a placeholder base: a relative url gets only its path back
+  const u = new URL(url, 'http://h'); // a placeholder base for a relative URL, whose path alone is returned
   u.searchParams.set(param, clickId);
   // A path ('/checkout?x=1') stays a path.
   return /^[a-z][a-z0-9+.-]*:/i.test(url) ? u.href : u.pathname + u.search + u.hash;
