@@ -18,7 +18,7 @@ import { dirname, join } from 'node:path';
  * Budget of tracker + IVS binding, minified and gzipped (bytes), checked by
  * sdk/size.test.ts: 4.25 KiB (5,105 bytes after the emitter/heartbeat split,
  * 4,343 after issue 10's size work; its goal of 4 KiB would need public API
- * or behaviour removed, see the issue 10 note).
+ * or behaviour removed, see README "Budget").
  */
 export const SDK_BUDGET_GZIP_BYTES = 4_352;
 
