@@ -18,6 +18,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Hono, type MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { requestOrigin } from '../dashboard/access/index.ts';
 import { SECURITY_HEADERS } from '../dashboard/access/headers.ts';
 import { IVS_WASM_FILE, IVS_WORKER_FILE, viewerAssets } from './assets.ts';
@@ -97,10 +98,12 @@ export function viewerRoutes(o: ViewerRoutesOptions): Hono {
       return c.json({ error: 'not in the live window' }, 404);
     }
   });
-  app.post(`${VIEWER_PATH}/checkout`, async (c) => {
+  const limit = bodyLimit({
+    maxSize: MAX_CHECKOUT_BODY_BYTES,
+    onError: (c) => c.json({ error: `the body is over ${MAX_CHECKOUT_BODY_BYTES} bytes` }, 413),
+  });
+  app.post(`${VIEWER_PATH}/checkout`, limit, async (c) => {
     if (requestOrigin(c) === 'cross') return c.json({ error: 'checkout is accepted from this site\'s own pages only' }, 403);
-    const length = Number(c.req.header('content-length') ?? 'NaN');
-    if (!(length <= MAX_CHECKOUT_BODY_BYTES)) return c.json({ error: `the body must have a content-length of at most ${MAX_CHECKOUT_BODY_BYTES} bytes` }, 413);
     let body: unknown;
     try {
       body = JSON.parse(await c.req.text());
