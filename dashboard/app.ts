@@ -8,6 +8,7 @@
  * const access = createAccess({ tokens });
  * app.route('/', createDashboardApp({ access, dataDir: '.livelens' }));
  */
+import type { LakeLocation } from '../pipeline/lake/lake-location.ts';
 import { Hono } from 'hono';
 import { securityHeaders, type Access, type AccessEnv } from './access/index.ts';
 import { createApiRoutes } from './api/routes.ts';
@@ -22,6 +23,8 @@ export interface DashboardDeps {
   engine?: SharedEngine;
   /** LIVELENS_EXPERIMENTS; default `<data dir>/experiments.json`. */
   experimentsFile?: string;
+  /** Where the lake is (LIVELENS_LAKE: a folder or S3), for data health; default `<data dir>/lake`. */
+  lake?: LakeLocation;
 }
 
 /** Path prefix of the data API. */
@@ -33,6 +36,6 @@ export function createDashboardApp(deps: DashboardDeps): Hono<AccessEnv> {
   app.route('/', createPageRoutes({ access: deps.access }));
   app.route('/', deps.access.routes);
   app.use(`${API_PREFIX}/*`, deps.access.require);
-  app.route('/', createApiRoutes({ dataDir: deps.dataDir, engine: deps.engine ?? new SharedEngine({ dataDir: deps.dataDir }), experimentsFile: deps.experimentsFile }));
+  app.route('/', createApiRoutes({ dataDir: deps.dataDir, engine: deps.engine ?? new SharedEngine({ dataDir: deps.dataDir }), experimentsFile: deps.experimentsFile, lake: deps.lake }));
   return app;
 }

@@ -47,7 +47,7 @@ export function createDashboard(options: DashboardOptions): Dashboard {
   const writeKeys = options.writeKeys !== undefined && options.writeKeys.trim() !== '' ? parseWriteKeys(options.writeKeys).map((k) => k.key) : [];
   const access = createAccess({ tokens, writeKeys });
   const engine = new SharedEngine(options.engineSettings ?? { dataDir: options.dataDir });
-  const app = createDashboardApp({ access, dataDir: options.dataDir, engine, experimentsFile: options.experimentsFile });
+  const app = createDashboardApp({ access, dataDir: options.dataDir, engine, experimentsFile: options.experimentsFile, lake: options.engineSettings?.lake });
   return {
     routes: mountApp('/', app),
     // Warmed at start, so the first view does not wait for DuckDB to open and list the lake.

@@ -17,6 +17,7 @@ import { createKinesisClient, ensureStream, startEmbeddedKinesis, type EmbeddedK
 import { runIngest } from '../pipeline/ingest/run-ingest.ts';
 import { importOrders } from '../pipeline/orders/import-orders.ts';
 import { runReport } from '../pipeline/reports/run-report.ts';
+import { dataHealth } from '../dashboard/api/data-health.ts';
 import { parseLakeLocation, parseS3Url, type LakeLocation } from '../pipeline/lake/lake-location.ts';
 import type { LakeStore } from '../pipeline/lake/lake-store.ts';
 import { createS3Client } from '../pipeline/lake/s3-client.ts';
@@ -168,12 +169,44 @@ describe('the lake on S3', () => {
     const fresh = newDataDir();
     const third = await importOrders(orders, { dataDir: fresh, retailer: 'retailer-1', now: BASE_MS + 9_000_000, lake: s3Lake('acme/lake', fresh) });
     expect(third).toMatchObject({ unchanged: imported.loaded, files: [] });
-    expect(await s3.keys(BUCKET, 'acme/')).toEqual(keys);
+    // (Each import records its data-health counts, a new object under health/; no lake file.)
+    const notHealth = (k: string) => !k.startsWith('acme/lake/health/');
+    expect((await s3.keys(BUCKET, 'acme/')).filter(notHealth)).toEqual(keys.filter(notHealth));
 
     // A second ingest run resumes from the S3 checkpoints: nothing new, nothing landed twice.
     const resumed = await ingestOnce(remote, stream, lake);
     expect(resumed.events.records).toBe(0);
     expect(await s3.keys(BUCKET, 'acme/lake/events/')).toEqual(keys.filter((k) => k.startsWith('acme/lake/events/')));
+  }, 60_000);
+
+  it('records the data-health counts in the S3 lake, and data health reads them back as on a local lake', async () => {
+    const events = showEvents();
+    const stream = await newStreamWith(events);
+    const local = newDataDir();
+    const remote = newDataDir();
+    const orders = ordersCsv(local);
+    writeFileSync(orders, 'ord-bad,not-a-time,user-1,,p-1,1,10,USD\n', { flag: 'a' });
+    const lake = s3Lake('health/lake', remote);
+    for (const [dataDir, store] of [[local, undefined], [remote, lake]] as const) {
+      await ingestOnce(dataDir, stream, store);
+      await importOrders(orders, { dataDir, retailer: 'retailer-1', now: BASE_MS + 3_600_000, lake: store });
+    }
+    // Beside the lake's tables on S3, not on the writer's disk.
+    const health = (await s3.keys(BUCKET, 'health/lake/health/')).map((k) => k.replace(/[^/]+$/, ''));
+    // Duplicates by the day of their received_at (the re-delivered copy: 2026-11-27), the import by its day.
+    expect([...new Set(health)]).toEqual(['health/lake/health/ingest_duplicates/dt=2026-11-27/', 'health/lake/health/order_imports/dt=2026-11-28/']);
+    expect(existsSync(join(remote, 'lake', 'health'))).toBe(false);
+
+    // Read back through the store from a data dir that never saw the lake (it downloads into its cache).
+    const reader = newDataDir();
+    const fromS3 = await dataHealth(reader, {}, s3Lake('health/lake', reader));
+    const fromFolder = await dataHealth(local, {});
+    expect(fromS3.rows.find((r) => r.day === '2026-11-27')).toMatchObject({ duplicates_dropped: 1 });
+    const day = fromS3.rows.find((r) => r.day === '2026-11-28')!;
+    expect(day).toMatchObject({ order_lines_refused: 1 });
+    expect(Number(day.order_lines_imported)).toBeGreaterThan(0);
+    expect(fromS3.rows.reduce((n, r) => n + Number(r.events_accepted), 0)).toBe(events.length - 1);
+    expect(fromS3.rows).toEqual(fromFolder.rows);
   }, 60_000);
 
   it('commits a shard\'s checkpoint only after its upload completed; a failed upload leaves no checkpoint and the next run lands it once', async () => {
@@ -248,7 +281,10 @@ describe('the lake on S3', () => {
     ]);
     expect(imported.code, imported.stderr).toBe(0);
     expect(JSON.parse(imported.stdout)).toMatchObject({ loaded: 8, skipped: 0, files: 1 });
-    expect((await s3.keys(BUCKET, 'cli/')).map((k) => k.replace(/part-[^/]+$/, 'part'))).toEqual(['cli/lake/orders/dt=2026-11-28/part']);
+    // The lines, and the import's data-health counts (by day of the import) beside them.
+    expect((await s3.keys(BUCKET, 'cli/')).map((k) => k.replace(/part-[^/]+$/, 'part').replace(/dt=[^/]+\/[^/]+\.ndjson$/, 'counts'))).toEqual([
+      'cli/lake/health/order_imports/counts', 'cli/lake/orders/dt=2026-11-28/part',
+    ]);
     expect(await s3.keys(BUCKET, 'ignored/')).toEqual([]);
     expect(report.code).toBe(1);
     expect(report.stdout).toBe('');

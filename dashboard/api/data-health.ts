@@ -5,7 +5,8 @@
  * first `:`), duplicate deliveries dropped (at ingest, recorded in
  * lake/health/, plus extra copies in the lake that reports count once),
  * and order lines imported and refused (recorded by orders import, by day
- * of the import). Read from the local lake with its own DuckDB session.
+ * of the import). Read with its own DuckDB session from the lake, a folder
+ * or S3 (the objects it needs downloaded into the data dir's cache first).
  *
  * @example
  * const health = await dataHealth(dataDir, { retailer: 'acme', fromMs, toMs });
@@ -18,7 +19,10 @@ import type { ColumnInfo, Row } from '../../pipeline/engine/engine.ts';
 import { lakeTableView } from '../../pipeline/engine/duckdb-lake-views.ts';
 import { LAKE_DEAD_LETTER_COLUMNS } from '../../pipeline/ingest/lake-tables.ts';
 import { openWriterSession, sqlString } from '../../pipeline/lake/duckdb-session.ts';
-import { HEALTH_DIR, INGEST_DUPLICATES_TABLE, ORDER_IMPORTS_TABLE } from '../../pipeline/health/counts.ts';
+import { HEALTH_DIR, HEALTH_FOLDERS, INGEST_DUPLICATES_TABLE, ORDER_IMPORTS_TABLE } from '../../pipeline/health/counts.ts';
+import type { LakeLocation } from '../../pipeline/lake/lake-location.ts';
+import type { LakeStore } from '../../pipeline/lake/lake-store.ts';
+import { openLakeStore } from '../../pipeline/lake/open-lake-store.ts';
 
 export interface DataHealthFilters {
   retailer?: string;
@@ -61,17 +65,35 @@ function countsView(name: string, dir: string, columns: Record<string, string>):
   return `CREATE VIEW ${name} AS SELECT ${cols.map(([c]) => c).join(', ')} FROM read_json(${sqlString(join(dir, '**', '*.ndjson'))}, format = 'newline_delimited', columns = ${spec})`;
 }
 
-/** The health rows of the lake under `dataDir`, days overlapping [fromMs, toMs). */
-export async function dataHealth(dataDir: string, filters: DataHealthFilters): Promise<DataHealth> {
-  const lake = join(dataDir, LAKE_DIR);
+const HEALTH_SOURCES = [LAKE_TABLES.events, LAKE_TABLES.deadLetters, ...HEALTH_FOLDERS];
+
+/** A local folder holding the lake's events, dead letters and health counts (an S3 lake: its download cache). */
+async function localLake(dataDir: string, lake: LakeLocation | LakeStore | undefined): Promise<string> {
+  if (lake === undefined) return join(dataDir, LAKE_DIR);
+  if ('mirror' in lake) return lake.mirror(HEALTH_SOURCES);
+  if (lake.kind === 'local') return lake.dir;
+  const store = openLakeStore(lake, { dataDir });
+  try {
+    return await store.mirror(HEALTH_SOURCES);
+  } finally {
+    store.close();
+  }
+}
+
+/**
+ * The health rows of the lake (default `<dataDir>/lake`; `lake` names
+ * another folder or S3, or is an open store), days overlapping [fromMs, toMs).
+ */
+export async function dataHealth(dataDir: string, filters: DataHealthFilters, lake?: LakeLocation | LakeStore): Promise<DataHealth> {
+  const lakeDir = await localLake(dataDir, lake);
   const params = { from_ms: filters.fromMs ?? 0, to_ms: filters.toMs ?? 8_640_000_000_000_000, retailer_id: filters.retailer ?? '' };
   const db = await openWriterSession();
   try {
     const con = db.con;
-    await con.run(lakeTableView('lake_events', join(lake, LAKE_TABLES.events), LAKE_EVENT_COLUMNS));
-    await con.run(lakeTableView('lake_dead_letters', join(lake, LAKE_TABLES.deadLetters), LAKE_DEAD_LETTER_COLUMNS));
-    await con.run(countsView('ingest_duplicates', join(lake, HEALTH_DIR, INGEST_DUPLICATES_TABLE), { retailer_id: 'VARCHAR', day: 'VARCHAR', duplicates: 'BIGINT' }));
-    await con.run(countsView('order_imports', join(lake, HEALTH_DIR, ORDER_IMPORTS_TABLE), { retailer_id: 'VARCHAR', day: 'VARCHAR', imported: 'BIGINT', refused: 'BIGINT' }));
+    await con.run(lakeTableView('lake_events', join(lakeDir, LAKE_TABLES.events), LAKE_EVENT_COLUMNS));
+    await con.run(lakeTableView('lake_dead_letters', join(lakeDir, LAKE_TABLES.deadLetters), LAKE_DEAD_LETTER_COLUMNS));
+    await con.run(countsView('ingest_duplicates', join(lakeDir, HEALTH_DIR, INGEST_DUPLICATES_TABLE), { retailer_id: 'VARCHAR', day: 'VARCHAR', duplicates: 'BIGINT' }));
+    await con.run(countsView('order_imports', join(lakeDir, HEALTH_DIR, ORDER_IMPORTS_TABLE), { retailer_id: 'VARCHAR', day: 'VARCHAR', imported: 'BIGINT', refused: 'BIGINT' }));
     // Days are whole UTC days: a day is in when it overlaps [from, to).
     const fromDay = new Date(Math.floor(params.from_ms / MS_PER_DAY) * MS_PER_DAY).toISOString().slice(0, 10);
     const toDay = params.to_ms >= 8_640_000_000_000_000 ? '9999-12-31' : new Date(params.to_ms - 1).toISOString().slice(0, 10);

@@ -15,6 +15,7 @@
  * @example
  * app.route('/', createApiRoutes({ dataDir, engine: new SharedEngine({ dataDir }) }));
  */
+import type { LakeLocation } from '../../pipeline/lake/lake-location.ts';
 import { Hono, type Context } from 'hono';
 import type { ColumnInfo, Row, SqlValue } from '../../pipeline/engine/engine.ts';
 import { parseTimeBound } from '../../pipeline/reports/index.ts';
@@ -42,6 +43,8 @@ export interface ApiDeps {
   experimentsFile?: string;
   cache?: ResultCache<ApiResult>;
   stamps?: LakeStamp;
+  /** Where the lake is (LIVELENS_LAKE), for data health; default `<data dir>/lake`. */
+  lake?: LakeLocation;
 }
 
 /** One answer, renderable in every format. */
@@ -204,7 +207,7 @@ export function createApiRoutes(deps: ApiDeps): Hono<AccessEnv> {
 
   app.get('/api/v1/health/data', (c) =>
     serve(c, 'health', async (raw) => {
-      const health = await dataHealth(deps.dataDir, { ...timeFilters(raw), retailer: single(raw, 'retailer') });
+      const health = await dataHealth(deps.dataDir, { ...timeFilters(raw), retailer: single(raw, 'retailer') }, deps.lake);
       return { json: { rows: health.rows, rejections: health.rejections, params: health.params }, rows: health.rows, columns: health.columns, csv: () => rowsToCsv(health.rows, health.columns) };
     }, (raw) => {
       for (const k of Object.keys(raw)) {

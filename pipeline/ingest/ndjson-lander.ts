@@ -155,7 +155,7 @@ export class NdjsonLander {
         throw new Error(`${source}: ${result.lines - result.landed - result.duplicates - result.deadLettered} of ${result.lines} lines neither landed nor kept; nothing committed`);
       }
       // Data health (SPEC 8): duplicates dropped here leave no row, so their count is recorded.
-      if (spec.table === 'events' && usable > landed) await recordIngestDuplicates(con, this.opts.dataDir, 'usable');
+      if (spec.table === 'events' && usable > landed) await recordIngestDuplicates(con, this.opts.lake, 'usable');
       return result;
     } finally {
       await rm(this.stagingPath, { force: true });

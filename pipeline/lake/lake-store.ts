@@ -47,6 +47,14 @@ export interface LakeStore {
   listSidecars(folder: string): Promise<string[]>;
   /** Writes a sidecar object atomically and durably. */
   writeSidecar(name: string, text: string): Promise<void>;
+  /** Writes a small text object inside the lake, `<lake>/<key>` (data health counts), atomically and durably. */
+  writeText(key: string, text: string): Promise<void>;
+  /**
+   * A local folder mirroring the lake's objects under `folders` (`events`,
+   * `health/order_imports`): a local lake is that folder itself; an S3 lake
+   * downloads what its cache lacks (lake objects never change, only land).
+   */
+  mirror(folders: readonly string[]): Promise<string>;
   close(): void;
 }
 
@@ -57,4 +65,11 @@ export const S3_SIDECAR_PREFIX = '_livelens';
 export function partitionName(dt: string): string {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(dt)) throw new Error(`partition date "${dt}" is not YYYY-MM-DD`);
   return `dt=${dt}`;
+}
+
+/** A key inside the lake split into path parts; refuses an empty part, `.` or `..` (a key never leaves the lake). */
+export function lakeKeyParts(key: string): string[] {
+  const parts = key.split('/');
+  if (parts.some((p) => p === '' || p === '.' || p === '..')) throw new Error(`lake key "${key}" is not allowed: use names separated by single /, without . or ..`);
+  return parts;
 }

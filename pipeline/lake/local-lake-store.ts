@@ -11,7 +11,7 @@ import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fsyncPath, publishFile, TEMP_SUFFIX, writeFileAtomic } from './durable-file.ts';
 import type { LakeLocation, LocalLake } from './lake-location.ts';
-import { partitionName, S3_SIDECAR_PREFIX, type LakeObject, type LakeStore } from './lake-store.ts';
+import { lakeKeyParts, partitionName, S3_SIDECAR_PREFIX, type LakeObject, type LakeStore } from './lake-store.ts';
 import type { LakeTable } from './partitions.ts';
 import { listPartitionFiles } from './table-files.ts';
 
@@ -79,6 +79,16 @@ export class LocalLakeStore implements LakeStore {
     const path = this.sidecarPath(name);
     await mkdir(dirname(path), { recursive: true });
     await writeFileAtomic(path, text);
+  }
+
+  async writeText(key: string, text: string): Promise<void> {
+    const path = join(this.dir, ...lakeKeyParts(key));
+    await mkdir(dirname(path), { recursive: true });
+    await writeFileAtomic(path, text);
+  }
+
+  async mirror(): Promise<string> {
+    return this.dir;
   }
 
   close(): void {}

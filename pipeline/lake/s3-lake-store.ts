@@ -24,7 +24,7 @@ import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectC
 import { Upload } from '@aws-sdk/lib-storage';
 import { LAKE_CACHE_DIR, STAGING_DIR } from '../../contract/data-dir.ts';
 import type { LakeLocation, S3Lake } from './lake-location.ts';
-import { partitionName, S3_SIDECAR_PREFIX, type LakeObject, type LakeStore } from './lake-store.ts';
+import { lakeKeyParts, partitionName, S3_SIDECAR_PREFIX, type LakeObject, type LakeStore } from './lake-store.ts';
 import type { LakeTable } from './partitions.ts';
 
 /** Multipart part size (S3's minimum is 5 MiB); files up to this size go in one PUT. */
@@ -112,7 +112,7 @@ export class S3LakeStore implements LakeStore {
   }
 
   async localCopies(objects: readonly LakeObject[]): Promise<string[]> {
-    const root = join(this.opts.dataDir, S3_CACHE_DIR, this.location.bucket, ...this.key().split('/').filter(Boolean));
+    const root = this.cacheRoot();
     const paths: string[] = [];
     for (const o of objects) {
       const local = join(root, ...o.key.split('/'));
@@ -156,6 +156,30 @@ export class S3LakeStore implements LakeStore {
     await this.opts.client.send(
       new PutObjectCommand({ Bucket: this.location.bucket, Key: this.key(S3_SIDECAR_PREFIX, name), Body: text, ContentType: 'application/json' }),
     );
+  }
+
+  /** One PUT: the object appears whole or not at all. */
+  async writeText(key: string, text: string): Promise<void> {
+    await this.opts.client.send(
+      new PutObjectCommand({ Bucket: this.location.bucket, Key: this.key(...lakeKeyParts(key)), Body: text, ContentType: 'application/x-ndjson' }),
+    );
+  }
+
+  /** Downloads every object under `folders` the cache lacks; the cache mirrors the lake's keys. */
+  async mirror(folders: readonly string[]): Promise<string> {
+    const lakeRoot = this.key();
+    const objects: LakeObject[] = [];
+    for (const folder of folders) {
+      for (const o of await this.listKeys(`${this.key(...lakeKeyParts(folder))}/`)) {
+        objects.push({ path: this.url(o.key), key: o.key.slice(lakeRoot.length).replace(/^\//, ''), size: o.size, mtimeMs: o.mtimeMs });
+      }
+    }
+    await this.localCopies(objects);
+    return this.cacheRoot();
+  }
+
+  private cacheRoot(): string {
+    return join(this.opts.dataDir, S3_CACHE_DIR, this.location.bucket, ...this.key().split('/').filter(Boolean));
   }
 
   close(): void {

@@ -129,7 +129,7 @@ export async function importOrders(file: string, options: ImportOrdersOptions): 
       appender.closeSync();
     }
     // Data health (SPEC 8): lines imported and refused, per retailer and day of the import, once the lines are in the lake.
-    const recordHealth = () => recordOrderImport(options.dataDir, { retailer, imported: good, refused: skipped, at: options.now ?? Date.now() });
+    const recordHealth = () => recordOrderImport(options.lake ?? options.dataDir, { retailer, imported: good, refused: skipped, at: options.now ?? Date.now() });
     if (good === 0) {
       await recordHealth();
       return { loaded: 0, skipped, unchanged: 0, duplicates: 0, errors, files: [] };
