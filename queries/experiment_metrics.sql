@@ -2,118 +2,9 @@
 -- the sufficient statistics the statistics engine needs (docs/spec.md §§4
 -- and 6): n (viewers), sum, sum_squares of the per-viewer metric, and
 -- covariate_sum, covariate_sum_squares, main_covariate_sum_product of its
--- CUPED covariate, measured over the $lookback_ms before the viewer's
--- exposure. Viewers seen in several variants are left out, and so are
--- viewers of a variant the definition does not list ($variants is
--- ',a,b,' for listed variants a and b, '' for any).
--- Per-viewer metrics, from exposure up to $to_ms (covariate in brackets):
---   converted      1 when an order line is attributed to one of the viewer's
---                  clicks made after exposure, else 0 (any order line of the
---                  viewer's user_id before exposure, 0/1)
---   revenue        Σ quantity × unit_price of those lines, one row per
---                  currency (never summed across currencies), capped at the
---                  $cap_percentile percentile of viewers when below 1
---                  (order-line revenue of the viewer's user_id before
---                  exposure, in that currency, capped likewise)
---   watch_minutes  Σ heartbeat watch_ms / 60000 (the same before exposure)
---   clicks         click_to_buy events (the same before exposure)
--- A metric without currency has currency NULL; with no attributed line at
--- all, revenue has one row with currency NULL.
--- requires: experiment_assignments, attributed_order_lines
-WITH units AS (
-  SELECT retailer_id, viewer_id, variant, exposed_at
-  FROM experiment_assignments
-  WHERE variants_seen = 1
-    AND ($variants = '' OR strpos($variants, ',' || variant || ',') > 0)
-),
-activity AS (
-  SELECT
-    u.retailer_id, u.viewer_id, u.variant, u.exposed_at,
-    coalesce(sum(e.watch_ms) FILTER (WHERE e.type = 'heartbeat' AND e.event_time >= u.exposed_at), 0) / CAST(60000 AS DOUBLE) AS watch_minutes,
-    coalesce(sum(e.watch_ms) FILTER (WHERE e.type = 'heartbeat' AND e.event_time < u.exposed_at), 0) / CAST(60000 AS DOUBLE) AS pre_watch_minutes,
-    count(e.event_id) FILTER (WHERE e.type = 'click_to_buy' AND e.event_time >= u.exposed_at) AS clicks,
-    count(e.event_id) FILTER (WHERE e.type = 'click_to_buy' AND e.event_time < u.exposed_at) AS pre_clicks,
-    min(e.user_id) AS user_id
-  FROM units u
-  LEFT JOIN events e
-    ON e.retailer_id = u.retailer_id AND e.viewer_id = u.viewer_id
-   -- The CUPED lookback reaches before the period: its days are bound from from_ms - lookback_ms.
-   AND e.dt >= $lookback_from_dt AND e.dt <= $to_dt
-   AND e.event_time >= u.exposed_at - $lookback_ms AND e.event_time < $to_ms
-   AND ($creator_id = '' OR e.creator_id = $creator_id)
-   AND ($show_id = '' OR e.show_id = $show_id)
-   AND ($region = '' OR e.region = $region)
-  GROUP BY u.retailer_id, u.viewer_id, u.variant, u.exposed_at
-),
-bought AS (
-  SELECT u.retailer_id, u.viewer_id, l.currency, sum(l.revenue) AS revenue
-  FROM units u
-  JOIN attributed_order_lines l
-    ON l.retailer_id = u.retailer_id AND l.viewer_id = u.viewer_id AND l.click_time >= u.exposed_at
-  GROUP BY u.retailer_id, u.viewer_id, l.currency
-),
-pre_bought AS (
-  SELECT a.retailer_id, a.viewer_id, o.currency, sum(CAST(o.quantity AS DOUBLE) * o.unit_price) AS revenue
-  FROM activity a
-  JOIN orders o
-    ON o.retailer_id = a.retailer_id AND o.user_id = a.user_id
-   AND o.dt >= $lookback_from_dt AND o.dt <= $to_dt
-   AND o.ts >= a.exposed_at - $lookback_ms AND o.ts < a.exposed_at
-  GROUP BY a.retailer_id, a.viewer_id, o.currency
-),
-currencies AS (
-  SELECT DISTINCT currency FROM bought
-  UNION ALL
-  SELECT CAST(NULL AS VARCHAR) AS currency
-  FROM (SELECT count(*) AS lines FROM bought) b
-  WHERE b.lines = 0
-),
-revenue_units AS (
-  SELECT a.variant, c.currency,
-         coalesce(b.revenue, 0) AS value,
-         coalesce(p.revenue, 0) AS covariate
-  FROM activity a
-  CROSS JOIN currencies c
-  LEFT JOIN bought b
-    ON b.retailer_id = a.retailer_id AND b.viewer_id = a.viewer_id AND b.currency = c.currency
-  LEFT JOIN pre_bought p
-    ON p.retailer_id = a.retailer_id AND p.viewer_id = a.viewer_id AND p.currency = c.currency
-),
-caps AS (
-  SELECT currency,
-         approx_percentile(value, $cap_percentile) AS value_cap,
-         approx_percentile(covariate, $cap_percentile) AS covariate_cap
-  FROM revenue_units
-  GROUP BY currency
-),
-buyers AS (
-  SELECT DISTINCT retailer_id, viewer_id FROM bought
-),
-prior_buyers AS (
-  SELECT DISTINCT retailer_id, viewer_id FROM pre_bought
-),
-unit_values AS (
-  SELECT a.variant, 'converted' AS metric, CAST(NULL AS VARCHAR) AS currency,
-         CAST(CASE WHEN x.viewer_id IS NULL THEN 0 ELSE 1 END AS DOUBLE) AS value,
-         CAST(CASE WHEN y.viewer_id IS NULL THEN 0 ELSE 1 END AS DOUBLE) AS covariate
-  FROM activity a
-  LEFT JOIN buyers x ON x.retailer_id = a.retailer_id AND x.viewer_id = a.viewer_id
-  LEFT JOIN prior_buyers y ON y.retailer_id = a.retailer_id AND y.viewer_id = a.viewer_id
-  UNION ALL
-  SELECT r.variant, 'revenue' AS metric, r.currency,
-         CASE WHEN $cap_percentile < 1 THEN least(r.value, k.value_cap) ELSE r.value END AS value,
-         CASE WHEN $cap_percentile < 1 THEN least(r.covariate, k.covariate_cap) ELSE r.covariate END AS covariate
-  FROM revenue_units r
-  JOIN caps k ON k.currency IS NOT DISTINCT FROM r.currency
-  UNION ALL
-  SELECT variant, 'watch_minutes' AS metric, CAST(NULL AS VARCHAR) AS currency,
-         CAST(watch_minutes AS DOUBLE) AS value, CAST(pre_watch_minutes AS DOUBLE) AS covariate
-  FROM activity
-  UNION ALL
-  SELECT variant, 'clicks' AS metric, CAST(NULL AS VARCHAR) AS currency,
-         CAST(clicks AS DOUBLE) AS value, CAST(pre_clicks AS DOUBLE) AS covariate
-  FROM activity
-)
+-- CUPED covariate (the per-viewer values and covariates:
+-- experiment_unit_values).
+-- requires: experiment_unit_values
 SELECT
   variant, metric, currency,
   count(*) AS n,
@@ -122,6 +13,6 @@ SELECT
   sum(covariate) AS covariate_sum,
   sum(covariate * covariate) AS covariate_sum_squares,
   sum(value * covariate) AS main_covariate_sum_product
-FROM unit_values
+FROM experiment_unit_values
 GROUP BY variant, metric, currency
 ORDER BY metric, currency, variant

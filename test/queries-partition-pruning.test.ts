@@ -184,8 +184,8 @@ describe('dt partition bounds', () => {
     let scanned = 0;
     for (const { name, identifiers } of statements()) {
       const params = parameters(name, fromMs, toMs);
-      // experiment_metrics' CUPED lookback (one day here) reaches into day 1.
-      const lookback = name === 'experiment_metrics' ? ['2026-11-01', '2026-11-02'] : [];
+      // The experiment metrics' CUPED lookback (one day here) reaches into day 1: every query built on experiment_unit_values.
+      const lookback = 'lookback_from_dt' in params ? ['2026-11-01', '2026-11-02'] : [];
       for (const [text, engine] of [['duckdb', engines.duckdb], ['athena', engines.athena]] as const) {
         const allowed = {
           events: text === 'athena' ? [...withMargin, ...lookback] : [...period, ...lookback.slice(1)],

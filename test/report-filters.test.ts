@@ -63,7 +63,7 @@ describe('every report binds the six filters', () => {
   it('params names every bound filter with its value, in every report', async () => {
     const raw = { from: '2026-11-01', to: '2026-11-02T00:00:00Z', retailer: 'r1', creator: 'c1', show: 's1', region: 'US' };
     const extra: Record<string, Record<string, string>> = {
-      conversion: { by: 'creator' }, 'conversion-over-time': { by: 'day' }, qoe: { by: 'region' }, 'qoe-impact': { by: 'startup' }, audience: { by: 'show' }, timeline: {}, experiment: { id: 'exp1' },
+      conversion: { by: 'creator' }, 'conversion-over-time': { by: 'day' }, 'experiment-cumulative': { id: 'exp1' }, qoe: { by: 'region' }, 'qoe-impact': { by: 'startup' }, audience: { by: 'show' }, timeline: {}, experiment: { id: 'exp1' },
     };
     for (const name of REPORT_NAMES) {
       const { json } = await runReportRequest(name, { ...raw, ...extra[name] }, { queryEngine: engine });
@@ -179,6 +179,6 @@ describe('the entry point the data API calls', () => {
     expect(refused('experiment', { id: 'a"b' })).toMatch(/^id: "a\\"b" is not allowed/);
     expect(refused('experiment', { id: 'e', method: 'magic' })).toBe('method: "magic" is not allowed: use frequentist|bayesian|sequential');
     expect(() => parseReportRequest('revenue', {})).toThrow(UnknownReportError);
-    expect(() => parseReportRequest('revenue', {})).toThrow('report "revenue" is not known: use conversion, qoe, experiment, qoe-impact, audience, timeline, conversion-over-time');
+    expect(() => parseReportRequest('revenue', {})).toThrow('report "revenue" is not known: use conversion, qoe, experiment, qoe-impact, audience, timeline, conversion-over-time, experiment-cumulative');
   });
 });

@@ -22,6 +22,7 @@ const reportModules: Array<{ register: RegisterReport }> = await Promise.all([
   import('./report/timeline.ts'),
   // The dashboard's own reports.
   import('./report/conversion-over-time.ts'),
+  import('./report/experiment-cumulative.ts'),
 ]);
 
 export function register(program: Command): void {

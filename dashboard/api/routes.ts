@@ -4,6 +4,7 @@
  *   GET /api/v1/reports/<conversion|conversion-over-time|qoe|qoe-impact|audience|timeline>
  *   GET /api/v1/experiments          the experiments seen, per retailer and variant
  *   GET /api/v1/experiments/<id>     the experiment report
+ *   GET /api/v1/experiments/<id>/cumulative   its cumulative lift by day (or hour) of first exposure
  *   GET /api/v1/health/data          data health per retailer and day
  *
  * Parameters are the CLI flags in snake_case plus the filters; `format=`
@@ -202,6 +203,19 @@ export function createApiRoutes(deps: ApiDeps): Hono<AccessEnv> {
     }, (raw) => {
       if (id.length > MAX_EXPERIMENT_ID_CHARS) throw new ReportParameterError('id', `is over ${MAX_EXPERIMENT_ID_CHARS} characters`);
       if ('id' in raw) throw new ReportParameterError('id', 'goes in the path: /api/v1/experiments/<id>');
+    });
+  });
+
+  // Beyond docs/spec.md §8's list, in its spirit: the experiment's cumulative lift by day of first exposure (report experiment-cumulative).
+  app.get('/api/v1/experiments/:id/cumulative', (c) => {
+    const id = c.req.param('id');
+    return serve(c, `experiment-cumulative:${id}`, async (raw) => {
+      const out = await fromReport('experiment-cumulative', { ...raw, id });
+      if (out.rows.length === 0 && out.json.note === null) throw new NotFound(`experiment "${id}" has no exposures${single(raw, 'retailer') ? ` for retailer "${single(raw, 'retailer')}"` : ''} in the period`);
+      return out;
+    }, (raw) => {
+      if (id.length > MAX_EXPERIMENT_ID_CHARS) throw new ReportParameterError('id', `is over ${MAX_EXPERIMENT_ID_CHARS} characters`);
+      if ('id' in raw) throw new ReportParameterError('id', 'goes in the path: /api/v1/experiments/<id>/cumulative');
     });
   });
 

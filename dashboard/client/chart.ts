@@ -24,6 +24,8 @@ export interface TimeSeries {
   width?: number;
   /** Left out of the legend (an interval's bound: the band has its own entry). */
   bound?: boolean;
+  /** Draw no dots on the points (a reference line). */
+  plain?: boolean;
 }
 
 export interface TimeChartOptions {
@@ -68,8 +70,30 @@ const INTEGER_INCREMENTS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_
 const headroom = (_u: uPlot, lo: number, hi: number): uPlot.Range.MinMax => {
   const low = Math.min(0, lo);
   const high = hi > low ? hi : low + 1;
-  return [low, high + (high - low) * 0.06];
+  const pad = (high - low) * 0.06;
+  return [low < 0 ? low - pad : low, high + pad];
 };
+
+const HOUR_S = 3600;
+const DAY_S = 86_400;
+/** Tick steps (s) of an hourly and a daily time axis: whole hours, whole days. */
+const TIME_INCREMENTS = {
+  hour: [HOUR_S, 2 * HOUR_S, 3 * HOUR_S, 6 * HOUR_S, 12 * HOUR_S, DAY_S, 2 * DAY_S, 7 * DAY_S],
+  day: [DAY_S, 2 * DAY_S, 7 * DAY_S, 14 * DAY_S, 28 * DAY_S, 91 * DAY_S, 182 * DAY_S, 364 * DAY_S],
+} as const;
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const dayText = (d: Date) => `${MONTHS[d.getUTCMonth()]} ${d.getUTCDate()}`;
+
+/** UTC tick labels: `Nov 2` per day; `14:00` per hour, with the date under the first tick of each day. */
+function timeTicks(per: 'hour' | 'day') {
+  return (_u: uPlot, splits: number[]) => splits.map((s, i) => {
+    const d = new Date(s * 1000);
+    if (per === 'day') return dayText(d);
+    const hour = `${String(d.getUTCHours()).padStart(2, '0')}:00`;
+    const previous = i > 0 ? new Date(splits[i - 1]! * 1000) : undefined;
+    return previous === undefined || previous.getUTCDate() !== d.getUTCDate() ? `${hour}\n${dayText(d)}` : hour;
+  });
+}
 
 const utc = (ts: number) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC');
 const utcText = (seconds: number) => new Date(seconds * 1000).toISOString().slice(0, 16).replace('T', ' ');
@@ -137,13 +161,13 @@ export function timeChart(o: TimeChartOptions): HTMLElement {
         width: s.width ?? 2,
         ...(s.dash ? { dash: s.dash } : {}),
         scale: s.right ? 'right' : 'y',
-        points: { show: dotted && s.width !== 0 && !s.bound, size: 5 },
+        points: { show: dotted && s.width !== 0 && !s.bound && !s.plain, size: 5 },
         value: (_u: uPlot, v: number | null) => (v === null ? '–' : (s.right ? right : left)(v)),
       })),
     ],
     bands: (o.bands ?? []).map((b) => ({ series: [b.upper + 1, b.lower + 1] as [number, number], fill: b.color })),
     axes: [
-      { stroke: AXIS_COLOR, grid: GRID },
+      { stroke: AXIS_COLOR, grid: GRID, ...(o.per === 'hour' || o.per === 'day' ? { values: timeTicks(o.per), incrs: [...TIME_INCREMENTS[o.per]], space: 56 } : {}) },
       { stroke: AXIS_COLOR, scale: 'y', grid: GRID, values: axisValues(left), size: 64, ...(o.integer ? { incrs: INTEGER_INCREMENTS } : {}), ...(o.yLabel ? { label: o.yLabel, labelSize: 18 } : {}) },
       ...(hasRight ? [{ side: 1, scale: 'right', stroke: AXIS_COLOR, grid: { show: false }, values: axisValues(right), size: 64, ...(o.rightInteger ? { incrs: INTEGER_INCREMENTS } : {}), ...(o.rightLabel ? { label: o.rightLabel, labelSize: 18 } : {}) }] : []),
     ],
@@ -169,6 +193,33 @@ export function timeChart(o: TimeChartOptions): HTMLElement {
           ctx.strokeStyle = '#d97706';
           ctx.fillStyle = '#92400e';
           ctx.font = `${11 * devicePixelRatio}px system-ui, sans-serif`;
+          // A band needs two neighbouring points: an isolated point's interval is drawn as a whisker.
+          for (const b of o.bands ?? []) {
+            const up = o.series[b.upper]!;
+            const low = o.series[b.lower]!;
+            ctx.strokeStyle = up.color;
+            ctx.lineWidth = 1.5 * devicePixelRatio;
+            ctx.setLineDash([]);
+            up.values.forEach((hi, i) => {
+              const lo = low.values[i];
+              const alone = (up.values[i - 1] ?? null) === null && (up.values[i + 1] ?? null) === null;
+              if (hi === null || hi === undefined || lo === null || lo === undefined || !alone) return;
+              const x = u.valToPos(o.x[i]! / 1000, 'x', true);
+              const scale = up.right ? 'right' : 'y';
+              const [y1, y2] = [u.valToPos(hi, scale, true), u.valToPos(lo, scale, true)];
+              const cap = 5 * devicePixelRatio;
+              ctx.beginPath();
+              ctx.moveTo(x, y1);
+              ctx.lineTo(x, y2);
+              ctx.moveTo(x - cap, y1);
+              ctx.lineTo(x + cap, y1);
+              ctx.moveTo(x - cap, y2);
+              ctx.lineTo(x + cap, y2);
+              ctx.stroke();
+            });
+          }
+          ctx.strokeStyle = '#d97706';
+          ctx.lineWidth = 1 * devicePixelRatio;
           for (const m of markers) {
             const x = u.valToPos(m.at / 1000, 'x', true);
             ctx.beginPath();

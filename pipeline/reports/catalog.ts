@@ -14,10 +14,11 @@
  */
 import type { ColumnInfo, QueryEngine, Row, SqlValue } from '../engine/engine.ts';
 import { createEngine, type EngineSettings } from '../engine/create-engine.ts';
-import { REPORTS } from './definitions.ts';
+import { DAY_MS, HOUR_MS, REPORTS } from './definitions.ts';
 import { formatReport, reportJson, type ReportFormat } from './format.ts';
 import { runReport, type ReportResult } from './run-report.ts';
 import { analyzeExperimentByRetailer, formatExperimentByRetailer } from './experiment-retailers.ts';
+import { cumulativeLift, CUMULATIVE_COLUMNS } from './experiment-cumulative.ts';
 import { EXPERIMENT_PARAMETERS, experimentOptions, parseExperimentId } from './experiment-parameters.ts';
 import { experimentsFileFor, loadExperimentDefinitions } from './experiment-definitions.ts';
 import { reportParameters, type ReportFilters } from './report-parameters.ts';
@@ -137,7 +138,33 @@ export const REPORT_CATALOG: Readonly<Record<string, CatalogEntry>> = {
       .concat([WINDOW_PARAMETER]),
     prepare: (_raw, filters) => async (engine) => outputOf(await runReport('timeline', { ...filters, by: 'show', queryEngine: engine })),
   },
-  // Beyond docs/spec.md §5: the dashboard's Overview (totals of a period and the same over time).
+  // Beyond docs/spec.md §5: the dashboard's Overview (totals of a period and the same over time) and the cumulative lift of an experiment.
+  'experiment-cumulative': {
+    description: 'cumulative lift by day (or hour) of first exposure: each metric\'s relative lift and interval over the viewers first exposed up to each period, as the experiment report computes it',
+    parameters: [
+      EXPERIMENT_PARAMETERS[0]!,
+      { name: 'by', description: 'period of first exposure (UTC)', choices: ['day', 'hour'], default: 'day' },
+      ...EXPERIMENT_PARAMETERS.slice(1), ...FILTER_PARAMETERS, WINDOW_PARAMETER,
+    ],
+    prepare: (raw, filters) => {
+      const id = parseParameter('id', singleValue(raw, 'id') ?? '', parseExperimentId);
+      const by = singleValue(raw, 'by') ?? 'day';
+      const options = { ...filters, ...experimentOptions(raw), bucketMs: by === 'hour' ? HOUR_MS : DAY_MS };
+      return async (engine, context = {}) => {
+        const file = experimentsFileFor(context.experimentsFile, context.dataDir ?? DEFAULT_DATA_DIR);
+        const definition = file === null ? undefined : (await loadExperimentDefinitions(file)).get(id);
+        const { header, rows } = await cumulativeLift(engine, id, { ...options, ...(definition ? { definition } : {}) });
+        const params: Record<string, SqlValue> = { ...reportParameters(filters), experiment_id: id };
+        const typedRows = rows as unknown as Row[];
+        const result: ReportResult = { report: 'experiment-cumulative', by, query: 'experiment_cumulative_metrics', engine: engine.name, params, columns: CUMULATIVE_COLUMNS, rows: typedRows };
+        const json = { rows: typedRows, report: 'experiment-cumulative', by, ...header, params, columns: CUMULATIVE_COLUMNS };
+        return {
+          report: 'experiment-cumulative', json, rows: typedRows, columns: CUMULATIVE_COLUMNS,
+          render: (format) => (format === 'json' ? `${JSON.stringify(json)}\n` : formatReport(result, format)),
+        };
+      };
+    },
+  },
   'conversion-over-time': grouped('conversion-over-time', 'one row per hour, per day (UTC), or the total over the period', true),
 };
 

@@ -75,7 +75,7 @@ export interface ExperimentByRetailer {
 }
 
 /** The retailers the experiment was seen in, within the options' period and filters. */
-async function retailersOf(engine: QueryEngine, experimentId: string, options: ExperimentOptions): Promise<string[]> {
+export async function retailersOf(engine: QueryEngine, experimentId: string, options: ExperimentOptions): Promise<string[]> {
   if (options.retailer !== undefined) return [options.retailer];
   const { window_ms: _window, ...filters } = reportParameters(options);
   const rows = await engine.run('experiment_retailers', { ...filters, experiment_id: experimentId });

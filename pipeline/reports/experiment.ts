@@ -116,13 +116,8 @@ function checkOptions(o: ExperimentOptions): void {
   }
 }
 
-/**
- * Runs the experiment queries and the statistics: assignment counts, SRM,
- * excluded viewers, and per metric × variant the unadjusted and CUPED
- * lifts. Corrections apply across all metrics and variants, separately for
- * each of the four families (absolute/relative × unadjusted/CUPED).
- */
-export async function analyzeExperiment(engine: QueryEngine, experimentId: string, options: ExperimentOptions = {}): Promise<ExperimentReport> {
+/** What an analysis of the experiment needs, from its id and options: checked, with the definition applied (the report and its cumulative lift share it). */
+export function experimentSetup(experimentId: string, options: ExperimentOptions) {
   if (experimentId.trim() === '') throw new Error('experiment id is empty: give the id the SDK sends in exposure events');
   // The id is spliced into a JSON path ($["id"]) as a bound string; a quote or backslash would change the path.
   if (/["\\]/.test(experimentId)) throw new Error(`experiment id ${JSON.stringify(experimentId)} is not allowed: it may not contain " or \\`);
@@ -148,6 +143,17 @@ export async function analyzeExperiment(engine: QueryEngine, experimentId: strin
     method, alpha, correction, cap_percentile: capPercentile, cuped_lookback_ms: lookbackMs,
     from_ms: base.from_ms, to_ms: base.to_ms,
   };
+  return { plan, analysis, params, base, lookbackMs, capPercentile, header };
+}
+
+/**
+ * Runs the experiment queries and the statistics: assignment counts, SRM,
+ * excluded viewers, and per metric × variant the unadjusted and CUPED
+ * lifts. Corrections apply across all metrics and variants, separately for
+ * each of the four families (absolute/relative × unadjusted/CUPED).
+ */
+export async function analyzeExperiment(engine: QueryEngine, experimentId: string, options: ExperimentOptions = {}): Promise<ExperimentReport> {
+  const { plan, analysis, params, base, lookbackMs, capPercentile, header } = experimentSetup(experimentId, options);
   if (plan.unit === 'show') {
     return analyzeShowExperiment(engine, { ...params, window_ms: base.window_ms }, plan, analysis, header);
   }

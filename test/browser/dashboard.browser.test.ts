@@ -17,7 +17,7 @@ import { createLogger } from '../../collector/log.ts';
 import { createDashboard } from '../../dashboard/mount.ts';
 import { VIEWS } from '../../dashboard/client/views/index.ts';
 import { startServer, type ServerHandle } from '../../server/start-server.ts';
-import { ADMIN_TOKEN, R1_TOKEN, TOKENS, writeApiFixture } from '../dashboard/api-fixture.ts';
+import { ADMIN_TOKEN, R1_TOKEN, R2_TOKEN, TOKENS, writeApiFixture } from '../dashboard/api-fixture.ts';
 import { CHROMIUM_FLAGS, CHROMIUM_PATH } from './chromium.ts';
 
 /** Where the screenshots go (gitignored). */
@@ -75,7 +75,7 @@ async function tableCells(page: Page, title: string): Promise<string[][]> {
   return section.locator('tbody tr').evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent ?? '')));
 }
 
-type ApiRow = Record<string, number | string | null>;
+type ApiRow = Record<string, number | string | boolean | null>;
 
 async function apiRows(path: string, token = ADMIN_TOKEN): Promise<ApiRow[]> {
   return ((await (await api(path, token)).json()) as { rows: ApiRow[] }).rows;
@@ -91,7 +91,7 @@ async function expectChartsEqual(page: Page, retailer: string, rows: ApiRow[]): 
   const [audience, conversion, revenue] = await chartPoints(page, `.retailer-charts[data-retailer="${retailer}"] .chart`);
   const mine = rows.filter((r) => r.retailer_id === retailer);
   const currencies = [...new Set(mine.map((r) => r.currency).filter((c) => c !== null))];
-  const label = (name: string, cur: string | number | null) => (currencies.length > 1 ? `${name} (${cur})` : name);
+  const label = (name: string, cur: ApiRow[string]) => (currencies.length > 1 ? `${name} (${cur})` : name);
   expect(audience!.x.length).toBeGreaterThan(0);
   for (const [i, t] of audience!.x.entries()) {
     const at = mine.filter((r) => r.period_start === t);
@@ -230,6 +230,33 @@ describe('dashboard in Chromium', () => {
     const csv = readFileSync((await download.path())!, 'utf8');
     expect(csv.split('\r\n')[0]).toContain('watch_minutes,watch_minutes_per_viewer');
     expect(csv).toBe(await (await api('/api/v1/reports/conversion?by=offer&format=csv')).text());
+    await page.context().close();
+  });
+
+  it("experiments: the cumulative lift chart's last point is the experiment report's lift, each point the API's", async () => {
+    const page = await signedIn(ADMIN_TOKEN);
+    await open(page, '/v/experiments?experiment=exp1&retailer=r1');
+    const report = await apiRows('/api/v1/experiments/exp1?retailer=r1');
+    // exp1's exposures span an hour: per hour.
+    const points = await apiRows('/api/v1/experiments/exp1/cumulative?retailer=r1&by=hour');
+    expect(await page.getByRole('heading', { name: 'Cumulative lift by hour of first exposure' }).count()).toBe(1);
+    let drawn = 0;
+    for (const r of report.filter((row) => row.guardrail !== true && row.relative_lift !== null)) {
+      const [chart] = await chartPoints(page, `.cumulative[data-metric="${r.metric}"][data-currency="${r.currency ?? ''}"] .chart`);
+      expect(chart, `a chart for ${r.metric} ${r.currency ?? ''}`).toBeDefined();
+      const mine = points.filter((p) => p.metric === r.metric && p.currency === r.currency && p.variant === r.variant);
+      expect(chart!.x).toEqual(mine.map((p) => p.period_start));
+      expect(chart!.series.lift).toEqual(mine.map((p) => p.relative_lift));
+      expect(chart!.series['lift high']).toEqual(mine.map((p) => p.relative_ci_high));
+      const last = chart!.x.length - 1;
+      expect(chart!.series.lift![last]).toBeCloseTo(Number(r.relative_lift), 12);
+      expect(chart!.series['lift low']![last]).toBeCloseTo(Number(r.relative_ci_low), 12);
+      expect(chart!.series['lift high']![last]).toBeCloseTo(Number(r.relative_ci_high), 12);
+      drawn += 1;
+    }
+    expect(drawn).toBeGreaterThanOrEqual(3);
+    // Another retailer's token finds no such experiment.
+    expect((await api('/api/v1/experiments/exp1/cumulative', R2_TOKEN)).status).toBe(404);
     await page.context().close();
   });
 

@@ -2,10 +2,12 @@
  * Experiments: the list, and per experiment (the `experiment` URL
  * parameter) its variants with planned split, SRM badge, exclusions, a
  * forest plot of each metric's relative lift (CUPED beside unadjusted),
- * p-value or chance to win, the correction and a plain-words verdict.
+ * p-value or chance to win, the correction and a plain-words verdict;
+ * then the cumulative lift by day of first exposure (experiment-cumulative.ts).
  */
 import { getJson, csvUrl } from '../api.ts';
 import { el, empty, failed, fmt, forestBar, section, table, type Row } from '../ui.ts';
+import { cumulativeCharts, cumulativePoints } from './experiment-cumulative.ts';
 import type { View } from './view.ts';
 
 const METRIC_NAMES: Record<string, string> = { converted: 'Conversion', revenue: 'Revenue per viewer', watch_minutes: 'Watch minutes', clicks: 'Clicks per viewer' };
@@ -104,5 +106,16 @@ export const experiments: View = {
     const retailerName = extra.retailer ?? new URLSearchParams(location.search).get('retailer');
     root.append(section(`Experiment ${id}${retailerName ? ` · ${retailerName}` : ''}`, el('div', {}, header, variants, el('h3', {}, 'Relative lift per metric (interval at the corrected level)'), forest, guardrails),
       csvUrl(`/api/v1/experiments/${encodeURIComponent(id)}`, extra, ['creator', 'show', 'region'])));
+    if (showLevel) return;
+    const omit = ['creator', 'show', 'region'];
+    const level = `${method === 'bayesian' ? 'credible' : 'confidence'} interval${String(report.correction) === 'none' ? '' : `, ${String(report.correction)}-corrected`}`;
+    try {
+      const { per, body } = await cumulativePoints(id, extra, omit);
+      root.append(section(`Cumulative lift by ${per} of first exposure`, cumulativeCharts(body.rows, per, `${Math.round((1 - alpha) * 100)}% ${level}`),
+        csvUrl(`/api/v1/experiments/${encodeURIComponent(id)}/cumulative`, { ...extra, by: per }, omit),
+        `Each point: the lift over every viewer first exposed up to that ${per}, each measured up to the end of the range, as the report above computes it; the last point is the report's lift. A line that settles is a result that holds.`));
+    } catch (err) {
+      root.append(section('Cumulative lift', failed(String(err))));
+    }
   },
 };

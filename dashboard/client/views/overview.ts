@@ -75,13 +75,17 @@ function totalsCards(retailer: string, rows: readonly Row[]): HTMLElement {
       ...perCurrency));
 }
 
-/** The periods to draw: every period from the first to the last when that is few enough, else those with data. */
+/** The periods to draw: every period of the chosen range (or from the first to the last with data) when that is few enough, else those with data. */
 function periodsOf(rows: readonly Row[], step: number): number[] {
   const seen = [...new Set(rows.map((r) => Number(r.period_start)))].sort((a, b) => a - b);
   if (seen.length === 0) return [];
-  const count = (seen[seen.length - 1]! - seen[0]!) / step + 1;
-  if (count > MAX_FILLED_POINTS) return seen;
-  return Array.from({ length: count }, (_, i) => seen[0]! + i * step);
+  const { from, to } = pageFilters();
+  const floor = (t: number) => t - (t % step);
+  const first = Math.min(seen[0]!, from !== undefined ? floor(boundMs(from)) : Infinity);
+  const last = Math.max(seen[seen.length - 1]!, to !== undefined ? floor(boundMs(to) - 1) : -Infinity);
+  const count = (last - first) / step + 1;
+  if (!Number.isFinite(count) || count > MAX_FILLED_POINTS) return seen;
+  return Array.from({ length: count }, (_, i) => first + i * step);
 }
 
 /** One retailer's charts: viewers and buyers, conversion with its interval, revenue; per currency where it applies. */
