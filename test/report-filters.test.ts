@@ -179,6 +179,6 @@ describe('the entry point the data API calls', () => {
     expect(refused('experiment', { id: 'a"b' })).toMatch(/^id: "a\\"b" is not allowed/);
     expect(refused('experiment', { id: 'e', method: 'magic' })).toBe('method: "magic" is not allowed: use frequentist|bayesian|sequential');
     expect(() => parseReportRequest('revenue', {})).toThrow(UnknownReportError);
-    expect(() => parseReportRequest('revenue', {})).toThrow('report "revenue" is not known: use conversion, qoe, experiment, qoe-impact, audience, timeline, conversion-over-time, experiment-cumulative');
+    expect(() => parseReportRequest('revenue', {})).toThrow('report "revenue" is not known: use conversion, qoe, experiment, qoe-impact, audience, timeline, experiment-cumulative, conversion-over-time');
   });
 });
