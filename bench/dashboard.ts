@@ -95,6 +95,14 @@ async function timed(url: string): Promise<number> {
   return performance.now() - t0;
 }
 
+/** CPU seconds of this process (every DuckDB thread, the in-process server too) spent in `work`: work done whatever the machine's load. */
+async function cpuSeconds(work: () => Promise<unknown>): Promise<number> {
+  const start = process.cpuUsage();
+  await work();
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1e6;
+}
+
 const report: Record<string, unknown> = { dataDir, events, connections, rounds, cachedRequests, coldRounds, cores: os.cpus().length, loadAtStart: load() };
 console.log(`dashboard bench on ${dataDir}${scale ? ` (bench:scale lake, ${size.events} events)` : ''}: ${connections} DuckDB connection(s), ${os.cpus().length} cores, ` +
   `load average ${load()} (machine shared with other engineers' work: compare ratios within this run)`);
@@ -139,27 +147,32 @@ const server = await dashboardServer();
 const engine = await createEngine(engineSettings);
 try {
   const cases = await endpointCases(engine, dataDir);
-  const endpoints: Record<string, { cliMs: number; uncachedP50Ms: number; uncachedP95Ms: number; ratio: number; cachedP50Ms: number; cachedP95Ms: number }> = {};
-  console.log(`\nendpoint                          cli_ms  api_uncached_p50  p95    ratio  api_cached_p50  p95   (medians of ${rounds} rounds; cached: ${cachedRequests} requests)`);
+  const endpoints: Record<string, { cliMs: number; uncachedP50Ms: number; uncachedP95Ms: number; ratio: number; cachedP50Ms: number; cachedP95Ms: number; cliCpuS: number; apiCpuS: number }> = {};
+  console.log(`\nendpoint                          cli_ms  api_uncached_p50  p95    ratio  api_cached_p50  p95   cli_cpu_s api_cpu_s  (medians of ${rounds} rounds; cached: ${cachedRequests} requests)`);
   for (const [index, c] of cases.entries()) {
     const cli: number[] = [];
     const api: number[] = [];
+    const cliCpu: number[] = [];
+    const apiCpu: number[] = [];
     for (let round = 0; round < rounds; round++) {
       // Distinct `to` per round and side: every request misses the cache and neither side reuses the other's result.
       const to = String(FAR_TO_MS + 2 * (index * rounds + round));
       const t0 = performance.now();
-      await c.baseline(engine, { to });
+      cliCpu.push(await cpuSeconds(() => c.baseline(engine, { to })));
       cli.push(performance.now() - t0);
-      api.push(await timed(`${server.url}${c.path}?${new URLSearchParams({ ...c.params, to: String(Number(to) + 1) })}`));
+      apiCpu.push(await cpuSeconds(async () => api.push(await timed(`${server.url}${c.path}?${new URLSearchParams({ ...c.params, to: String(Number(to) + 1) })}`))));
     }
     const url = `${server.url}${c.path}${Object.keys(c.params).length ? `?${new URLSearchParams(c.params)}` : ''}`;
     await timed(url);
     const cached: number[] = [];
     for (let i = 0; i < cachedRequests; i++) cached.push(await timed(url));
-    const e = { cliMs: median(cli), uncachedP50Ms: median(api), uncachedP95Ms: p95(api), ratio: median(api) / median(cli), cachedP50Ms: median(cached), cachedP95Ms: p95(cached) };
+    const e = {
+      cliMs: median(cli), uncachedP50Ms: median(api), uncachedP95Ms: p95(api), ratio: median(api) / median(cli),
+      cachedP50Ms: median(cached), cachedP95Ms: p95(cached), cliCpuS: median(cliCpu), apiCpuS: median(apiCpu),
+    };
     endpoints[c.name] = e;
     console.log(`${c.name.padEnd(32)}${e.cliMs.toFixed(0).padStart(8)}${e.uncachedP50Ms.toFixed(0).padStart(18)}${e.uncachedP95Ms.toFixed(0).padStart(6)}${e.ratio.toFixed(2).padStart(9)}` +
-      `${e.cachedP50Ms.toFixed(1).padStart(16)}${e.cachedP95Ms.toFixed(1).padStart(6)}`);
+      `${e.cachedP50Ms.toFixed(1).padStart(16)}${e.cachedP95Ms.toFixed(1).padStart(6)}${e.cliCpuS.toFixed(2).padStart(12)}${e.apiCpuS.toFixed(2).padStart(10)}`);
   }
   report.endpoints = endpoints;
   const all = Object.values(endpoints);
