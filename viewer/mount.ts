@@ -20,8 +20,6 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../collector/log.ts';
 import { VIEWER_STREAM_DIR } from '../contract/data-dir.ts';
-import { HEARTBEAT_INTERVAL_MS } from '../sdk/heartbeat.ts';
-import { FLUSH_INTERVAL_MS } from '../sdk/emitter.ts';
 import { mountApp, type ServerRoutes, type ServerService } from '../server/start-server.ts';
 import { IVS_WASM_FILE, IVS_WORKER_FILE, ivsPlayerAssetsDir } from './assets.ts';
 import { createCheckout } from './checkout.ts';
@@ -32,6 +30,13 @@ import { VIEWER_PATH, viewerRoutes, type ViewerShop } from './routes.ts';
 
 /** The viewer stream's one rendition: small, as the machine is shared with everything else the demo runs. */
 export const VIEWER_RENDITION: HlsRendition = { name: 'main', width: 640, height: 360, videoKbps: 700 };
+/**
+ * The page's SDK intervals (ms): shorter than the SDK's defaults (10 s, 5 s)
+ * so that a person trying the demo sees themselves counted among the
+ * concurrent viewers (a heartbeat in the last 30 s) within a few seconds.
+ */
+export const VIEWER_HEARTBEAT_MS = 5_000;
+export const VIEWER_FLUSH_MS = 2_000;
 /** The creator the page names when none is given. */
 export const DEFAULT_VIEWER_CREATOR = 'cr-live';
 
@@ -47,7 +52,7 @@ export interface ViewerOptions {
   /** Seconds a card stays on screen and the pause after it (product-cards.ts defaults). */
   cardS?: number;
   gapS?: number;
-  /** SDK intervals of the page (ms; the SDK's defaults). */
+  /** SDK intervals of the page (ms; default VIEWER_HEARTBEAT_MS, VIEWER_FLUSH_MS). */
   heartbeatIntervalMs?: number;
   flushIntervalMs?: number;
 }
@@ -89,8 +94,8 @@ export function createViewer(o: ViewerOptions): Viewer {
         wasmWorker: `${VIEWER_PATH}/ivs/${IVS_WORKER_FILE}`,
         wasmBinary: `${VIEWER_PATH}/ivs/${IVS_WASM_FILE}`,
         cards,
-        heartbeatIntervalMs: o.heartbeatIntervalMs ?? HEARTBEAT_INTERVAL_MS,
-        flushIntervalMs: o.flushIntervalMs ?? FLUSH_INTERVAL_MS,
+        heartbeatIntervalMs: o.heartbeatIntervalMs ?? VIEWER_HEARTBEAT_MS,
+        flushIntervalMs: o.flushIntervalMs ?? VIEWER_FLUSH_MS,
         checkout: `${VIEWER_PATH}/checkout`,
       },
       checkout: createCheckout({ dataDir: o.dataDir, retailerId, cards }),

@@ -175,6 +175,7 @@ async function start(): Promise<void> {
     const text = input.value.trim();
     if (!text) return;
     tracker.chat(text.length);
+    void tracker.flush(); // the person looks for it in the live panel
     chatLine('you', text, true);
     input.value = '';
   });
