@@ -26,7 +26,6 @@ export const leaderboards: View = {
       root.append(section(b.title, table(rows, [
         { key: 'retailer_id', label: 'Retailer' },
         { key: b.key, label: b.title.slice(0, -1) },
-        { key: 'currency', label: 'Currency' },
         { key: 'viewers', label: 'Viewers', kind: 'int' },
         { key: 'clickers', label: 'Clickers', kind: 'int' },
         { key: 'buyers', label: 'Buyers', kind: 'int' },
@@ -34,7 +33,7 @@ export const leaderboards: View = {
         { key: 'revenue', label: 'Revenue', kind: 'money' },
         { key: 'revenue_per_viewer', label: 'Revenue / viewer', kind: 'money' },
         { key: 'watch_minutes', label: 'Watch minutes', render: (r) => fmt.num(r.watch_minutes, 1), numeric: true },
-        { key: 'watch_minutes_per_viewer', label: 'Watch min / viewer', render: (r) => fmt.num(r.watch_minutes_per_viewer, 1), numeric: true },
+        { key: 'watch_minutes_per_viewer', label: 'Min / viewer', render: (r) => fmt.num(r.watch_minutes_per_viewer, 1), numeric: true },
       ], b.title.toLowerCase()), csvUrl('/api/v1/reports/conversion', { by: b.by })));
     });
   },

@@ -13,7 +13,7 @@ const QOE_COLUMNS: Column[] = [
   { key: 'latency_p50_ms', label: 'Latency p50', kind: 'ms' },
   { key: 'latency_p95_ms', label: 'Latency p95', kind: 'ms' },
   { key: 'latency_p99_ms', label: 'Latency p99', kind: 'ms' },
-  { key: 'playback_failure_pct', label: 'Playback failures', kind: 'pct100' },
+  { key: 'playback_failure_pct', label: 'Failures', kind: 'pct100' },
   { key: 'ebvs_pct', label: 'Exits before start', kind: 'pct100' },
 ];
 

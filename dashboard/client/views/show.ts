@@ -1,7 +1,9 @@
 /** A show: minute timeline with product cues, its quality, its warm audience. The show comes from the `show` filter. */
 import { csvUrl, getJson, pageFilters } from '../api.ts';
 import { timeChart } from '../chart.ts';
-import { el, empty, failed, fmt, section, table } from '../ui.ts';
+import { el, empty, failed, fmt, section, table, type Row } from '../ui.ts';
+
+const MINUTE_MS = 60_000;
 import type { View } from './view.ts';
 
 export const show: View = {
@@ -27,23 +29,30 @@ export const show: View = {
     ]);
     if (timeline.status === 'fulfilled') {
       const rows = timeline.value.rows;
-      const minutes = [...new Set(rows.map((r) => Number(r.minute)))];
-      const first = (m: number) => rows.find((r) => Number(r.minute) === m)!;
-      const revenue = minutes.map((m) => rows.filter((r) => Number(r.minute) === m).reduce((s, r) => s + Number(r.revenue ?? 0), 0));
+      const minutes = [...new Set(rows.map((r) => Number(r.minute)))].sort((a, b) => a - b);
+      const severalDays = minutes.length > 0 && new Date(minutes[0]!).toISOString().slice(0, 10) !== new Date(minutes[minutes.length - 1]!).toISOString().slice(0, 10);
+      // A minute without events breaks the line (a show seen on two days is not one line across the night).
+      const x = minutes.flatMap((m, i) => (i > 0 && m - minutes[i - 1]! > MINUTE_MS ? [minutes[i - 1]! + MINUTE_MS, m] : [m]));
+      const at = (t: number) => rows.filter((r) => Number(r.minute) === t);
+      const values = (pick: (rs: Row[]) => number) => x.map((t) => (at(t).length ? pick(at(t)) : null));
+      const currencies = [...new Set(rows.map((r) => r.currency).filter((c): c is string => typeof c === 'string'))].sort();
       const cues = rows.filter((r) => r.product_cues).map((r) => ({ at: Number(r.minute), label: String(r.product_cues) }));
+      const colors = ['#d97706', '#0d9488', '#db2777'];
       const chart = rows.length
         ? el('div', {},
-          timeChart({ title: `Show ${id}: viewers and chat per minute`, per: 'minute', x: minutes, markers: cues, series: [
-            { label: 'concurrent viewers', values: minutes.map((m) => Number(first(m).concurrent_viewers)), color: '#2563eb' },
-            { label: 'chat messages', values: minutes.map((m) => Number(first(m).chat_messages)), color: '#16a34a' },
+          timeChart({ title: `Show ${id}: viewers and chat per minute`, per: 'minute', step: MINUTE_MS, x, markers: cues, integer: true, yLabel: 'viewers, messages', series: [
+            { label: 'concurrent viewers', values: values((rs) => Number(rs[0]!.concurrent_viewers)), color: '#2563eb' },
+            { label: 'chat messages', values: values((rs) => Number(rs[0]!.chat_messages)), color: '#16a34a' },
           ] }),
-          timeChart({ title: 'Clicks and attributed revenue per minute', per: 'minute', x: minutes, markers: cues, height: 200, series: [
-            { label: 'clicks', values: minutes.map((m) => Number(first(m).clicks)), color: '#9333ea' },
-            { label: 'revenue (all currencies)', values: revenue, color: '#d97706', right: true },
-          ] }))
+          timeChart({ title: 'Clicks and attributed revenue per minute', per: 'minute', step: MINUTE_MS, x, markers: cues, height: 200, integer: true, yLabel: 'clicks',
+            rightLabel: currencies.length === 1 ? `revenue (${currencies[0]})` : 'revenue', rightFormat: (v) => v.toLocaleString('en-US', { maximumFractionDigits: 2 }), series: [
+              { label: 'clicks', values: values((rs) => Number(rs[0]!.clicks)), color: '#9333ea' },
+              // Revenue is never summed across currencies: one line each.
+              ...currencies.map((cur, i) => ({ label: `revenue (${cur})`, values: values((rs) => rs.filter((r) => r.currency === cur).reduce((sum, r) => sum + Number(r.revenue ?? 0), 0)), color: colors[i % colors.length]!, right: true })),
+            ] }))
         : empty(`No minutes for show ${id} in this selection.`);
       root.append(section('Minute by minute', el('div', {}, chart, table(rows, [
-        { key: 'minute', label: 'Minute (UTC)', render: (r) => fmt.time(r.minute) },
+        { key: 'minute', label: 'Minute (UTC)', render: (r) => (severalDays ? new Date(Number(r.minute)).toISOString().slice(0, 16).replace('T', ' ') : fmt.time(r.minute)) },
         { key: 'concurrent_viewers', label: 'Viewers', kind: 'int' },
         { key: 'chat_messages', label: 'Chat', kind: 'int' },
         { key: 'product_impressions', label: 'Impressions', kind: 'int' },
