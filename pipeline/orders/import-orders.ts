@@ -43,6 +43,8 @@ export const MAX_REPORTED_ORDER_ERRORS = 1_000;
 export const ORDERS_IMPORT_MEMORY_LIMIT = '128MB';
 /** DuckDB threads of an import: one, so the memory limit is not split into per-thread buffers too small to work in. */
 export const ORDERS_IMPORT_THREADS = 1;
+/** Lines per slice of the deduplication (slices by key hash): what one slice's aggregate and joins hold in ORDERS_IMPORT_MEMORY_LIMIT. */
+export const ORDERS_DEDUPE_SLICE_ROWS = 500_000;
 /** Rows the appender holds before handing them to the table (DuckDB's own default holds 204,800 rows in memory). */
 const APPENDER_FLUSH_ROWS = 16_384;
 
@@ -57,6 +59,8 @@ export interface ImportOrdersOptions {
   lake?: LakeStore;
   /** DuckDB's memory for the import; default ORDERS_IMPORT_MEMORY_LIMIT. */
   memoryLimit?: string;
+  /** Lines per deduplication slice; default ORDERS_DEDUPE_SLICE_ROWS (tests use a few, to run many slices). */
+  dedupeSliceRows?: number;
 }
 
 export interface ImportOrdersResult {
@@ -134,29 +138,38 @@ export async function importOrders(file: string, options: ImportOrdersOptions): 
       await recordHealth();
       return { loaded: 0, skipped, unchanged: 0, duplicates: 0, errors, files: [] };
     }
-    // A key seen twice in the file keeps its last line.
-    // (A hash aggregate and a semi join: both spill to disk beyond the memory limit.)
-    await con.run(
-      'CREATE TABLE lines AS SELECT i.* EXCLUDE (seq) FROM incoming i ' +
-        'SEMI JOIN (SELECT order_id, product_id, max(seq) AS seq FROM incoming GROUP BY order_id, product_id) last USING (order_id, product_id, seq)',
-    );
-    await con.run('DROP TABLE incoming');
-    const distinct = Number((await con.runAndReadAll('SELECT count(*) FROM lines')).getRowsJson()[0]![0]);
-    const duplicates = good - distinct;
+    // A key seen twice in the file keeps its last line; a line identical to the latest in the lake is
+    // not written again. Done per slice of the keys (by hash), so each slice's aggregate and joins fit
+    // in the memory limit whatever the file's size (one slice up to ORDERS_DEDUPE_SLICE_ROWS lines).
+    const slices = Math.max(1, Math.ceil(good / (options.dedupeSliceRows ?? ORDERS_DEDUPE_SLICE_ROWS)));
+    const inSlice = (alias: string, slice: number) => (slices === 1 ? 'true' : `hash(${alias}.order_id, ${alias}.product_id) % ${slices} = ${slice}`);
     const dt = `strftime(epoch_ms(ts), '%Y-%m-%d') AS dt`;
     const lake = options.lake ?? defaultLakeStore(options.dataDir);
-    // On S3 the existing order files are downloaded once each into the data dir's cache (lake files never change).
-    const existing = (await lake.localCopies(await lake.list('orders'))).map((path) => ({ path }));
-    if (existing.length > 0) {
-      const same = COLUMNS.filter((c) => c !== 'imported_at').map((c) => `i."${c}" IS NOT DISTINCT FROM l."${c}"`).join(' AND ');
+    // On S3 the existing order files are downloaded into the data dir's cache (again only when one changed).
+    const existing = await lake.localCopies(await lake.list('orders'));
+    const same = COLUMNS.filter((c) => c !== 'imported_at').map((c) => `i."${c}" IS NOT DISTINCT FROM l."${c}"`).join(' AND ');
+    const lakeFiles = `read_parquet([${existing.map(sqlString).join(', ')}], hive_partitioning = false)`;
+    await con.run(`CREATE TABLE landing AS SELECT * EXCLUDE (seq), ${dt} FROM incoming WHERE false`);
+    let distinct = 0;
+    for (let slice = 0; slice < slices; slice++) {
       await con.run(
-        `CREATE TABLE latest AS SELECT * FROM read_parquet([${existing.map((f) => sqlString(f.path)).join(', ')}], hive_partitioning = false) ` +
-          `WHERE retailer_id = ${sqlString(retailer)} QUALIFY row_number() OVER (PARTITION BY ${KEY.join(', ')} ORDER BY imported_at DESC) = 1`,
+        `CREATE OR REPLACE TABLE lines AS SELECT i.* EXCLUDE (seq) FROM incoming i SEMI JOIN ` +
+          `(SELECT order_id, product_id, max(seq) AS seq FROM incoming j WHERE ${inSlice('j', slice)} GROUP BY order_id, product_id) last USING (order_id, product_id, seq) ` +
+          `WHERE ${inSlice('i', slice)}`,
       );
-      await con.run(`CREATE TABLE landing AS SELECT i.*, ${dt} FROM lines i WHERE NOT EXISTS (SELECT 1 FROM latest l WHERE ${same})`);
-    } else {
-      await con.run(`CREATE TABLE landing AS SELECT *, ${dt} FROM lines`);
+      distinct += Number((await con.runAndReadAll('SELECT count(*) FROM lines')).getRowsJson()[0]![0]);
+      if (existing.length > 0) {
+        await con.run(
+          `CREATE OR REPLACE TABLE latest AS SELECT * FROM ${lakeFiles} l WHERE l.retailer_id = ${sqlString(retailer)} AND ${inSlice('l', slice)} ` +
+            `QUALIFY row_number() OVER (PARTITION BY ${KEY.join(', ')} ORDER BY imported_at DESC) = 1`,
+        );
+        await con.run(`INSERT INTO landing SELECT i.*, ${dt} FROM lines i WHERE NOT EXISTS (SELECT 1 FROM latest l WHERE ${same})`);
+      } else {
+        await con.run(`INSERT INTO landing SELECT *, ${dt} FROM lines`);
+      }
     }
+    await con.run('DROP TABLE incoming');
+    const duplicates = good - distinct;
     const written = Number((await con.runAndReadAll('SELECT count(*) FROM landing')).getRowsJson()[0]![0]);
     const files = await writePartitions(con, { dataDir: options.dataDir, lake, table: 'orders', source: 'landing', columns: COLUMNS, orderBy: 'ts, order_id, product_id' });
     await recordHealth();
