@@ -57,6 +57,9 @@ const ENDPOINTS = [
   '/api/v1/reports/timeline?show=s2',
   '/api/v1/experiments',
   '/api/v1/experiments/exp1',
+  '/api/v1/experiments/exp1/cumulative?retailer=r1&by=hour',
+  '/api/v1/reports/conversion-over-time?by=total',
+  '/api/v1/reports/conversion-over-time?by=hour&from=2026-11-01&to=2026-11-02',
   '/api/v1/health/data',
 ];
 
@@ -129,6 +132,10 @@ describe('bad parameters: 400 naming the parameter', () => {
     ['/api/v1/experiments/exp1?alpha=2', 'alpha'],
     ['/api/v1/experiments/exp1?method=magic', 'method'],
     ['/api/v1/experiments/exp1?correction=guess', 'correction'],
+    ['/api/v1/experiments/exp1/cumulative?by=week', 'by'],
+    ['/api/v1/experiments/exp1/cumulative?alpha=0', 'alpha'],
+    ['/api/v1/reports/conversion-over-time?by=minute', 'by'],
+    ['/api/v1/reports/conversion-over-time', 'by'],
     ['/api/v1/experiments?by=show', 'by'],
     ['/api/v1/experiments?from=nope', 'from'],
     ['/api/v1/health/data?creator=c1', 'creator'],
