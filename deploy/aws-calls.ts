@@ -43,6 +43,8 @@ export interface DeployedPart {
   /** Source files whose SDK commands are this part's `code` calls (repository-relative). */
   sources: readonly string[];
   calls: readonly AwsCall[];
+  /** Commands in `sources` this part never sends (a shared module's other uses), each with the reason; granted nothing. */
+  unsent?: ReadonlyArray<{ sdk: string; why: string }>;
 }
 
 const kinesisRead = (resource: AwsResource): AwsCall[] => [
@@ -88,6 +90,7 @@ export const PARTS = {
       { sdk: 'ListObjectsV2Command', actions: ['s3:ListBucket'], resource: 'lakeBucket', why: 'code' },
       { sdk: 'GetObjectCommand', actions: ['s3:GetObject'], resource: 'lakeObjects', why: 'code' },
       { sdk: 'PutObjectCommand', actions: ['s3:PutObject'], resource: 'lakeObjects', why: 'code' },
+      { sdk: 'DeleteObjectCommand', actions: ['s3:DeleteObject'], resource: 'lakeObjects', why: 'code' },
       { sdk: 'lib-storage Upload', actions: ['s3:PutObject', 's3:AbortMultipartUpload'], resource: 'lakeObjects', why: 'multipart upload of a Parquet file (Create/UploadPart/Complete are s3:PutObject), aborted on failure' },
     ],
   },
@@ -100,6 +103,7 @@ export const PARTS = {
       { sdk: 'PutObjectCommand', actions: ['s3:PutObject'], resource: 'lakeObjects', why: 'code' },
       { sdk: 'lib-storage Upload', actions: ['s3:PutObject', 's3:AbortMultipartUpload'], resource: 'lakeObjects', why: 'multipart upload of a Parquet file' },
     ],
+    unsent: [{ sdk: 'DeleteObjectCommand', why: 'LakeStore.remove: only ingest\'s recovery after a crash deletes lake files' }],
   },
   dashboard: {
     runs: 'livelens serve (one ECS Fargate task): dashboard and reports on Athena, the live view, alerts and the one CloudWatch publisher',
