@@ -192,14 +192,27 @@ describe('the demo viewer page in Chromium', () => {
     await page.waitForURL(`${server.url}/`);
     await page.goto(`${server.url}/v/live`);
     await page.waitForSelector('body[data-ready=true]', { timeout: WAIT_MS });
-    const showsCard = page.locator('section.card', { has: page.getByRole('heading', { name: 'Running shows', exact: true }) });
-    const cells = async () => showsCard.locator('tbody tr').evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent ?? '')));
-    const headers = await showsCard.locator('thead th').allTextContents();
-    const s = await snapshot();
-    const expected = s.shows.map((r) => [String(r.retailer_id), String(r.show_id), ...LIVE_COLUMNS.map(([, f]) => f(r))]);
-    const shown = (await cells()).map((c) => c.slice(0, 2 + LIVE_COLUMNS.length));
-    expect(headers.slice(2, 2 + LIVE_COLUMNS.length)).toEqual(LIVE_COLUMNS.map(([label]) => label));
-    expect(shown).toEqual(expected);
+    const table = (title: string) => page.locator('section.card', { has: page.getByRole('heading', { name: title, exact: true }) });
+    const cellsOf = async (title: string) =>
+      table(title).locator('tbody tr').evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+    const cells = () => cellsOf('Running shows');
+    for (const title of ['Regions', 'Running shows']) {
+      const headers = await table(title).locator('thead th').allTextContents();
+      expect(headers.slice(2, 2 + LIVE_COLUMNS.length)).toEqual(LIVE_COLUMNS.map(([label]) => label));
+    }
+    // The page redraws from each SSE snapshot; the figures can still change once (the viewer's last heartbeat
+    // leaving the 30 s concurrency window), so the page and a fresh snapshot are compared until they agree.
+    const mismatch = async (): Promise<string> => {
+      const s = await snapshot();
+      for (const [title, rows, key] of [['Regions', s.groups, 'region'], ['Running shows', s.shows, 'show_id']] as const) {
+        const expected = JSON.stringify(rows.map((r) => [String(r.retailer_id), String(r[key]), ...LIVE_COLUMNS.map(([, f]) => f(r))]));
+        const shown = JSON.stringify((await cellsOf(title)).map((c) => c.slice(0, 2 + LIVE_COLUMNS.length)));
+        if (shown !== expected) return `${title}: page ${shown} ≠ snapshot ${expected}`;
+      }
+      return 'equal';
+    };
+    await expect.poll(mismatch, { timeout: WAIT_MS, interval: 500 }).toBe('equal');
+    expect((await cells()).length).toBeGreaterThan(0);
     await page.screenshot({ path: join(SHOTS_DIR, 'live-desktop.png'), fullPage: true });
 
     // A chat message POSTed to the collector reaches the open page through the SSE, without a reload.
