@@ -62,11 +62,13 @@ export type PeriodView = keyof typeof PERIOD_VIEWS;
 /**
  * Which views each engine takes from PERIOD_VIEWS. Athena: both (its catalog
  * views dedupe with a window over all days, which no `dt` predicate passes).
- * DuckDB: orders only; its `events` is the lake-wide dedupe index, through
- * which the statement's own `dt` predicate reaches the Parquet scan.
+ * DuckDB: none; its `events` is the lake-wide dedupe index, through which
+ * the statement's own `dt` predicate reaches the Parquet scan, and its
+ * `orders` a table deduplicated once per lake state (duckdb.ts), which the
+ * `dt` predicate filters without reading a file.
  */
 export const ENGINE_PERIOD_VIEWS: Readonly<Record<'duckdb' | 'athena', readonly PeriodView[]>> = {
-  duckdb: ['orders'],
+  duckdb: [],
   athena: ['events', 'orders'],
 };
 
