@@ -1,7 +1,9 @@
 /**
  * Builds the SDK with esbuild: `sdk/dist/livelens.mjs` (ESM) and
  * `sdk/dist/livelens.iife.js` (a `<script>` tag; global `livelens`), both
- * minified. `amazon-ivs-player` is not marked external on purpose: the SDK
+ * minified by esbuild (which bundles and mangles the `_` properties) and then
+ * by terser (sdkTerserOptions: safe compress options only), which shortens
+ * what esbuild leaves. `amazon-ivs-player` is not marked external on purpose: the SDK
  * only imports its types, and a value import by mistake would pull the whole
  * player in and fail the size budget.
  *
@@ -10,6 +12,7 @@
  * await buildSdk({ write: false }) // { esm, iife, gzipBytes }
  */
 import { build, type BuildOptions } from 'esbuild';
+import { minify, type MinifyOptions } from 'terser';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
@@ -28,6 +31,19 @@ export const SDK_BUDGET_GZIP_BYTES = 4_352;
  * wire, or of the browser or player does.
  */
 export const SDK_MANGLED_PROPS = /^_/;
+
+/**
+ * terser's pass over esbuild's minified output: three compress passes (the
+ * third still finds a few bytes) and name mangling; no `unsafe*` option, so
+ * the output means what the source says. esbuild mangles the `_` properties
+ * before, the same way in both formats. `module` (ESM) lets terser rename
+ * and drop top-level names; a script's top level is the page's globals, so
+ * the IIFE keeps its `var livelens`. A new object per call: terser writes
+ * into the options it is given.
+ */
+export function sdkTerserOptions(module: boolean): MinifyOptions {
+  return { ecma: 2020, module, toplevel: module, compress: { passes: 3 }, mangle: true, format: { comments: false } };
+}
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const SDK_ENTRY = join(here, 'index.ts');
@@ -56,13 +72,25 @@ export async function buildSdk({ write = false } = {}): Promise<SdkBuild> {
     build({ ...common, format: 'esm', outfile: join(SDK_DIST_DIR, 'livelens.mjs') }),
     build({ ...common, format: 'iife', globalName: 'livelens', outfile: join(SDK_DIST_DIR, 'livelens.iife.js') }),
   ]);
-  const out = { esm: esm.outputFiles![0]!, iife: iife.outputFiles![0]! };
+  const esmFile = esm.outputFiles![0]!;
+  const iifeFile = iife.outputFiles![0]!;
+  const [esmCode, iifeCode] = await Promise.all([
+    terse(esmFile.text, sdkTerserOptions(true)),
+    terse(iifeFile.text, sdkTerserOptions(false)),
+  ]);
   if (write) {
     const { mkdir, writeFile } = await import('node:fs/promises');
     await mkdir(SDK_DIST_DIR, { recursive: true });
-    await Promise.all([writeFile(out.esm.path, out.esm.contents), writeFile(out.iife.path, out.iife.contents)]);
+    await Promise.all([writeFile(esmFile.path, esmCode), writeFile(iifeFile.path, iifeCode)]);
   }
-  return { esm: out.esm.text, iife: out.iife.text, gzipBytes: gzipSync(out.esm.contents, { level: 9 }).length };
+  return { esm: esmCode, iife: iifeCode, gzipBytes: gzipSync(esmCode, { level: 9 }).length };
+}
+
+/** terser's output for `code`; throws when terser returns none. */
+async function terse(code: string, options: MinifyOptions): Promise<string> {
+  const out = await minify(code, options);
+  if (out.code === undefined) throw new Error('terser returned no code for the SDK bundle');
+  return out.code;
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
