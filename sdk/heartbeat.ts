@@ -52,7 +52,7 @@ export interface Heartbeat {
 export function createHeartbeat(tracker: Tracker, source: HeartbeatSource, o: HeartbeatOptions): Heartbeat {
   const interval = o._intervalMs;
   if (!(interval > 0 && interval <= MAX_HEARTBEAT_WATCH_MS)) {
-    throw new Error(`heartbeatIntervalMs must be in (0, ${MAX_HEARTBEAT_WATCH_MS}] ms; got ${interval}`);
+    throw Error(`heartbeatIntervalMs must be in (0, ${MAX_HEARTBEAT_WATCH_MS}] ms; got ${interval}`);
   }
   const { now, timers } = tracker;
   let playingSince: number | undefined;

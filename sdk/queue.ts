@@ -68,7 +68,7 @@ export function writeItem(storage: KeyValueStorage | undefined, key: string, val
 
 /** A store in memory only, lost on reload; `onChange` runs after every add and remove (the persistent store saves there). */
 export function createMemoryStore(maxEvents = MAX_QUEUED_EVENTS, initial: LiveEvent[] = [], onChange?: () => void): EventStore {
-  if (!(maxEvents >= 1)) throw new Error(`maxEvents must be >= 1; got ${maxEvents}`);
+  if (!(maxEvents >= 1)) throw Error(`maxEvents must be >= 1; got ${maxEvents}`);
   let events = initial.slice(-maxEvents);
   let dropped = initial.length - events.length;
   return {

@@ -34,7 +34,7 @@ export function pickVariant(viewerId: string, experimentId: string, variants: re
   let total = 0;
   for (const x of w) total += x >= 0 ? x : NaN;
   if (!variants.length || w.length !== variants.length || !(total > 0)) {
-    throw new Error(`variant(${experimentId}): need variants and as many weights >= 0, sum > 0; got [${variants}], [${w}]`);
+    throw Error(`variant(${experimentId}): need variants and as many weights >= 0, sum > 0; got [${variants}], [${w}]`);
   }
   const u = bucketOf(viewerId, experimentId) * total;
   let acc = 0;
