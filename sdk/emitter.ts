@@ -130,21 +130,21 @@ export function createEmitter(o: EmitterOptions): Emitter {
     for (let pending; (pending = sendable()).length >= min; ) {
       const [body, n] = nextBatch(pending, MAX_BATCH_CHARS);
       const ids = new Set(pending.slice(0, n).map((e) => e.event_id));
-      const outcome = await transport.send(body);
-      if (outcome.kind === 'retry') {
+      const outcome = await transport._send(body);
+      if (outcome._kind === 'retry') {
         stats.retries++;
-        const delay = retryDelayMs(attempt++, o.random, outcome.retryAfterMs, o.retryBaseMs, o.retryMaxMs);
+        const delay = retryDelayMs(attempt++, o.random, outcome._retryAfterMs, o.retryBaseMs, o.retryMaxMs);
         retryAt = now() + delay;
         if (!destroyed) timers.clearTimeout(retryTimer), (retryTimer = timers.setTimeout(flush, delay));
         return;
       }
       attempt = retryAt = 0;
-      if (outcome.kind === 'ok') {
-        const rejected = outcome.rejected.filter((i) => i >= 0 && i < n).length;
+      if (outcome._kind === 'ok') {
+        const rejected = outcome._rejected.filter((i) => i >= 0 && i < n).length;
         stats.accepted += n - rejected;
         count('rejected', rejected, `${rejected} event(s) rejected, not retried`);
       } else {
-        count('refused', n, `dropped ${n} event(s): ${outcome.reason}`);
+        count('refused', n, `dropped ${n} event(s): ${outcome._reason}`);
       }
       for (const id of ids) {
         acked.add(id);
@@ -172,7 +172,7 @@ export function createEmitter(o: EmitterOptions): Emitter {
     hideListeners.forEach((l) => l(reason));
     for (const pending = sendable(); pending.length; ) {
       const [body, n] = nextBatch(pending, KEEPALIVE_MAX_BYTES / 3);
-      if (!transport.beacon(body)) return void flush();
+      if (!transport._beacon(body)) return void flush();
       for (const e of pending.splice(0, n)) beaconed.add(e.event_id);
     }
   });

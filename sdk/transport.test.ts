@@ -18,8 +18,8 @@ describe('transport', () => {
   it('posts text/plain to /v1/events with the key in the query, keepalive only under 60 KB', async () => {
     const net = createFakeFetch();
     const t = createTransport({ endpoint: 'http://collector.test/', writeKey: 'k y', fetch: net.fetch });
-    await t.send(body([{ a: 1 }]));
-    await t.send(body([{ pad: 'x'.repeat(KEEPALIVE_MAX_BYTES) }]));
+    await t._send(body([{ a: 1 }]));
+    await t._send(body([{ pad: 'x'.repeat(KEEPALIVE_MAX_BYTES) }]));
     expect(net.requests[0]!.url).toBe('http://collector.test/v1/events?key=k%20y');
     expect(net.requests[0]!.headers['content-type']).toBe('text/plain');
     expect(net.requests.map((r) => r.keepalive)).toEqual([true, false]);
@@ -38,22 +38,22 @@ describe('transport', () => {
     const net = createFakeFetch((_, i) => answers[i]!);
     const t = createTransport({ endpoint: 'http://c', writeKey: 'k', fetch: net.fetch });
     const kinds = [];
-    for (let i = 0; i < answers.length; i++) kinds.push(await t.send(body([{}, {}])));
-    expect(kinds[0]).toEqual({ kind: 'ok', rejected: [1] });
-    expect(kinds[1]).toMatchObject({ kind: 'retry', reason: expect.stringMatching(/network error/) });
-    expect(kinds[2]).toMatchObject({ kind: 'retry', retryAfterMs: 7000 });
-    expect(kinds[3]).toMatchObject({ kind: 'retry' });
-    expect(kinds[3]).toMatchObject({ retryAfterMs: undefined });
-    expect(kinds.slice(4).map((k) => k.kind)).toEqual(['drop', 'drop', 'drop']);
-    expect(kinds[5]).toMatchObject({ reason: expect.stringMatching(/^HTTP 401/) });
+    for (let i = 0; i < answers.length; i++) kinds.push(await t._send(body([{}, {}])));
+    expect(kinds[0]).toEqual({ _kind: 'ok', _rejected: [1] });
+    expect(kinds[1]).toMatchObject({ _kind: 'retry', _reason: expect.stringMatching(/network error/) });
+    expect(kinds[2]).toMatchObject({ _kind: 'retry', _retryAfterMs: 7000 });
+    expect(kinds[3]).toMatchObject({ _kind: 'retry' });
+    expect(kinds[3]).toMatchObject({ _retryAfterMs: undefined });
+    expect(kinds.slice(4).map((k) => k._kind)).toEqual(['drop', 'drop', 'drop']);
+    expect(kinds[5]).toMatchObject({ _reason: expect.stringMatching(/^HTTP 401/) });
   });
 
   it('beacons to the same URL, and reports false without sendBeacon', () => {
     const calls: [string, string][] = [];
     const t = createTransport({ endpoint: 'http://c', writeKey: 'k', sendBeacon: (u, b) => (calls.push([u, b]), true) });
-    expect(t.beacon('{"x":1}')).toBe(true);
+    expect(t._beacon('{"x":1}')).toBe(true);
     expect(calls).toEqual([['http://c/v1/events?key=k', '{"x":1}']]);
-    expect(createTransport({ endpoint: 'http://c', writeKey: 'k' }).beacon('{}')).toBe(false);
+    expect(createTransport({ endpoint: 'http://c', writeKey: 'k' })._beacon('{}')).toBe(false);
   });
 });
 

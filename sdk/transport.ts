@@ -9,7 +9,7 @@
  *
  * @example
  * const t = createTransport({ endpoint: 'https://c.example.com', writeKey: 'k' });
- * const outcome = await t.send(JSON.stringify({ sent_at: Date.now(), events }));
+ * const outcome = await t._send(JSON.stringify({ sent_at: Date.now(), events }));
  */
 
 /**
@@ -39,14 +39,14 @@ export type FetchLike = (
 /** `navigator.sendBeacon`: true when the browser queued the body. */
 export type BeaconLike = (url: string, body: string) => boolean;
 
-/** What to do with the batch that was sent. */
+/** What to do with the batch that was sent; `_` names are internal to the SDK and shortened in the bundle (sdk/build.ts). */
 export type SendOutcome =
   /** Stored by the collector, except the events at `rejected` indexes (refused for good). */
-  | { kind: 'ok'; rejected: number[] }
+  | { _kind: 'ok'; _rejected: number[] }
   /** Not stored; try again later, not before `retryAfterMs` when given (undefined when not). */
-  | { kind: 'retry'; reason: string; retryAfterMs?: number | undefined }
+  | { _kind: 'retry'; _reason: string; _retryAfterMs?: number | undefined }
   /** Refused as a whole (400, 401, 413, ...); retrying cannot help. */
-  | { kind: 'drop'; reason: string };
+  | { _kind: 'drop'; _reason: string };
 
 export interface TransportOptions {
   /** Collector base URL; batches go to `${endpoint}/v1/events`. */
@@ -58,35 +58,36 @@ export interface TransportOptions {
   now?: () => number;
 }
 
+/** Internal to the SDK (`_` names shortened in the bundle). */
 export interface Transport {
   /** Posts one batch body and classifies the answer. Never throws. */
-  send(body: string): Promise<SendOutcome>;
+  _send(body: string): Promise<SendOutcome>;
   /** Hands a body to `sendBeacon` (page going away); false when refused or unavailable. */
-  beacon(body: string): boolean;
+  _beacon(body: string): boolean;
 }
 
 /** Builds the transport; without `fetch`, every send is a retry (nothing can be sent yet). */
 export function createTransport(options: TransportOptions): Transport {
   const url = `${options.endpoint.replace(/\/+$/, '')}/v1/events?key=${encodeURIComponent(options.writeKey)}`;
   return {
-    async send(body) {
+    async _send(body) {
       let res: ResponseLike;
       try {
         // No cookies: the write key authenticates. Without fetch this throws (a TypeError), and the batch waits for a retry.
         res = await options.fetch!(url, { method: 'POST', body, headers: { 'content-type': 'text/plain' }, keepalive: byteLength(body) < KEEPALIVE_MAX_BYTES, credentials: 'omit' });
       } catch (err) {
-        return { kind: 'retry', reason: `network error: ${err}` };
+        return { _kind: 'retry', _reason: `network error: ${err}` };
       }
       const { status } = res;
       const text = await res.text().catch(() => '');
       const reason = `HTTP ${status} ${text.slice(0, 200)}`;
       return status > 199 && status < 300
-        ? { kind: 'ok', rejected: rejectedIndexes(text) }
+        ? { _kind: 'ok', _rejected: rejectedIndexes(text) }
         : status === 429 || status === 408 || status > 499
-          ? { kind: 'retry', reason, retryAfterMs: parseRetryAfterMs(res.headers.get('retry-after'), (options.now ?? Date.now)()) }
-          : { kind: 'drop', reason };
+          ? { _kind: 'retry', _reason: reason, _retryAfterMs: parseRetryAfterMs(res.headers.get('retry-after'), (options.now ?? Date.now)()) }
+          : { _kind: 'drop', _reason: reason };
     },
-    beacon(body) {
+    _beacon(body) {
       try {
         return !!options.sendBeacon?.(url, body);
       } catch {

@@ -89,8 +89,8 @@ describe('overload shedding over a socket', () => {
     expect(shed.headers.get('retry-after')).toBe(String(OVERLOAD_RETRY_AFTER_SECONDS));
     expect(((await shed.json()) as { error: string }).error).toMatch(/^collector overloaded: 2 batches/);
     const transport = createTransport({ endpoint: c.url, writeKey: TEST_KEY, fetch: (url, init) => fetch(url, init) });
-    const outcome = await transport.send(batchBody(realisticEvents(1, Date.now(), 'sdk_d'), Date.now()));
-    expect(outcome).toMatchObject({ kind: 'retry', retryAfterMs: OVERLOAD_RETRY_AFTER_SECONDS * 1000, reason: expect.stringMatching(/^HTTP 503 .*collector overloaded/) });
+    const outcome = await transport._send(batchBody(realisticEvents(1, Date.now(), 'sdk_d'), Date.now()));
+    expect(outcome).toMatchObject({ _kind: 'retry', _retryAfterMs: OVERLOAD_RETRY_AFTER_SECONDS * 1000, _reason: expect.stringMatching(/^HTTP 503 .*collector overloaded/) });
     sink.release();
     expect((await Promise.all(held)).map((r) => r.status)).toEqual([200, 200]);
     expect(sink.written.map((e) => e.event_id.split('_')[0])).toEqual(['held', 'held', 'held', 'held', 'held', 'held']);

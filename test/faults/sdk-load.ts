@@ -64,18 +64,18 @@ export function startSdkLoad(o: SdkLoadOptions): SdkLoad {
       stats.sent += events.length;
       for (let attempt = 0; ; attempt++) {
         stats.attempts++;
-        const outcome = await transport.send(JSON.stringify({ sent_at: Date.now(), events }));
-        const status = outcome.kind === 'ok' ? '200' : /^HTTP (\d{3})/.exec(outcome.reason)?.[1] ?? 'network';
+        const outcome = await transport._send(JSON.stringify({ sent_at: Date.now(), events }));
+        const status = outcome._kind === 'ok' ? '200' : /^HTTP (\d{3})/.exec(outcome._reason)?.[1] ?? 'network';
         stats.statuses[status] = (stats.statuses[status] ?? 0) + 1;
-        if (outcome.kind === 'ok') {
+        if (outcome._kind === 'ok') {
           events.forEach((e, i) => {
-            if (!outcome.rejected.includes(i)) stats.ackedIds.add(e.event_id);
+            if (!outcome._rejected.includes(i)) stats.ackedIds.add(e.event_id);
           });
           stats.acked = stats.ackedIds.size;
           break;
         }
-        if (outcome.kind === 'drop') throw new Error(`batch refused for good: ${outcome.reason}`);
-        await new Promise((r) => setTimeout(r, retryDelayMs(attempt, Math.random, outcome.retryAfterMs, LOAD_RETRY_BASE_MS, LOAD_RETRY_MAX_MS)));
+        if (outcome._kind === 'drop') throw new Error(`batch refused for good: ${outcome._reason}`);
+        await new Promise((r) => setTimeout(r, retryDelayMs(attempt, Math.random, outcome._retryAfterMs, LOAD_RETRY_BASE_MS, LOAD_RETRY_MAX_MS)));
       }
       await new Promise((r) => setTimeout(r, o.intervalMs ?? LOAD_INTERVAL_MS));
     }
