@@ -1,12 +1,12 @@
 /**
  * The heartbeat of a playback: counts PLAYING time and sends it, with the
- * player's latency and rendition, every `_intervalMs` as a `heartbeat`
+ * player's latency and rendition, every `interval` ms as a `heartbeat`
  * event (docs/spec.md §2). The IVS binding (ivs.ts) tells it when playback
  * runs and stops; a heartbeat carries at most MAX_HEARTBEAT_WATCH_MS, so a
  * throttled timer (background tab) leaves the rest for the next one.
  *
  * @example
- * const hb = createHeartbeat(tracker, player, { _intervalMs: 10_000, _active: () => !ended, _rebuffering: () => false });
+ * const hb = createHeartbeat(tracker, player, 10_000, () => !ended, () => false);
  * hb._play(now()); ...; hb._pause(now()); hb._drain(now()); hb._stop();
  */
 import { MAX_HEARTBEAT_WATCH_MS } from '../contract/limits.ts';
@@ -26,15 +26,6 @@ export interface HeartbeatSource {
 }
 
 /** Internal to the SDK: `_` names are shortened in the bundle (sdk/build.ts, mangleProps). */
-export interface HeartbeatOptions {
-  /** Time between heartbeats (ms), in (0, MAX_HEARTBEAT_WATCH_MS]. */
-  _intervalMs: number;
-  /** False once the session ended: the timer then sends nothing. */
-  _active: () => boolean;
-  /** True while rebuffering: a heartbeat goes out even without watch time. */
-  _rebuffering: () => boolean;
-}
-
 export interface Heartbeat {
   /** Playback runs from `t` (watch time accrues). */
   _play(t: number): void;
@@ -48,9 +39,19 @@ export interface Heartbeat {
   _stop(): void;
 }
 
-/** Starts the heartbeat timer; throws when `_intervalMs` is one a heartbeat cannot carry. */
-export function createHeartbeat(tracker: Tracker, source: HeartbeatSource, o: HeartbeatOptions): Heartbeat {
-  const interval = o._intervalMs;
+/**
+ * Starts the heartbeat timer, every `interval` ms (in (0, MAX_HEARTBEAT_WATCH_MS],
+ * else it throws). `active` false (the session ended): the timer sends nothing.
+ * `rebuffering` true: a heartbeat goes out even without watch time.
+ * Positional parameters: an options object costs bytes in the bundle.
+ */
+export function createHeartbeat(
+  tracker: Tracker,
+  source: HeartbeatSource,
+  interval: number,
+  active: () => boolean,
+  rebuffering: () => boolean,
+): Heartbeat {
   if (!(interval > 0 && interval <= MAX_HEARTBEAT_WATCH_MS)) {
     throw Error(`heartbeatIntervalMs must be in (0, ${MAX_HEARTBEAT_WATCH_MS}] ms; got ${interval}`);
   }
@@ -64,7 +65,7 @@ export function createHeartbeat(tracker: Tracker, source: HeartbeatSource, o: He
   };
   const beat = (t: number) => {
     accrue(t);
-    if (watchMs <= 0 && !o._rebuffering()) return;
+    if (watchMs <= 0 && !rebuffering()) return;
     const watch = Math.min(Math.round(watchMs), MAX_HEARTBEAT_WATCH_MS);
     watchMs -= watch; // a throttled timer may leave more than one heartbeat can carry: keep the rest
     const q = source.getQuality();
@@ -78,7 +79,7 @@ export function createHeartbeat(tracker: Tracker, source: HeartbeatSource, o: He
     });
   };
   const tick = () => {
-    if (o._active()) beat(now());
+    if (active()) beat(now());
     timer = timers.setTimeout(tick, interval);
   };
   timer = timers.setTimeout(tick, interval);

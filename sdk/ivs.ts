@@ -129,11 +129,13 @@ export function trackIvsPlayer(tracker: Tracker, player: IvsPlayerLike, options:
   let rebufferSince: number | undefined;
   let quality = player.getQuality();
   let cardKey: string | undefined;
-  const heartbeat = createHeartbeat(tracker, player, {
-    _intervalMs: options.heartbeatIntervalMs ?? HEARTBEAT_INTERVAL_MS,
-    _active: () => !ended,
-    _rebuffering: () => rebufferSince !== undefined,
-  });
+  const heartbeat = createHeartbeat(
+    tracker,
+    player,
+    options.heartbeatIntervalMs ?? HEARTBEAT_INTERVAL_MS,
+    () => !ended,
+    () => rebufferSince !== undefined,
+  );
   const endRebuffer = (t: number) => {
     if (rebufferSince !== undefined) track('buffer_end', { buffer_ms: Math.max(0, t - rebufferSince) }), (rebufferSince = undefined);
   };

@@ -115,7 +115,7 @@ export function rejectedIndexes(responseText: string): number[] {
 export function parseRetryAfterMs(value: string | null, nowMs: number): number | undefined {
   // Seconds when it reads as a number ('0' and '' fall through to Date.parse, which gives a past date or NaN).
   const ms = Number(value) * 1000 || Date.parse(value ?? '') - nowMs;
-  return Number.isNaN(ms) ? undefined : Math.min(Math.max(ms, 0), MAX_RETRY_AFTER_MS);
+  return isNaN(ms) ? undefined : Math.min(Math.max(ms, 0), MAX_RETRY_AFTER_MS);
 }
 
 /**
