@@ -39,12 +39,12 @@ export interface KeyValueStorage {
   setItem(key: string, value: string): void;
 }
 
-/** `storage.getItem(key)`; null when absent, denied or without storage (Safari private mode throws). */
-export function readItem(storage: KeyValueStorage | undefined, key: string): string | null {
+/** `storage.getItem(key)`; null or undefined when absent, denied or without storage (Safari private mode throws). */
+export function readItem(storage: KeyValueStorage | undefined, key: string): string | null | undefined {
   try {
-    return storage?.getItem(key) ?? null;
+    return storage?.getItem(key);
   } catch {
-    return null;
+    return undefined;
   }
 }
 
