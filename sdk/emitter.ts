@@ -78,7 +78,7 @@ export interface EmitterOptions {
 }
 
 export interface Emitter {
-  /** Queues an event; a batch goes out once `batchSize` wait (unless a retry is pending). */
+  /** Queues an event (ignored after `_destroy`); a batch goes out once `batchSize` wait (unless a retry is pending). */
   _add(event: LiveEvent): void;
   /** Sends everything queued now (ignoring any backoff wait); resolves when done or when a retry was scheduled. */
   _flush(): Promise<void>;
@@ -179,6 +179,7 @@ export function createEmitter(o: EmitterOptions): Emitter {
 
   return {
     _add(event) {
+      if (destroyed) return;
       store.add(event);
       if (store.count() - beaconed.size >= batchSize && now() >= retryAt) void run(batchSize);
     },

@@ -132,7 +132,6 @@ export function createTracker(options: TrackerOptions): Tracker {
   /** session_start events so far: each after the first starts a new session. */
   let sessionStarts = 0;
   let userId = options.userId;
-  let destroyed = false;
   const experiments: Record<string, string> = {};
   /** Exposures sent from this page (what storage could not keep). */
   const exposed: Record<string, string> = {};
@@ -140,7 +139,6 @@ export function createTracker(options: TrackerOptions): Tracker {
   // Optional fields left undefined are not sent (JSON.stringify drops them).
   const track = <T extends EventType>(type: T, props: PropsOf<T>): string => {
     const eventId = newId();
-    if (destroyed) return eventId;
     if (type === 'session_start' && sessionStarts++) sessionId = newId();
     emitter._add({
       event_id: eventId,
@@ -186,7 +184,7 @@ export function createTracker(options: TrackerOptions): Tracker {
     flush: emitter._flush,
     onHide: emitter._onHide,
     stats: emitter._stats,
-    destroy: () => ((destroyed = true), emitter._destroy()),
+    destroy: emitter._destroy,
   };
 }
 
