@@ -13,8 +13,8 @@
  * once per event_id (docs/spec.md §4).
  *
  * @example
- * const emitter = createEmitter({ _transport: transport, store, now: Date.now, random: Math.random, timers, warn: console.warn });
- * emitter._add(event); await emitter._flush();
+ * const [add, delivery] = createEmitter({ _transport: transport, store, now: Date.now, random: Math.random, timers, warn: console.warn });
+ * add(event); await delivery.flush();
  */
 import type { LiveEvent } from '../contract/events.ts';
 import { MAX_EVENTS_PER_BATCH } from '../contract/limits.ts';
@@ -77,20 +77,23 @@ export interface EmitterOptions {
   retryMaxMs?: number;
 }
 
+/** The delivery half of the tracker's API (the tracker spreads it into its own object). */
 export interface Emitter {
-  /** Queues an event (ignored after `_destroy`); a batch goes out once `batchSize` wait (unless a retry is pending). */
-  _add(event: LiveEvent): void;
   /** Sends everything queued now (ignoring any backoff wait); resolves when done or when a retry was scheduled. */
-  _flush(): Promise<void>;
+  flush(): Promise<void>;
   /** Runs `listener` when the page hides, before the queue is beaconed. */
-  _onHide(listener: (reason: HideReason) => void): () => void;
-  _stats(): TrackerStats;
+  onHide(listener: (reason: HideReason) => void): () => void;
+  stats(): TrackerStats;
   /** Stops timers and listeners, then makes one last attempt to send what is queued. */
-  _destroy(): Promise<void>;
+  destroy(): Promise<void>;
 }
 
-/** Creates the emitter and starts its flush interval. */
-export function createEmitter(o: EmitterOptions): Emitter {
+/**
+ * Creates the emitter and starts its flush interval. Returns `add`, which
+ * queues an event (ignored after `destroy`; a batch goes out once
+ * `batchSize` wait, unless a retry is pending), and the delivery methods.
+ */
+export function createEmitter(o: EmitterOptions): [add: (event: LiveEvent) => void, delivery: Emitter] {
   const { _transport: transport, store, now, timers } = o;
   const batchSize = o.batchSize ?? BATCH_SIZE_EVENTS;
   const flushIntervalMs = o.flushIntervalMs ?? FLUSH_INTERVAL_MS;
@@ -177,23 +180,26 @@ export function createEmitter(o: EmitterOptions): Emitter {
     }
   });
 
-  return {
-    _add(event) {
-      if (destroyed) return;
-      store.add(event);
-      if (store.count() - beaconed.size >= batchSize && now() >= retryAt) void run(batchSize);
-    },
-    _flush: flush,
-    _onHide: (listener) => (hideListeners.add(listener), () => hideListeners.delete(listener)),
-    _stats: () => ({ ...stats, queued: store.count(), dropped: store.dropped() }),
-    async _destroy() {
-      if (destroyed) return;
-      destroyed = true;
-      timers.clearTimeout(intervalTimer);
-      timers.clearTimeout(retryTimer);
-      removeLifecycle?.();
-      hideListeners.clear();
-      return flush();
-    },
+  const add = (event: LiveEvent) => {
+    if (destroyed) return;
+    store.add(event);
+    if (store.count() - beaconed.size >= batchSize && now() >= retryAt) void run(batchSize);
   };
+  return [
+    add,
+    {
+      flush,
+      onHide: (listener) => (hideListeners.add(listener), () => hideListeners.delete(listener)),
+      stats: () => ({ ...stats, queued: store.count(), dropped: store.dropped() }),
+      async destroy() {
+        if (destroyed) return;
+        destroyed = true;
+        timers.clearTimeout(intervalTimer);
+        timers.clearTimeout(retryTimer);
+        removeLifecycle?.();
+        hideListeners.clear();
+        return flush();
+      },
+    },
+  ];
 }

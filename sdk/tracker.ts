@@ -121,7 +121,7 @@ export function createTracker(options: TrackerOptions): Tracker {
     sendBeacon: orDefault(options.sendBeacon, browserBeacon),
   };
   const { now, timers } = o;
-  const emitter = createEmitter({
+  const [add, delivery] = createEmitter({
     ...o,
     _transport: createTransport(o),
     store: options.store ?? createPersistentStore(storage, `livelens:queue:${options.writeKey}`, options.maxQueuedEvents),
@@ -140,7 +140,7 @@ export function createTracker(options: TrackerOptions): Tracker {
   const track = <T extends EventType>(type: T, props: PropsOf<T>): string => {
     const eventId = newId();
     if (type === 'session_start' && sessionStarts++) sessionId = newId();
-    emitter._add({
+    add({
       event_id: eventId,
       type,
       ts: Math.round(now()),
@@ -156,6 +156,7 @@ export function createTracker(options: TrackerOptions): Tracker {
   };
 
   return {
+    ...delivery,
     viewerId,
     now,
     timers,
@@ -181,10 +182,6 @@ export function createTracker(options: TrackerOptions): Tracker {
       }
       return chosen;
     },
-    flush: emitter._flush,
-    onHide: emitter._onHide,
-    stats: emitter._stats,
-    destroy: emitter._destroy,
   };
 }
 
