@@ -147,7 +147,7 @@ export function createEmitter(o: EmitterOptions): [add: (event: LiveEvent) => vo
         stats.accepted += n - rejected;
         count('rejected', rejected, `${rejected} event(s) rejected, not retried`);
       } else {
-        count('refused', n, `dropped ${n} event(s): ${outcome._reason}`);
+        count('refused', n, `${n} event(s) dropped: ${outcome._reason}`);
       }
       for (const id of ids) {
         acked.add(id);

@@ -24,7 +24,7 @@ export function createIdFactory(random?: () => number): () => string {
   return () => {
     const bytes = new Uint8Array(ID_BYTES);
     // base64url of ID_BYTES random bytes, cut to ID_CHARS characters.
-    return btoa(String.fromCharCode(...(random ? bytes.map(() => random() * 256) : globalThis.crypto.getRandomValues(bytes))))
+    return btoa(String.fromCharCode(...(random ? bytes.map(() => random() * 256) : crypto.getRandomValues(bytes))))
       .slice(0, ID_CHARS)
       .replace(/\+/g, '-')
       .replace(/\//g, '_');

@@ -132,7 +132,8 @@ export function createTracker(options: TrackerOptions): Tracker {
   /** session_start events so far: each after the first starts a new session. */
   let sessionStarts = 0;
   let userId = options.userId;
-  const experiments: Record<string, string> = {};
+  /** This viewer's assignments, replaced (never changed) on each new one, so events share it; undefined before the first. */
+  let experiments: Record<string, string> | undefined;
   /** Exposures sent from this page (what storage could not keep). */
   const exposed: Record<string, string> = {};
 
@@ -149,7 +150,7 @@ export function createTracker(options: TrackerOptions): Tracker {
       show_id: options.showId,
       creator_id: options.creatorId,
       user_id: userId,
-      experiments: Object.keys(experiments).length ? { ...experiments } : undefined,
+      experiments,
       props,
     } as LiveEvent);
     return eventId;
@@ -172,7 +173,8 @@ export function createTracker(options: TrackerOptions): Tracker {
     },
     variant(experimentId, variants, weights, unit) {
       const chosen = pickVariant(unit === 'show' ? options.showId : viewerId, experimentId, variants, weights);
-      if (experimentId in experiments || Object.keys(experiments).length < MAX_EXPERIMENTS_PER_EVENT) experiments[experimentId] = chosen;
+      const current = { ...experiments };
+      if (experimentId in current || Object.keys(current).length < MAX_EXPERIMENTS_PER_EVENT) experiments = { ...current, [experimentId]: chosen };
       // Another tab of this viewer may have stored exposures since: read them each time.
       const seen = { ...(readJson(storage, EXPOSURES_KEY) as Record<string, string>), ...exposed };
       if (seen[experimentId] !== chosen) {

@@ -137,6 +137,4 @@ export function retryDelayMs(
 }
 
 /** UTF-8 length of a string (what the keepalive quota counts). */
-export function byteLength(s: string): number {
-  return new Blob([s]).size;
-}
+export const byteLength = (s: string): number => new Blob([s]).size;
