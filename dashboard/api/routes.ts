@@ -221,7 +221,11 @@ export function createApiRoutes(deps: ApiDeps): Hono<AccessEnv> {
 
   app.get('/api/v1/health/data', (c) =>
     serve(c, 'health', async (raw) => {
-      const health = await dataHealth(deps.dataDir, { ...timeFilters(raw), retailer: single(raw, 'retailer') }, deps.lake);
+      const filters = { ...timeFilters(raw), retailer: single(raw, 'retailer') };
+      // A folder lake: on the shared engine's views (no DuckDB per request); S3 (Athena): its own session over the download cache.
+      const health = deps.lake === undefined || deps.lake.kind === 'local'
+        ? await deps.engine.use((engine) => dataHealth(deps.dataDir, filters, deps.lake, engine))
+        : await dataHealth(deps.dataDir, filters, deps.lake);
       return { json: { rows: health.rows, rejections: health.rejections, params: health.params }, rows: health.rows, columns: health.columns, csv: () => rowsToCsv(health.rows, health.columns) };
     }, (raw) => {
       for (const k of Object.keys(raw)) {

@@ -7,6 +7,7 @@
  *
  * @example
  * for (const sql of lakeViews(dataDir)) await connection.run(sql);
+ * await connection.run(EVENTS_COPIES_INDEX);
  * await connection.run(EVENTS_EXTRA_COPIES_INDEX);
  */
 import fs from 'node:fs';
@@ -49,20 +50,25 @@ function parquetScan(tableDir: string, physicalRowIds: boolean): string {
 }
 
 /**
- * `CREATE VIEW <name>` over the Parquet files of one lake table (Hive
- * partitions `dt=YYYY-MM-DD`), with exactly the contract's columns in the
- * contract's types (plus `dt`, and with `physicalRowIds` DuckDB's `filename`
- * and `file_row_number`); an empty table when nothing has landed yet, so
- * reports on an empty lake return no rows instead of failing.
+ * The SELECT over the Parquet files of one lake table (Hive partitions
+ * `dt=YYYY-MM-DD`), with exactly the contract's columns in the contract's
+ * types (plus `dt`, and with `physicalRowIds` DuckDB's `filename` and
+ * `file_row_number`); no rows when nothing has landed yet, so reports on an
+ * empty lake return no rows instead of failing.
  */
-export function lakeTableView(viewName: string, tableDir: string, columns: Record<string, string>, physicalRowIds = false): string {
+export function lakeTableSelect(tableDir: string, columns: Record<string, string>, physicalRowIds = false): string {
   const typed = { ...columns, dt: 'VARCHAR', ...(physicalRowIds ? { filename: 'VARCHAR', file_row_number: 'BIGINT' } : {}) };
   if (parquetFiles(tableDir).length === 0) {
     const nulls = Object.entries(typed).map(([name, type]) => `CAST(NULL AS ${type}) AS ${name}`).join(', ');
-    return `CREATE OR REPLACE VIEW ${viewName} AS SELECT ${nulls} WHERE false`;
+    return `SELECT ${nulls} WHERE false`;
   }
   const select = Object.entries(typed).map(([name, type]) => `CAST(${name} AS ${type}) AS ${name}`).join(', ');
-  return `CREATE OR REPLACE VIEW ${viewName} AS SELECT ${select} FROM ${parquetScan(tableDir, physicalRowIds)}`;
+  return `SELECT ${select} FROM ${parquetScan(tableDir, physicalRowIds)}`;
+}
+
+/** `CREATE VIEW <name>` over one lake table: {@link lakeTableSelect}. */
+export function lakeTableView(viewName: string, tableDir: string, columns: Record<string, string>, physicalRowIds = false): string {
+  return `CREATE OR REPLACE VIEW ${viewName} AS ${lakeTableSelect(tableDir, columns, physicalRowIds)}`;
 }
 
 /**
@@ -90,8 +96,18 @@ export function lakeViews(dataDir: string, lakeDir?: string): string[] {
  * in-memory database (not a TEMP one), so every connection of the engine
  * reads it. Athena keeps the
  * portable view; test/queries-dedupe.test.ts checks both give the same rows.
+ * Built from EVENTS_COPIES_INDEX, run first.
  */
 export const EVENTS_EXTRA_COPIES_INDEX = `CREATE OR REPLACE TABLE events_extra_copies AS
+SELECT filename, file_row_number FROM events_copies WHERE copy_number > 1`;
+
+/**
+ * Every copy (the earliest too) of each event id the lake holds more than
+ * once, numbered as queries/views/events.sql numbers them, with the columns
+ * data health groups copies by (retailer, day received): a few rows per
+ * repeated id, found by the hash sort described at EVENTS_EXTRA_COPIES_INDEX.
+ */
+export const EVENTS_COPIES_INDEX = `CREATE OR REPLACE TABLE events_copies AS
 WITH hashed AS (
   SELECT hash(event_id) AS id_hash FROM lake_events
 ), repeated AS (
@@ -101,12 +117,14 @@ WITH hashed AS (
   FROM (SELECT id_hash, lag(id_hash) OVER (ORDER BY id_hash) AS previous FROM hashed) neighbours
   WHERE id_hash = previous
 ), numbered AS (
-  SELECT filename, file_row_number,
-         row_number() OVER (PARTITION BY event_id ORDER BY received_at, filename, file_row_number) AS copy_number
+  SELECT event_id, retailer_id, received_at, filename, file_row_number,
+         row_number() OVER (PARTITION BY event_id ORDER BY received_at, filename, file_row_number) AS copy_number,
+         count(*) OVER (PARTITION BY event_id) AS copies
   FROM lake_events
   WHERE hash(event_id) IN (SELECT id_hash FROM repeated)
 )
-SELECT filename, file_row_number FROM numbered WHERE copy_number > 1`;
+-- A hash shared by two different ids is no copy: only ids held more than once stay.
+SELECT event_id, retailer_id, received_at, filename, file_row_number, copy_number FROM numbered WHERE copies > 1`;
 
 /** The `events` view; without extra copies in the lake it skips the anti-join altogether. */
 export function dedupedEventsView(hasExtraCopies: boolean): string {

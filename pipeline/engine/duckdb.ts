@@ -18,12 +18,13 @@ import { BIGINT, BOOLEAN, DOUBLE, DuckDBInstance, VARCHAR, DuckDBTypeId } from '
 import type { DuckDBConnection, DuckDBResultReader, DuckDBType, DuckDBValue } from '@duckdb/node-api';
 import type { ColumnInfo, ColumnType, QueryEngine, QueryResult, Row, SqlValue } from './engine.ts';
 import { DUCKDB_COMPAT_MACROS } from './duckdb-dialect.ts';
-import { dedupedEventsView, EVENTS_EXTRA_COPIES_INDEX, lakeFingerprint, lakeViews } from './duckdb-lake-views.ts';
+import { dedupedEventsView, EVENTS_COPIES_INDEX, EVENTS_EXTRA_COPIES_INDEX, lakeFingerprint, lakeViews } from './duckdb-lake-views.ts';
 import { loadQuery, readQueryFile, type QueryIdentifiers } from './query-files.ts';
 import { checkParameters, parameterNames } from './parameters.ts';
 import { ConnectionPool } from './connection-pool.ts';
 import { ENGINE_PERIOD_VIEWS, withPartitionBounds, type PeriodView } from './partition-bounds.ts';
 import { parquetScansOf, type ParquetScan } from './duckdb-scan-profile.ts';
+import { LAKE_DIR } from '../../contract/lake.ts';
 
 /** DuckDB's memory cap unless configured (`LIVELENS_DUCKDB_MEMORY_LIMIT`); spills to disk beyond it. */
 export const DEFAULT_DUCKDB_MEMORY_LIMIT = '2GB';
@@ -196,6 +197,7 @@ export class DuckDbEngine implements QueryEngine {
       try {
         for (const sql of lakeViews(this.options.dataDir, this.options.lakeDir)) await con.run(sql);
         await con.run(`CREATE OR REPLACE TABLE orders AS\n${readQueryFile('views/orders', this.options.queriesDir)}`);
+        await con.run(EVENTS_COPIES_INDEX);
         await con.run(EVENTS_EXTRA_COPIES_INDEX);
         const copies = await con.runAndReadAll('SELECT count(*) AS n FROM events_extra_copies');
         await con.run(dedupedEventsView(Number(copies.getRows()[0]![0]) > 0));
@@ -266,6 +268,11 @@ export class DuckDbEngine implements QueryEngine {
   async select(sql: string): Promise<QueryResult> {
     await this.refreshViews();
     return this.onPrimary(async (con) => collect(await con.runAndReadAll(sql)));
+  }
+
+  /** Whether this engine's views read the lake folder `lakeDir` (callers sharing its views, e.g. data health). */
+  readsLake(lakeDir: string): boolean {
+    return path.resolve(this.options.lakeDir ?? path.join(this.options.dataDir, LAKE_DIR)) === path.resolve(lakeDir);
   }
 
   /** Connections opened for report queries so far (at most `connections`). */
