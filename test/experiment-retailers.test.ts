@@ -72,6 +72,22 @@ describe('an experiment id used by two retailers is two experiments', () => {
     expect(watch.map((r) => [r.retailer_id, r.viewers, r.mean, r.control_mean])).toEqual([['r1', 3, 7 / 3, 3.5 / 3], ['r2', 6, 1, 1]]);
   });
 
+  it('computes the assignments once per retailer on its own connection: the same report as one CTE chain per query', async () => {
+    const pooled = await createDuckDbEngine({ dataDir, threads: 1, connections: 2 });
+    try {
+      // Without withMaterialized (as on Athena) every query inlines the assignments.
+      const inlined = { name: pooled.name, run: pooled.run.bind(pooled), query: pooled.query.bind(pooled), close: async () => undefined };
+      const [materialized, chained] = await Promise.all([
+        analyzeExperimentByRetailer(pooled, 'exp1', {}),
+        analyzeExperimentByRetailer(inlined, 'exp1', {}),
+      ]);
+      expect(materialized.report.retailers.map((r) => r.retailer_id)).toEqual(['r1', 'r2']);
+      expect(materialized.report).toEqual(chained.report);
+    } finally {
+      await pooled.close();
+    }
+  });
+
   it('`retailer` selects one retailer', async () => {
     const { report } = await analyzeExperimentByRetailer(engine, 'exp1', { retailer: 'r2' });
     expect(report.retailers.map((r) => r.retailer_id)).toEqual(['r2']);

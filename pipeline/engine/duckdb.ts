@@ -110,6 +110,34 @@ async function prepareConnection(connection: DuckDBConnection): Promise<void> {
   await connection.run("SET TimeZone = 'UTC'");
 }
 
+/** What a materialized query may be named: a top-level file of queries/, used as a table name. */
+const MATERIALIZABLE_NAME = /^[a-z][a-z0-9_]*$/;
+
+/** Prepares `sql` on `connection`, binds the parameters it uses from `bound`, runs it and reads the result (profiled when asked). */
+async function runBound<T>(
+  connection: DuckDBConnection, sql: string, bound: Record<string, SqlValue>,
+  read: (result: DuckDBResultReader) => Promise<T>, profile = false,
+): Promise<T> {
+  const statement = await connection.prepare(sql);
+  const used = parameterNames(sql);
+  if (used.length > 0) {
+    const values: Record<string, DuckDBValue> = {};
+    const types: Record<string, DuckDBType> = {};
+    for (const name of used) {
+      values[name] = bindingValue(bound[name]!);
+      types[name] = bindingType(bound[name]!);
+    }
+    statement.bind(values, types);
+  }
+  if (!profile) return read(await statement.runAndReadAll());
+  await connection.run("PRAGMA enable_profiling = 'json'");
+  try {
+    return await read(await statement.runAndReadAll());
+  } finally {
+    await connection.run('PRAGMA disable_profiling');
+  }
+}
+
 export class DuckDbEngine implements QueryEngine {
   readonly name = 'duckdb' as const;
 
@@ -223,33 +251,56 @@ export class DuckDbEngine implements QueryEngine {
     return this.runPrepared(queryName, params, identifiers, 'EXPLAIN ANALYZE ', async (result) => parquetScansOf(JSON.parse(String(result.getRows()[0]![1]))), true);
   }
 
-  /** Loads, checks and binds a query (its `dt` bounds derived), runs it on a pooled connection and reads the result with `read`. */
+  /** The statement for a query (its `dt` bounds derived, parameters checked), leaving `materialized` required queries to their tables. */
+  private statement(queryName: string, params: Record<string, SqlValue>, identifiers: QueryIdentifiers, materialized: readonly string[] = []) {
+    const sql = loadQuery(queryName, this.options.queriesDir, identifiers, this.options.periodViews ?? ENGINE_PERIOD_VIEWS.duckdb, materialized);
+    const bound = withPartitionBounds(sql, params);
+    checkParameters(queryName, sql, bound);
+    return { sql, bound };
+  }
+
+  /** Loads, checks and binds a query, runs it on a pooled connection and reads the result with `read`. */
   private async runPrepared<T>(
     queryName: string, params: Record<string, SqlValue>, identifiers: QueryIdentifiers, prefix: string,
     read: (result: DuckDBResultReader) => Promise<T>, profile = false,
   ): Promise<T> {
-    const sql = loadQuery(queryName, this.options.queriesDir, identifiers, this.options.periodViews ?? ENGINE_PERIOD_VIEWS.duckdb);
-    const bound = withPartitionBounds(sql, params);
-    checkParameters(queryName, sql, bound);
+    const { sql, bound } = this.statement(queryName, params, identifiers);
+    await this.refreshViews();
+    return this.pool.use((connection) => runBound(connection, prefix + sql, bound, read, profile));
+  }
+
+  /**
+   * Runs `work` on one pooled connection, held until it ends, with
+   * `queryName` computed once into a temporary table of that name (seen by
+   * that connection only, so concurrent requests never share one; dropped
+   * after). The queries `work` runs through the engine it is given read the
+   * table instead of inlining the query, one after another on that
+   * connection (each still uses every DuckDB thread).
+   */
+  async withMaterialized<T>(queryName: string, params: Record<string, SqlValue>, work: (engine: QueryEngine) => Promise<T>): Promise<T> {
+    if (!MATERIALIZABLE_NAME.test(queryName)) throw new Error(`query "${queryName}" cannot be materialized: only a top-level query file (lowercase letters, digits and _)`);
+    const { sql, bound } = this.statement(queryName, params, {});
     await this.refreshViews();
     return this.pool.use(async (connection) => {
-      const statement = await connection.prepare(prefix + sql);
-      const used = parameterNames(sql);
-      if (used.length > 0) {
-        const values: Record<string, DuckDBValue> = {};
-        const types: Record<string, DuckDBType> = {};
-        for (const name of used) {
-          values[name] = bindingValue(bound[name]!);
-          types[name] = bindingType(bound[name]!);
-        }
-        statement.bind(values, types);
-      }
-      if (!profile) return read(await statement.runAndReadAll());
-      await connection.run("PRAGMA enable_profiling = 'json'");
+      await runBound(connection, `CREATE OR REPLACE TEMPORARY TABLE ${queryName} AS\n${sql}`, bound, async () => undefined);
+      let queue: Promise<unknown> = Promise.resolve();
+      const onConnection = <R>(name: string, p: Record<string, SqlValue>, ids: QueryIdentifiers, read: (r: DuckDBResultReader) => Promise<R>): Promise<R> => {
+        const statement = this.statement(name, p, ids, [queryName]);
+        const next = queue.then(() => runBound(connection, statement.sql, statement.bound, read));
+        queue = next.catch(() => undefined);
+        return next;
+      };
+      const scoped: QueryEngine = {
+        name: 'duckdb',
+        query: (name, p = {}, ids = {}) => onConnection(name, p, ids, async (r) => collect(r)),
+        run: async (name, p = {}, ids = {}) => (await onConnection(name, p, ids, async (r) => collect(r))).rows,
+        close: async () => { throw new Error('the engine given to withMaterialized is closed with the engine that made it'); },
+      };
       try {
-        return await read(await statement.runAndReadAll());
+        return await work(scoped);
       } finally {
-        await connection.run('PRAGMA disable_profiling');
+        await queue;
+        await connection.run(`DROP TABLE IF EXISTS temp.${queryName}`);
       }
     });
   }

@@ -39,4 +39,19 @@ export interface QueryEngine {
   /** Like `run`, also returning column names and types. */
   query(queryName: string, params?: Record<string, SqlValue>, identifiers?: QueryIdentifiers): Promise<QueryResult>;
   close(): Promise<void>;
+  /**
+   * Computes `queryName` once, as a table of that name, for the queries
+   * `work` runs through the engine it is given: they read the table instead
+   * of inlining the query as a CTE (DuckDB: a temporary table on one
+   * connection, dropped after). Absent (Athena): use `withMaterialized`,
+   * which runs `work` on the engine itself, every query one CTE chain.
+   */
+  withMaterialized?<T>(queryName: string, params: Record<string, SqlValue>, work: (engine: QueryEngine) => Promise<T>): Promise<T>;
+}
+
+/** Runs `work` with `queryName` computed once where the engine can (see QueryEngine.withMaterialized), else on the engine as it is. */
+export function withMaterialized<T>(
+  engine: QueryEngine, queryName: string, params: Record<string, SqlValue>, work: (engine: QueryEngine) => Promise<T>,
+): Promise<T> {
+  return engine.withMaterialized ? engine.withMaterialized(queryName, params, work) : work(engine);
 }

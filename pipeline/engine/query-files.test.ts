@@ -24,6 +24,17 @@ describe('query files', () => {
     expect(loadQuery('middle', dir)).toBe('-- requires: base\nWITH base AS (\nSELECT 1 AS x\n)\nSELECT x FROM base');
   });
 
+  it('leaves a materialized required query (and what only it needs) to its table', () => {
+    const dir = queriesDir({
+      base: 'SELECT 1 AS x',
+      middle: '-- requires: base\nSELECT x FROM base',
+      other: 'SELECT 2 AS y',
+      top: '-- requires: middle, other\nSELECT * FROM middle, other',
+    });
+    expect(loadQuery('top', dir, {}, [], ['middle'])).toBe('-- requires: middle, other\nWITH other AS (\nSELECT 2 AS y\n)\nSELECT * FROM middle, other');
+    expect(loadQuery('top', dir, {}, [], ['middle', 'other'])).toBe('-- requires: middle, other\nSELECT * FROM middle, other');
+  });
+
   it('carries a period view as a leading CTE only when the statement (or a query it requires) reads it', () => {
     const dir = queriesDir({
       base: 'SELECT x FROM orders',

@@ -70,13 +70,14 @@ export function requiredQueries(sql: string): string[] {
   return m ? m[1]!.split(',').map((s) => s.trim()).filter((s) => s !== '') : [];
 }
 
-/** Required queries in dependency order (deepest first), each once. */
-function dependencyOrder(name: string, dir: string, seen: string[], depth: number): string[] {
+/** Required queries in dependency order (deepest first), each once; `materialized` ones (and what only they need) are left out. */
+function dependencyOrder(name: string, dir: string, seen: string[], depth: number, materialized: readonly string[]): string[] {
   if (depth > MAX_QUERY_DEPENDENCY_DEPTH) {
     throw new Error(`query "${name}" nests required queries deeper than ${MAX_QUERY_DEPENDENCY_DEPTH} (a cycle?)`);
   }
   for (const dep of requiredQueries(readQueryFile(name, dir))) {
-    dependencyOrder(dep, dir, seen, depth + 1);
+    if (materialized.includes(dep)) continue;
+    dependencyOrder(dep, dir, seen, depth + 1, materialized);
     if (!seen.includes(dep)) seen.push(dep);
   }
   return seen;
@@ -100,11 +101,17 @@ function splitLeadingComments(sql: string): { comments: string; body: string } {
  * queries become leading CTEs named after their files, and its `{{name}}`
  * placeholders the given identifiers. `periodViews` (the engine's list in
  * partition-bounds.ts) become leading CTEs too, `events AS (<queries/views/
- * events_in_period.sql>)`, when the statement reads them.
+ * events_in_period.sql>)`, when the statement reads them. A required query
+ * named in `materialized` is not inlined: the statement reads it as the
+ * table of that name the caller computed beforehand (DuckDB's temporary
+ * table of a report request; see duckdb-materialized.ts).
  */
-export function loadQuery(name: string, dir: string = QUERIES_DIR, identifiers: QueryIdentifiers = {}, periodViews: readonly PeriodView[] = []): string {
+export function loadQuery(
+  name: string, dir: string = QUERIES_DIR, identifiers: QueryIdentifiers = {}, periodViews: readonly PeriodView[] = [],
+  materialized: readonly string[] = [],
+): string {
   const sql = readQueryFile(name, dir);
-  const deps = dependencyOrder(name, dir, [], 0);
+  const deps = dependencyOrder(name, dir, [], 0, materialized);
   const texts = [sql, ...deps.map((dep) => readQueryFile(dep, dir))];
   // A period view is carried only by a statement that reads it (never by the view files themselves).
   const views = name.startsWith('views/') ? [] : periodViews.filter((v) => texts.some((t) => readsView(t, v)));

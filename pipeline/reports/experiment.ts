@@ -8,7 +8,7 @@
  * const report = await analyzeExperiment(engine, 'checkout-button', { method: 'frequentist' });
  * report.srm_flagged; report.rows.filter((r) => r.metric === 'converted');
  */
-import type { QueryEngine } from '../engine/engine.ts';
+import { withMaterialized, type QueryEngine } from '../engine/engine.ts';
 import { reportParameters, type ReportFilters } from './report-parameters.ts';
 import type { Method } from '../../stats/analyze.ts';
 import type { GaussianPrior } from '../../stats/bayesian.ts';
@@ -158,17 +158,18 @@ export async function analyzeExperiment(engine: QueryEngine, experimentId: strin
     return analyzeShowExperiment(engine, { ...params, window_ms: base.window_ms }, plan, analysis, header);
   }
   const qoeGuardrails = plan.guardrails.filter(isQoeGuardrail);
-  // Independent queries, run at once (the engine runs them in parallel).
-  const [[exclusions], metricRows, guardrailRows] = await Promise.all([
-    engine.run('experiment_exclusions', params),
-    engine.run('experiment_metrics', {
+  // Who saw which variant is computed once for the three queries that read it (where the engine can:
+  // DuckDB; on Athena each is one CTE chain). It was most of the report's time when each re-derived it.
+  const [[exclusions], metricRows, guardrailRows] = await withMaterialized(engine, 'experiment_assignments', params, (e) => Promise.all([
+    e.run('experiment_exclusions', params),
+    e.run('experiment_metrics', {
       ...params,
       window_ms: base.window_ms,
       lookback_ms: lookbackMs,
       cap_percentile: capPercentile,
     }),
-    qoeGuardrails.length > 0 ? engine.run('experiment_guardrails', params) : Promise.resolve([]),
-  ]);
+    qoeGuardrails.length > 0 ? e.run('experiment_guardrails', params) : Promise.resolve([]),
+  ]));
 
   const seen = metricRows.filter((r) => r.metric === 'watch_minutes').map((r) => String(r.variant));
   const variants = variantsInOrder(seen, plan);
