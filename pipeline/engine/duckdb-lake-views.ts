@@ -106,6 +106,9 @@ SELECT filename, file_row_number FROM events_copies WHERE copy_number > 1`;
  * once, numbered as queries/views/events.sql numbers them, with the columns
  * data health groups copies by (retailer, day received): a few rows per
  * repeated id, found by the hash sort described at EVENTS_EXTRA_COPIES_INDEX.
+ * An id held once whose hash collides with a repeated one's is here too, as
+ * copy 1 of 1: it counts nowhere as a copy (count(*) - count(DISTINCT
+ * event_id) over these rows ignores it).
  */
 export const EVENTS_COPIES_INDEX = `CREATE OR REPLACE TABLE events_copies AS
 WITH hashed AS (
@@ -116,15 +119,11 @@ WITH hashed AS (
   SELECT DISTINCT id_hash
   FROM (SELECT id_hash, lag(id_hash) OVER (ORDER BY id_hash) AS previous FROM hashed) neighbours
   WHERE id_hash = previous
-), numbered AS (
-  SELECT event_id, retailer_id, received_at, filename, file_row_number,
-         row_number() OVER (PARTITION BY event_id ORDER BY received_at, filename, file_row_number) AS copy_number,
-         count(*) OVER (PARTITION BY event_id) AS copies
-  FROM lake_events
-  WHERE hash(event_id) IN (SELECT id_hash FROM repeated)
 )
--- A hash shared by two different ids is no copy: only ids held more than once stay.
-SELECT event_id, retailer_id, received_at, filename, file_row_number, copy_number FROM numbered WHERE copies > 1`;
+SELECT event_id, retailer_id, received_at, filename, file_row_number,
+       row_number() OVER (PARTITION BY event_id ORDER BY received_at, filename, file_row_number) AS copy_number
+FROM lake_events
+WHERE hash(event_id) IN (SELECT id_hash FROM repeated)`;
 
 /** The `events` view; without extra copies in the lake it skips the anti-join altogether. */
 export function dedupedEventsView(hasExtraCopies: boolean): string {
