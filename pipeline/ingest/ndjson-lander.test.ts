@@ -66,6 +66,19 @@ describe('NdjsonLander (events)', () => {
     expect(rows.map((r) => r.event_id)).toEqual(['evt-00000001', 'evt-00000002', 'evt-00000003']);
   });
 
+  it('lands a copy received earlier than the recently landed one (a retry read first from another shard), so the lake keeps the earliest', async () => {
+    dataDir = tempDataDir();
+    lander = await NdjsonLander.open({ dataDir, spec: EVENTS_TABLE });
+    const retry = enriched(1, { received_at: BASE_MS + 5_000, region: 'unknown' });
+    const original = enriched(1, { region: 'DE' });
+    expect(await lander.land(packEvents([retry]))).toMatchObject({ landed: 1, duplicates: 0 });
+    expect(await lander.land(packEvents([original]))).toMatchObject({ landed: 1, duplicates: 0 });
+    // The same retry delivered again (received no earlier than a landed copy) is still dropped.
+    expect(await lander.land(packEvents([retry]))).toMatchObject({ landed: 0, duplicates: 1 });
+    const rows = await readLake(dataDir, 'events', 'received_at');
+    expect(rows.map((r) => [r.region, r.received_at])).toEqual([['DE', original.received_at], ['unknown', retry.received_at]]);
+  });
+
   it('forgets the oldest batches past recentKeysMax (memory stays bounded)', async () => {
     dataDir = tempDataDir();
     lander = await NdjsonLander.open({ dataDir, spec: EVENTS_TABLE, recentKeysMax: 2 });

@@ -77,7 +77,7 @@ export class NdjsonLander {
   static async open(opts: NdjsonLanderOptions): Promise<NdjsonLander> {
     const db = await openWriterSession();
     const full = { recentKeysMax: RECENT_KEYS_MAX, ...opts, lake: opts.lake ?? defaultLakeStore(opts.dataDir) };
-    if (full.spec.dedupeKey) await db.con.run('CREATE OR REPLACE VIEW recent_keys AS SELECT NULL::VARCHAR AS k WHERE false');
+    if (full.spec.dedupeKey) await db.con.run('CREATE OR REPLACE VIEW recent_keys AS SELECT NULL::VARCHAR AS k, NULL::BIGINT AS received_at WHERE false');
     const dir = join(opts.dataDir, STAGING_DIR);
     await mkdir(dir, { recursive: true });
     const stagingPath = join(dir, `${opts.spec.table}-${process.pid}-${randomBytes(4).toString('hex')}.ndjson`);
@@ -92,7 +92,7 @@ export class NdjsonLander {
     const key = this.opts.spec.dedupeKey;
     if (!key || files.length === 0) return 0;
     const list = `[${files.map(sqlString).join(', ')}]`;
-    await this.rememberKeys(`SELECT "${key}" FROM read_parquet(${list}) LIMIT ${this.opts.recentKeysMax}`);
+    await this.rememberKeys(`SELECT "${key}", received_at FROM read_parquet(${list}) LIMIT ${this.opts.recentKeysMax}`);
     return this.generations.reduce((n, g) => n + g.keys, 0);
   }
 
@@ -129,8 +129,12 @@ export class NdjsonLander {
           `FROM read_ndjson(${sqlString(this.stagingPath)}, columns = ${columns}, ignore_errors = true, maximum_object_size = ${MAX_NDJSON_LINE_BYTES}) ` +
           `WHERE ${LINE_COLUMN} IS NOT NULL`,
       );
-      // One pass: flatten and mark the first copy of each key not landed recently.
-      const keep = key ? `row_number() OVER (PARTITION BY ${key} ORDER BY received_at) = 1 AND ${key} NOT IN (SELECT k FROM recent_keys)` : 'true';
+      // One pass: flatten and mark the first copy of each key, unless a copy received no later landed recently.
+      // A copy received earlier than the one landed (shards are read one after another, so a retry's copy on
+      // another shard can land first) lands too: the lake's dedupe then keeps the earliest received (docs/spec.md §4).
+      const keep = key
+        ? `row_number() OVER (PARTITION BY ${key} ORDER BY received_at) = 1 AND NOT EXISTS (SELECT 1 FROM recent_keys r WHERE r.k = parsed.${key} AND r.received_at <= parsed.received_at)`
+        : 'true';
       await con.run(
         `CREATE OR REPLACE TEMP TABLE usable AS SELECT ${spec.selectList}, ${spec.dtExpression} AS dt, ${keep} AS keep, ${LINE_COLUMN} ` +
           `FROM parsed WHERE ${required} AND ${LINE_COLUMN} BETWEEN 1 AND ${framed.count}`,
@@ -149,7 +153,7 @@ export class NdjsonLander {
         letters,
         fileName: fileName ? fileName.replace(/(\.parquet)?$/, '-rescued.parquet') : undefined,
       }));
-      if (key) await this.rememberKeys(`SELECT ${key} FROM landing`);
+      if (key) await this.rememberKeys(`SELECT ${key}, received_at FROM landing`);
       const result = { lines: framed.count, landed, duplicates: usable - landed, malformed: framed.count - usable, deadLettered: letters.length, files };
       if (result.landed + result.duplicates + result.deadLettered !== result.lines) {
         throw new Error(`${source}: ${result.lines - result.landed - result.duplicates - result.deadLettered} of ${result.lines} lines neither landed nor kept; nothing committed`);
@@ -187,7 +191,7 @@ export class NdjsonLander {
     let changed = false;
     if (!current || current.keys >= perGeneration) {
       current = { table: `recent_keys_${++this.generationNo}`, keys: 0 };
-      await con.run(`CREATE TABLE ${current.table} (k VARCHAR)`);
+      await con.run(`CREATE TABLE ${current.table} (k VARCHAR, received_at BIGINT)`);
       this.generations.push(current);
       changed = true;
     }
@@ -201,7 +205,7 @@ export class NdjsonLander {
       changed = true;
     }
     if (changed) {
-      await con.run(`CREATE OR REPLACE VIEW recent_keys AS ${this.generations.map((g) => `SELECT k FROM ${g.table}`).join(' UNION ALL ')}`);
+      await con.run(`CREATE OR REPLACE VIEW recent_keys AS ${this.generations.map((g) => `SELECT k, received_at FROM ${g.table}`).join(' UNION ALL ')}`);
     }
   }
 }
