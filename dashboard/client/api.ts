@@ -55,3 +55,8 @@ export async function getJson(path: string, params: Record<string, string> = {},
 export function csvUrl(path: string, params: Record<string, string> = {}, omit: readonly string[] = []): string {
   return apiUrl(path, { ...params, format: 'csv' }, omit);
 }
+
+/** A promise's outcome without throwing, as Promise.allSettled gives it for one promise. */
+export function settle<T>(pending: Promise<T>): Promise<PromiseSettledResult<T>> {
+  return pending.then((value) => ({ status: 'fulfilled', value }), (reason: unknown) => ({ status: 'rejected', reason }));
+}

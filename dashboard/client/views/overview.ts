@@ -4,7 +4,7 @@
  * its 95% Wilson interval), the same per hour or day as charts (the report
  * `conversion-over-time`), then sales and quality per region.
  */
-import { csvUrl, getJson, pageFilters, type ApiBody } from '../api.ts';
+import { csvUrl, getJson, pageFilters, settle, type ApiBody } from '../api.ts';
 import { timeChart, type TimeSeries } from '../chart.ts';
 import { el, empty, failed, fmt, intervalBar, section, smallSample, table, type Row } from '../ui.ts';
 import type { View } from './view.ts';
@@ -34,9 +34,15 @@ async function overTime(): Promise<{ per: 'hour' | 'day'; body: ApiBody }> {
     const per = boundMs(to) - boundMs(from) <= MAX_HOURLY_SPAN_MS ? 'hour' : 'day';
     return { per, body: await getJson(OVER_TIME, { by: per }) };
   }
+  // Both asked at once (the server runs them in parallel): the hourly answer is used when the data spans little.
+  const hourly = settle(getJson(OVER_TIME, { by: 'hour' }));
   const daily = await getJson(OVER_TIME, { by: 'day' });
   const days = daily.rows.map((r) => Number(r.period_start));
-  if (days.length > 0 && Math.max(...days) - Math.min(...days) < MAX_HOURLY_SPAN_MS) return { per: 'hour', body: await getJson(OVER_TIME, { by: 'hour' }) };
+  if (days.length > 0 && Math.max(...days) - Math.min(...days) < MAX_HOURLY_SPAN_MS) {
+    const answer = await hourly;
+    if (answer.status === 'rejected') throw answer.reason;
+    return { per: 'hour', body: answer.value };
+  }
   return { per: 'day', body: daily };
 }
 
@@ -142,12 +148,14 @@ export const overview: View = {
   title: 'Overview',
   summary: 'Revenue, viewers, clickers, buyers and conversion of the selected range, over time, and per region with how well the video reached viewers.',
   async render(root) {
-    const [totals, series, conversion, qoe] = await Promise.allSettled([
-      getJson(OVER_TIME, { by: 'total' }),
-      overTime(),
-      getJson('/api/v1/reports/conversion', { by: 'region' }),
-      getJson('/api/v1/reports/qoe', { by: 'region' }),
-    ]);
+    // All asked at once; each section is drawn as soon as it and the ones above it have answered.
+    const [totalsAnswer, seriesAnswer, conversionAnswer, qoeAnswer] = [
+      settle(getJson(OVER_TIME, { by: 'total' })),
+      settle(overTime()),
+      settle(getJson('/api/v1/reports/conversion', { by: 'region' })),
+      settle(getJson('/api/v1/reports/qoe', { by: 'region' })),
+    ];
+    const totals = await totalsAnswer;
     const note = 'Every region, creator and show of each retailer together; buyers and revenue per currency (never summed across currencies).';
     if (totals.status === 'fulfilled') {
       const groups = byRetailer(totals.value.rows);
@@ -155,6 +163,7 @@ export const overview: View = {
         ? el('div', { class: 'totals' }, ...[...groups].map(([retailer, rows]) => totalsCards(retailer, rows)))
         : empty('No events in this selection: widen the range or clear a filter.'), csvUrl(OVER_TIME, { by: 'total' }), note));
     } else root.append(section('Totals for the selected range', failed(String(totals.reason))));
+    const series = await seriesAnswer;
     if (series.status === 'fulfilled') {
       const { per, body } = series.value;
       const groups = byRetailer(body.rows);
@@ -172,6 +181,7 @@ export const overview: View = {
         { key: 'conversion_rate_ci_high', label: '95% high', kind: 'pct' },
       ], `${per}s`))), csvUrl(OVER_TIME, { by: per }), `Viewers: distinct viewers with an event in the ${per}; buyers and revenue by the ${per} of the click each order line is attributed to.`));
     } else root.append(section('Over time', failed(String(series.reason))));
+    const conversion = await conversionAnswer;
     if (conversion.status === 'fulfilled') {
       const rows = conversion.value.rows;
       const max = Math.max(0.01, ...rows.map((r) => Number(r.conversion_rate_ci_high ?? 0)));
@@ -187,6 +197,7 @@ export const overview: View = {
         { key: 'revenue_per_viewer', label: 'Revenue / viewer', kind: 'money' },
       ], 'regions'), csvUrl('/api/v1/reports/conversion', { by: 'region' })));
     } else root.append(section('Sales by region', failed(String(conversion.reason))));
+    const qoe = await qoeAnswer;
     if (qoe.status === 'fulfilled') {
       root.append(section('Quality by region', table(qoe.value.rows, [
         { key: 'retailer_id', label: 'Retailer' },

@@ -1,5 +1,5 @@
 /** Quality: QoE by region, show and device (SPEC 4), and "does quality cost sales?" (SPEC 4b). */
-import { csvUrl, getJson } from '../api.ts';
+import { csvUrl, getJson, settle } from '../api.ts';
 import { el, failed, fmt, intervalBar, section, smallSample, table, type Column } from '../ui.ts';
 import type { View } from './view.ts';
 
@@ -28,11 +28,6 @@ const IMPACT = [
   { by: 'latency', title: 'Conversion by live latency' },
   { by: 'startup', title: 'Conversion by startup time' },
 ] as const;
-
-/** A promise's outcome without throwing, as Promise.allSettled gives it for one promise. */
-function settle<T>(pending: Promise<T>): Promise<PromiseSettledResult<T>> {
-  return pending.then((value) => ({ status: 'fulfilled', value }), (reason: unknown) => ({ status: 'rejected', reason }));
-}
 
 export const quality: View = {
   id: 'quality',
