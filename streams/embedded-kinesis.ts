@@ -10,7 +10,8 @@
  */
 import kinesalite from 'kinesalite';
 import { mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { CreateStreamCommand, DescribeStreamSummaryCommand } from '@aws-sdk/client-kinesis';
 import { createKinesisClient } from './kinesis-client.ts';
@@ -32,9 +33,13 @@ export interface EmbeddedKinesisOptions {
   port?: number;
 }
 
+/** Longest stop() waits for requests already inside kinesalite before closing its LevelDB anyway. */
+export const EMBEDDED_STOP_WAIT_MS = 5_000;
+
 export async function startEmbeddedKinesis(opts: EmbeddedKinesisOptions = {}): Promise<EmbeddedKinesis> {
   if (opts.dir) mkdirSync(opts.dir, { recursive: true });
   const server = kinesalite({ path: opts.dir, createStreamMs: 0, deleteStreamMs: 0, updateStreamMs: 0, shardLimit: 50 });
+  const inFlight = trackRequestsInFlight(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
@@ -43,11 +48,58 @@ export async function startEmbeddedKinesis(opts: EmbeddedKinesisOptions = {}): P
   return {
     endpoint: `http://127.0.0.1:${port}`,
     port,
-    stop: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections?.();
-        server.close((err) => (err ? reject(err) : resolve()));
-      }),
+    stop: async () => {
+      inFlight.refuseNew();
+      server.closeAllConnections?.();
+      // kinesalite's close() closes its LevelDB first; a request still reading it (a GetRecords
+      // iterator) then crashes the whole process inside leveldown, so let those finish first.
+      await inFlight.idle(EMBEDDED_STOP_WAIT_MS);
+      await new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())));
+    },
+  };
+}
+
+/**
+ * Counts requests from arrival until their handler ends the response (even on a closed socket),
+ * and once told to, drops new connections before any request on them reaches kinesalite.
+ */
+function trackRequestsInFlight(server: Server): { refuseNew(): void; idle(maxWaitMs: number): Promise<void> } {
+  let count = 0;
+  let refusing = false;
+  let waiters: Array<() => void> = [];
+  server.on('connection', (socket: Socket) => {
+    if (refusing) socket.destroy();
+  });
+  server.on('request', (_req: IncomingMessage, res: ServerResponse) => {
+    count++;
+    const end = res.end;
+    let ended = false;
+    res.end = function (this: ServerResponse, ...args: Parameters<ServerResponse['end']>) {
+      if (!ended) {
+        ended = true;
+        if (--count === 0) for (const w of waiters.splice(0)) w();
+      }
+      return end.apply(this, args);
+    } as ServerResponse['end'];
+  });
+  return {
+    refuseNew: () => {
+      refusing = true;
+    },
+    idle: (maxWaitMs) =>
+      count === 0
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => {
+            const timer = setTimeout(() => {
+              waiters = waiters.filter((w) => w !== done);
+              resolve();
+            }, maxWaitMs);
+            const done = () => {
+              clearTimeout(timer);
+              resolve();
+            };
+            waiters.push(done);
+          }),
   };
 }
 
