@@ -44,12 +44,12 @@ candidates AS (
 ),
 chosen AS (
   -- The preferred candidate per line (rule, then latest click, then click event id) in one
-  -- GROUP BY: the key is unique per candidate, so the three min_by calls pick the same one.
+  -- GROUP BY: its rule is the least rule_rank, and its click the one min_by picks by the
+  -- whole order (unique per candidate); the click's time is read from clicks below.
   -- A row_number() window over every candidate cost ~1/8 of a report at 10M events.
   SELECT retailer_id, order_id, product_id,
-         min_by(rule_rank, ROW(rule_rank, -click_time, click_event_id)) AS rule_rank,
-         min_by(click_event_id, ROW(rule_rank, -click_time, click_event_id)) AS click_event_id,
-         min_by(click_time, ROW(rule_rank, -click_time, click_event_id)) AS click_time
+         min(rule_rank) AS rule_rank,
+         min_by(click_event_id, ROW(rule_rank, -click_time, click_event_id)) AS click_event_id
   FROM candidates
   GROUP BY retailer_id, order_id, product_id
 )
@@ -58,7 +58,7 @@ SELECT
   l.quantity, l.unit_price, l.currency,
   CAST(l.quantity AS DOUBLE) * l.unit_price AS revenue,
   CASE ch.rule_rank WHEN 1 THEN 'click_id' WHEN 2 THEN 'user_product' END AS attribution,
-  ch.click_event_id, ch.click_time,
+  ch.click_event_id, c.event_time AS click_time,
   c.viewer_id, c.session_id, c.show_id, c.creator_id, c.offer_id, c.region, c.device
 FROM lines l
 LEFT JOIN chosen ch
