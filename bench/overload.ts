@@ -6,8 +6,14 @@
  * with overload shedding (MAX_REQUESTS_IN_FLIGHT, MAX_BYTES_IN_FLIGHT
  * defaults, LIVELENS_* settings apply) and once with it off, and prints
  * for each: accepted events/s, p50/p99/max latency of accepted (200)
- * requests, 503s, errors, RSS sampled every 250 ms. The SDK-shaped batch is
- * 50 realistic events, text/plain with ?key=.
+ * requests at the client and their p99 in the server (headers parsed to
+ * answer sent), 503s, errors, the load generator's own longest event-loop
+ * delay (when high, its latencies include its own waiting), RSS sampled
+ * every 250 ms. Every run first opens its connections (a GET /healthz on
+ * each), as a CDN's or load balancer's are open: without that, the first
+ * second of each run opened 256 connections at once to a saturated server
+ * and some of its requests took over a second, which alone made the p99. The
+ * SDK-shaped batch is 50 realistic events, text/plain with ?key=.
  *
  * @example
  * npm run bench:overload -- --duration 5 --multiple 3 --connections 256
@@ -48,6 +54,8 @@ interface Usage {
   rssBytes: number;
   loopDelayMaxMs: number;
   cpuMs: number;
+  /** Server-side latencies (headers parsed to answer sent) by status since the previous ask. */
+  serverLatencies: Record<string, number[]>;
 }
 
 function rss(s: Server): Promise<Usage> {
@@ -59,6 +67,7 @@ function target(s: Server, maxOutstanding: number, durationMs: number): LoadTarg
   const now = Date.now();
   return {
     url: `${s.url}/v1/events?key=${s.key}`,
+    connectUrl: `${s.url}/healthz`,
     headers: { 'content-type': 'text/plain', 'user-agent': DESKTOP_UA },
     body: batchBody(realisticEvents(BATCH_EVENTS, now), now),
     maxOutstanding,
@@ -69,7 +78,7 @@ function target(s: Server, maxOutstanding: number, durationMs: number): LoadTarg
 const count = (r: LoadResult, status: string) => r.latencies[status]?.length ?? 0;
 const round = (x: number, digits = 0) => (Number.isNaN(x) ? null : Number(x.toFixed(digits)));
 
-function summary(label: string, r: LoadResult, rssMiB: number[]) {
+function summary(label: string, r: LoadResult, rssMiB: number[], server: Record<string, number[]>) {
   const ok = r.latencies['200'] ?? [];
   const other = Object.entries(r.latencies).filter(([k]) => k !== '200' && k !== '503' && k !== 'error');
   return {
@@ -78,34 +87,50 @@ function summary(label: string, r: LoadResult, rssMiB: number[]) {
     okP50Ms: round(percentile(ok, 0.5), 1),
     okP99Ms: round(percentile(ok, 0.99), 1),
     okMaxMs: round(percentile(ok, 1), 1),
+    serverOkP99Ms: round(percentile(server['200'] ?? [], 0.99), 1),
     shed503: count(r, '503'),
     shedP99Ms: round(percentile(r.latencies['503'] ?? [], 0.99), 1),
     otherStatus: other.map(([k, v]) => `${k}:${v.length}`).join(' ') || '-',
     errors: count(r, 'error'),
     unsent: r.unsent,
+    clientLoopMaxMs: round(r.loopDelayMaxMs, 0),
     rssMiBMax: rssMiB.length ? Math.max(...rssMiB) : null,
     rssMiBLast: rssMiB.at(-1) ?? null,
   };
 }
 
-async function overload(s: Server, ratePerSecond: number): Promise<{ r: LoadResult; rssMiB: number[]; loopDelayMaxMs: number; cpuMs: number }> {
+function addLatencies(into: Record<string, number[]>, more: Record<string, number[]>): void {
+  for (const [status, ms] of Object.entries(more)) (into[status] ??= []).push(...ms);
+}
+
+interface Measured {
+  r: LoadResult;
+  rssMiB: number[];
+  loopDelayMaxMs: number;
+  cpuMs: number;
+  server: Record<string, number[]>;
+}
+
+/** Runs `load` against `s` while sampling the server's RSS, loop delay and server-side latencies. */
+async function measured(s: Server, load: () => Promise<LoadResult>): Promise<Measured> {
   const rssMiB: number[] = [];
+  const server: Record<string, number[]> = {};
   let loopDelayMaxMs = 0;
   const before = await rss(s);
-  const sampler = setInterval(
-    () =>
-      void rss(s).then((m) => {
-        rssMiB.push(Math.round(m.rssBytes / MIB));
-        loopDelayMaxMs = Math.max(loopDelayMaxMs, m.loopDelayMaxMs);
-      }),
-    RSS_SAMPLE_MS,
-  );
-  const r = await openLoop({ ...target(s, CONNECTIONS, DURATION_MS), ratePerSecond });
+  const sample = (m: Usage): void => {
+    rssMiB.push(Math.round(m.rssBytes / MIB));
+    loopDelayMaxMs = Math.max(loopDelayMaxMs, m.loopDelayMaxMs);
+    addLatencies(server, m.serverLatencies);
+  };
+  const sampler = setInterval(() => void rss(s).then(sample), RSS_SAMPLE_MS);
+  const r = await load();
   clearInterval(sampler);
   const after = await rss(s);
-  rssMiB.push(Math.round(after.rssBytes / MIB));
-  return { r, rssMiB, loopDelayMaxMs: Math.max(loopDelayMaxMs, after.loopDelayMaxMs), cpuMs: after.cpuMs - before.cpuMs };
+  sample(after);
+  return { r, rssMiB, loopDelayMaxMs, cpuMs: after.cpuMs - before.cpuMs, server };
 }
+
+const overload = (s: Server, ratePerSecond: number): Promise<Measured> => measured(s, () => openLoop({ ...target(s, CONNECTIONS, DURATION_MS), ratePerSecond }));
 
 const dataDir = mkdtempSync(join(tmpdir(), 'livelens-overload-'));
 const servers: Server[] = [];
@@ -117,24 +142,25 @@ try {
   servers.push(unlimited);
   for (const s of servers) await closedLoop(target(s, CAPACITY_CONNECTIONS, 1_000)); // warm-up: JIT, sockets, first PutRecords
   // Capacity is measured without shedding: a closed loop that resends at once after each 503 measures the refusals, not the collector.
-  const cap = await closedLoop(target(unlimited, CAPACITY_CONNECTIONS, DURATION_MS));
+  const capRun = await measured(unlimited, () => closedLoop(target(unlimited, CAPACITY_CONNECTIONS, DURATION_MS)));
+  const cap = capRun.r;
   const capacity = count(cap, '200') / (cap.elapsedMs / 1000);
   const rate = Math.round(capacity * MULTIPLE);
-  const rows = [summary(`capacity: closed loop, ${CAPACITY_CONNECTIONS} outstanding, shedding off`, cap, [Math.round((await rss(unlimited)).rssBytes / MIB)])];
-  const runs: Array<{ name: string; o: Awaited<ReturnType<typeof overload>> }> = [];
+  const rows = [summary(`capacity: closed loop, ${CAPACITY_CONNECTIONS} outstanding, shedding off`, cap, capRun.rssMiB, capRun.server)];
+  const runs: Array<{ name: string; o: Measured }> = [{ name: 'off (capacity run)', o: capRun }];
   // Rounds alternate the order, so that other load on the shared machine hits both alike.
   for (let round = 0; round < ROUNDS; round++) {
     const order = round % 2 === 0 ? (['on', 'off'] as const) : (['off', 'on'] as const);
     for (const name of order) {
       const o = await overload(name === 'on' ? shedding : unlimited, rate);
       runs.push({ name, o });
-      rows.push(summary(`round ${round + 1}: ${MULTIPLE}x capacity, shedding ${name}`, o.r, o.rssMiB));
+      rows.push(summary(`round ${round + 1}: ${MULTIPLE}x capacity, shedding ${name}`, o.r, o.rssMiB, o.server));
     }
   }
   console.log(`\ncollector + embedded kinesalite, batches of ${BATCH_EVENTS} events; capacity ${Math.round(capacity)} req/s (${Math.round(capacity * BATCH_EVENTS)} events/s); offered ${rate} req/s open loop over at most ${CONNECTIONS} connections for ${DURATION_MS / 1000} s`);
   console.log(`load average at start ${startLoad.map((x) => x.toFixed(1)).join(' ')}, at end ${loadavg().map((x) => x.toFixed(1)).join(' ')} (${availableParallelism()} cores; the machine is shared)`);
   console.table(rows);
-  for (const [status, text] of Object.entries({ ...cap.samples, ...runs.map((r) => r.o.r.samples).reduce((a, b) => ({ ...a, ...b }), {}) })) {
+  for (const [status, text] of Object.entries(runs.map((r) => r.o.r.samples).reduce((a, b) => ({ ...a, ...b }), {}))) {
     if (status !== '200') console.log(`a ${status} said: ${text.slice(0, 300)}`);
   }
   for (const { name, o } of runs) {

@@ -7,7 +7,10 @@
  * with overload shedding off), `raw` (kinesalite's raw rate: one
  * record per event, no collector). Prints `{"url","key"}` on its
  * first stdout line and answers `rss` IPC messages with its RSS, peak RSS,
- * CPU time and the longest event-loop delay since the previous `rss`.
+ * CPU time, the longest event-loop delay and the server-side latencies of
+ * `POST /v1/events` by status (headers parsed to answer sent, ms) since the
+ * previous `rss`: set beside the client's, they tell time spent in the
+ * server from time spent before it (kernel queues, a starved client).
  *
  * @example
  * node --import tsx bench/lib/collector-bench-server.ts noop <dataDir>
@@ -17,6 +20,8 @@ import { Hono } from 'hono';
 import { pino } from 'pino';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
+import { subscribe } from 'node:diagnostics_channel';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
@@ -87,11 +92,24 @@ const server = await start(variant, dataDir);
 process.stdout.write(JSON.stringify({ url: server.url, key: 'bench_key_0001' }) + '\n');
 const loopDelay = monitorEventLoopDelay({ resolution: 5 });
 loopDelay.enable();
+// Server-side latency of each collector request (kinesalite's own requests, on `/`, are left out).
+const startedAt = new WeakMap<ServerResponse, number>();
+let serverLatencies: Record<string, number[]> = {};
+subscribe('http.server.request.start', (m) => {
+  const { request, response } = m as { request: IncomingMessage; response: ServerResponse };
+  if (request.url?.startsWith('/v1/events')) startedAt.set(response, performance.now());
+});
+subscribe('http.server.response.finish', (m) => {
+  const { response } = m as { response: ServerResponse };
+  const t = startedAt.get(response);
+  if (t !== undefined) (serverLatencies[String(response.statusCode)] ??= []).push(performance.now() - t);
+});
 process.on('message', (msg) => {
   if (msg === 'rss') {
     const usage = process.resourceUsage();
-    process.send?.({ peakRssBytes: usage.maxRSS * 1024, rssBytes: process.memoryUsage().rss, loopDelayMaxMs: loopDelay.max / 1e6, cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000 });
+    process.send?.({ peakRssBytes: usage.maxRSS * 1024, rssBytes: process.memoryUsage().rss, loopDelayMaxMs: loopDelay.max / 1e6, cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000, serverLatencies });
     loopDelay.reset();
+    serverLatencies = {};
   }
   if (msg === 'stop') void server.stop().then(() => process.exit(0));
 });

@@ -11,6 +11,7 @@
  * percentile(r.latencies[200] ?? [], 0.99);
  */
 import { Agent, request } from 'node:http';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 
 export interface LoadTarget {
   url: string;
@@ -19,6 +20,12 @@ export interface LoadTarget {
   /** Connections kept open; at most this many requests outstanding. */
   maxOutstanding: number;
   durationMs: number;
+  /**
+   * A cheap URL (e.g. `/healthz`) fetched on `maxOutstanding` connections at once before
+   * the clock starts, so that connections are open, as a CDN's or load balancer's are, and
+   * the run measures requests, not a storm of TCP handshakes.
+   */
+  connectUrl?: string;
 }
 
 export interface LoadResult {
@@ -31,6 +38,8 @@ export interface LoadResult {
   /** Arrivals dropped because every connection was busy (open loop only). */
   unsent: number;
   elapsedMs: number;
+  /** The load generator's own longest event-loop delay (ms): high means its latencies include its own waiting. */
+  loopDelayMaxMs: number;
 }
 
 /** The q-quantile (0..1) of `xs`, nearest rank; NaN when empty. */
@@ -48,7 +57,9 @@ function sender(target: LoadTarget) {
   const latencies: Record<string, number[]> = {};
   const samples: Record<string, string> = {};
   const timeline: LoadResult['timeline'] = [];
-  const origin = performance.now();
+  let origin = performance.now();
+  const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+  loopDelay.enable();
   let outstanding = 0;
   const send = (): Promise<void> =>
     new Promise((resolve) => {
@@ -76,12 +87,36 @@ function sender(target: LoadTarget) {
       });
       req.end(body);
     });
-  return { send, latencies, samples, timeline, outstanding: () => outstanding, close: () => agent.destroy() };
+  const close = (): number => {
+    agent.destroy();
+    loopDelay.disable();
+    return loopDelay.max / 1e6;
+  };
+  /** Opens up to `maxOutstanding` keep-alive connections (each GET of `connectUrl` at once takes one). */
+  const connect = async (): Promise<void> => {
+    if (target.connectUrl === undefined) return;
+    const u = new URL(target.connectUrl);
+    await Promise.all(
+      Array.from({ length: target.maxOutstanding }, () =>
+        new Promise<void>((resolve) => {
+          const req = request({ agent, host: u.hostname, port: u.port, path: u.pathname, method: 'GET' }, (res) => {
+            res.resume();
+            res.once('end', resolve);
+          });
+          req.once('error', () => resolve());
+          req.end();
+        }),
+      ),
+    );
+    origin = performance.now();
+  };
+  return { send, connect, latencies, samples, timeline, outstanding: () => outstanding, close };
 }
 
 /** Keeps `maxOutstanding` requests in flight for `durationMs`. */
 export async function closedLoop(target: LoadTarget): Promise<LoadResult> {
   const s = sender(target);
+  await s.connect();
   const started = performance.now();
   const end = started + target.durationMs;
   const worker = async (): Promise<void> => {
@@ -89,13 +124,14 @@ export async function closedLoop(target: LoadTarget): Promise<LoadResult> {
   };
   await Promise.all(Array.from({ length: target.maxOutstanding }, worker));
   const elapsedMs = performance.now() - started;
-  s.close();
-  return { latencies: s.latencies, samples: s.samples, timeline: s.timeline, unsent: 0, elapsedMs };
+  const loopDelayMaxMs = s.close();
+  return { latencies: s.latencies, samples: s.samples, timeline: s.timeline, unsent: 0, elapsedMs, loopDelayMaxMs };
 }
 
 /** Sends `ratePerSecond` requests evenly spread (1 ms ticks) for `durationMs`. */
 export async function openLoop(target: LoadTarget & { ratePerSecond: number }): Promise<LoadResult> {
   const s = sender(target);
+  await s.connect();
   const pending = new Set<Promise<void>>();
   let unsent = 0;
   let due = 0;
@@ -122,6 +158,6 @@ export async function openLoop(target: LoadTarget & { ratePerSecond: number }): 
   });
   await Promise.all(pending);
   const elapsedMs = performance.now() - started;
-  s.close();
-  return { latencies: s.latencies, samples: s.samples, timeline: s.timeline, unsent, elapsedMs };
+  const loopDelayMaxMs = s.close();
+  return { latencies: s.latencies, samples: s.samples, timeline: s.timeline, unsent, elapsedMs, loopDelayMaxMs };
 }
