@@ -39,7 +39,8 @@ describe('a simulated day through the real stack', () => {
     const { events, statuses, lostAcks } = day.simulation;
     expect(events.accepted).toBeGreaterThan(10_000);
     expect(events).toEqual({ accepted: events.accepted, rejected: 0, refused: 0, dropped: 0 });
-    expect(Object.keys(statuses)).toEqual(['200']);
+    // Only 200s, and 503s (overload shedding: more batches in flight than the gate's limit) that the devices resent.
+    expect(Object.keys(statuses).filter((status) => status !== '200' && status !== '503')).toEqual([]);
     expect(lostAcks).toBeGreaterThan(0); // so the collector received some batches twice
     const collected = day.serve.collector.counters.snapshot().accepted;
     const landed = day.ingest.reduce((t, i) => t + i.events.landed, 0);
