@@ -19,7 +19,8 @@ import type { DuckDBConnection, DuckDBResultReader, DuckDBType, DuckDBValue } fr
 import type { ColumnInfo, ColumnType, QueryEngine, QueryResult, Row, SqlValue } from './engine.ts';
 import { DUCKDB_COMPAT_MACROS } from './duckdb-dialect.ts';
 import { dedupedEventsView, EVENTS_COPIES_INDEX, EVENTS_EXTRA_COPIES_INDEX, lakeFingerprint, lakeViews } from './duckdb-lake-views.ts';
-import { loadQuery, readQueryFile, type QueryIdentifiers } from './query-files.ts';
+import { loadQuery, readQueryFile, requiredQueries, type QueryIdentifiers } from './query-files.ts';
+import { MAX_SHARED_RESULTS, SharedResults } from './shared-results.ts';
 import { checkParameters, parameterNames } from './parameters.ts';
 import { ConnectionPool } from './connection-pool.ts';
 import { ENGINE_PERIOD_VIEWS, withPartitionBounds, type PeriodView } from './partition-bounds.ts';
@@ -52,6 +53,8 @@ export interface DuckDbEngineOptions {
   tempDirectory?: string;
   /** Report queries run at once, each on its own connection (1..MAX_DUCKDB_CONNECTIONS); default DEFAULT_DUCKDB_CONNECTIONS. */
   connections?: number;
+  /** Required queries whose results are shared per lake state and parameters; default SHARED_QUERIES, `[]` inlines every one (tests, benchmarks). */
+  sharedQueries?: readonly string[];
   /** Views a statement carries (partition-bounds.ts); `ENGINE_PERIOD_VIEWS.athena` runs Athena's text (tests). */
   periodViews?: readonly PeriodView[];
 }
@@ -110,6 +113,24 @@ async function prepareConnection(connection: DuckDBConnection): Promise<void> {
   await connection.run("SET TimeZone = 'UTC'");
 }
 
+/**
+ * Required queries computed once per lake state and parameters into a shared
+ * table (shared-results.ts) that every statement requiring them reads: each
+ * qoe-impact grouping (rebuffer, latency, startup) reads all of
+ * qoe_impact_buckets, and the Quality view asks for the three at once.
+ */
+export const SHARED_QUERIES: readonly string[] = ['qoe_impact_buckets'];
+
+/** Every query `name` requires, directly or through another (a cycle ends at the loader's depth check). */
+function requiredDeep(name: string, dir: string | undefined, seen = new Set<string>()): Set<string> {
+  for (const dep of requiredQueries(readQueryFile(name, dir))) {
+    if (seen.has(dep)) continue;
+    seen.add(dep);
+    requiredDeep(dep, dir, seen);
+  }
+  return seen;
+}
+
 /** What a materialized query may be named: a top-level file of queries/, used as a table name. */
 const MATERIALIZABLE_NAME = /^[a-z][a-z0-9_]*$/;
 
@@ -147,6 +168,10 @@ export class DuckDbEngine implements QueryEngine {
   private primaryQueue: Promise<unknown> = Promise.resolve();
   /** The connections report queries run on, at once. */
   private readonly pool: ConnectionPool<DuckDBConnection>;
+  /** Bumped at every rebuild of the views: part of every shared result's key. */
+  private lakeGeneration = 0;
+  /** SHARED_QUERIES' results per lake state and parameters. */
+  private readonly shared: SharedResults;
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -162,6 +187,10 @@ export class DuckDbEngine implements QueryEngine {
       await prepareConnection(con);
       return con;
     }, (con) => con.closeSync());
+    this.shared = new SharedResults(MAX_SHARED_RESULTS, async (table, name, key) => {
+      const { sql, bound } = this.statement(name, JSON.parse(key).params as Record<string, SqlValue>, {});
+      await this.pool.use((con) => runBound(con, `CREATE TABLE ${table} AS\n${sql}`, bound, async () => undefined));
+    }, (table) => this.onPrimary((con) => con.run(`DROP TABLE IF EXISTS ${table}`)).then(() => undefined));
   }
 
   /** Opens an in-memory database configured for the lake under `options.dataDir`, its views built. */
@@ -235,6 +264,8 @@ export class DuckDbEngine implements QueryEngine {
         throw err;
       }
       this.viewsFingerprint = fingerprint;
+      this.lakeGeneration += 1;
+      this.shared.clear();
     });
   }
 
@@ -248,25 +279,45 @@ export class DuckDbEngine implements QueryEngine {
    * be checked and measured (tests, benchmarks).
    */
   async parquetScans(queryName: string, params: Record<string, SqlValue> = {}, identifiers: QueryIdentifiers = {}): Promise<ParquetScan[]> {
-    return this.runPrepared(queryName, params, identifiers, 'EXPLAIN ANALYZE ', async (result) => parquetScansOf(JSON.parse(String(result.getRows()[0]![1]))), true);
+    return this.runPrepared(queryName, params, identifiers, 'EXPLAIN ANALYZE ', async (result) => parquetScansOf(JSON.parse(String(result.getRows()[0]![1]))), true, true);
   }
 
-  /** The statement for a query (its `dt` bounds derived, parameters checked), leaving `materialized` required queries to their tables. */
-  private statement(queryName: string, params: Record<string, SqlValue>, identifiers: QueryIdentifiers, materialized: readonly string[] = []) {
-    const sql = loadQuery(queryName, this.options.queriesDir, identifiers, this.options.periodViews ?? ENGINE_PERIOD_VIEWS.duckdb, materialized);
+  /** The statement for a query (its `dt` bounds derived, parameters checked), leaving `materialized` required queries to their tables and reading `tables`' from theirs. */
+  private statement(queryName: string, params: Record<string, SqlValue>, identifiers: QueryIdentifiers, materialized: readonly string[] = [], tables: Readonly<Record<string, string>> = {}) {
+    const sql = loadQuery(queryName, this.options.queriesDir, identifiers, this.options.periodViews ?? ENGINE_PERIOD_VIEWS.duckdb, materialized, tables);
     const bound = withPartitionBounds(sql, params);
     checkParameters(queryName, sql, bound);
     return { sql, bound };
   }
 
-  /** Loads, checks and binds a query, runs it on a pooled connection and reads the result with `read`. */
+  /** The key of each SHARED_QUERIES query `queryName` requires: this lake state and the parameters that query reads. */
+  private sharedKeys(queryName: string, params: Record<string, SqlValue>): Record<string, string> {
+    const keys: Record<string, string> = {};
+    for (const dep of requiredDeep(queryName, this.options.queriesDir)) {
+      if (!(this.options.sharedQueries ?? SHARED_QUERIES).includes(dep)) continue;
+      const { sql, bound } = this.statement(dep, params, {});
+      const used = Object.fromEntries(parameterNames(sql).map((name) => [name, bound[name]!]));
+      keys[dep] = JSON.stringify({ lake: this.lakeGeneration, params: used });
+    }
+    return keys;
+  }
+
+  /**
+   * Loads, checks and binds a query, runs it on a pooled connection and reads
+   * the result with `read`; required SHARED_QUERIES are read from their shared
+   * tables unless `inline` (a profile of the whole statement).
+   */
   private async runPrepared<T>(
     queryName: string, params: Record<string, SqlValue>, identifiers: QueryIdentifiers, prefix: string,
-    read: (result: DuckDBResultReader) => Promise<T>, profile = false,
+    read: (result: DuckDBResultReader) => Promise<T>, profile = false, inline = false,
   ): Promise<T> {
-    const { sql, bound } = this.statement(queryName, params, identifiers);
+    this.statement(queryName, params, identifiers);
     await this.refreshViews();
-    return this.pool.use((connection) => runBound(connection, prefix + sql, bound, read, profile));
+    const keys = inline ? {} : this.sharedKeys(queryName, params);
+    return this.shared.use(keys, (tables) => {
+      const { sql, bound } = this.statement(queryName, params, identifiers, [], tables);
+      return this.pool.use((connection) => runBound(connection, prefix + sql, bound, read, profile));
+    });
   }
 
   /**

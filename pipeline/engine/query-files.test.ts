@@ -35,6 +35,20 @@ describe('query files', () => {
     expect(loadQuery('top', dir, {}, [], ['middle', 'other'])).toBe('-- requires: middle, other\nSELECT * FROM middle, other');
   });
 
+  it('reads a required query named in tables from its table, as a leading CTE (and leaves what only it needs out)', () => {
+    const dir = queriesDir({
+      base: 'SELECT 1 AS x',
+      middle: '-- requires: base\nSELECT x FROM base',
+      other: 'SELECT 2 AS y',
+      top: '-- requires: middle, other\nSELECT * FROM middle, other',
+    });
+    expect(loadQuery('top', dir, {}, [], [], { middle: 'shared_middle_1' })).toBe(
+      '-- requires: middle, other\nWITH middle AS (SELECT * FROM shared_middle_1),\nother AS (\nSELECT 2 AS y\n)\nSELECT * FROM middle, other',
+    );
+    expect(loadQuery('middle', dir, {}, [], [], { base: 'b' })).toBe('-- requires: base\nWITH base AS (SELECT * FROM b)\nSELECT x FROM base');
+    expect(() => loadQuery('top', dir, {}, [], [], { middle: 'x; DROP TABLE y' })).toThrow(/table "x; DROP TABLE y" is not allowed/);
+  });
+
   it('carries a period view as a leading CTE only when the statement (or a query it requires) reads it', () => {
     const dir = queriesDir({
       base: 'SELECT x FROM orders',

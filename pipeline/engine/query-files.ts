@@ -104,21 +104,28 @@ function splitLeadingComments(sql: string): { comments: string; body: string } {
  * events_in_period.sql>)`, when the statement reads them. A required query
  * named in `materialized` is not inlined: the statement reads it as the
  * table of that name the caller computed beforehand (DuckDB's temporary
- * table of a report request; see duckdb-materialized.ts).
+ * table of a report request; see duckdb-materialized.ts). A required query
+ * named in `tables` is read from the table given for it, as the leading CTE
+ * `name AS (SELECT * FROM <table>)` (DuckDB's results shared per lake state).
  */
 export function loadQuery(
   name: string, dir: string = QUERIES_DIR, identifiers: QueryIdentifiers = {}, periodViews: readonly PeriodView[] = [],
-  materialized: readonly string[] = [],
+  materialized: readonly string[] = [], tables: Readonly<Record<string, string>> = {},
 ): string {
+  for (const table of Object.values(tables)) {
+    if (!IDENTIFIER.test(table)) throw new Error(`table "${table}" is not allowed: lowercase letters, digits and _`);
+  }
   const sql = readQueryFile(name, dir);
-  const deps = dependencyOrder(name, dir, [], 0, materialized);
+  const deps = dependencyOrder(name, dir, [], 0, [...materialized, ...Object.keys(tables)]);
   const texts = [sql, ...deps.map((dep) => readQueryFile(dep, dir))];
   // A period view is carried only by a statement that reads it (never by the view files themselves).
   const views = name.startsWith('views/') ? [] : periodViews.filter((v) => texts.some((t) => readsView(t, v)));
-  if (deps.length === 0 && views.length === 0) return substituteIdentifiers(name, sql, identifiers);
+  const read = Object.entries(tables).filter(([dep]) => texts.some((t) => readsView(t, dep)));
+  if (deps.length === 0 && views.length === 0 && read.length === 0) return substituteIdentifiers(name, sql, identifiers);
   const { comments, body } = splitLeadingComments(sql);
   const ctes = [
     ...views.map((v) => `${v} AS (\n${readQueryFile(PERIOD_VIEWS[v], dir)}\n)`),
+    ...read.map(([dep, table]) => `${dep} AS (SELECT * FROM ${table})`),
     ...deps.map((dep) => `${dep} AS (\n${readQueryFile(dep, dir)}\n)`),
   ].join(',\n');
   const startsWithWith = /^WITH\s/i.test(body);
