@@ -8,10 +8,12 @@
 --   playback_failure_pct  100 × sessions with a fatal error  /  sessions
 --   ebvs_pct              100 × sessions with neither startup nor fatal error  /  sessions
 -- Viewers seen in several variants, or of a variant not in $variants
--- (',a,b,'; '' = any), are left out.
+-- (',a,b,'; '' = any), are left out. retailer_id: per retailer with
+-- $by_retailer = 1 (each apart); with 0, '' (every retailer together).
 -- requires: experiment_assignments
 WITH units AS (
-  SELECT retailer_id, viewer_id, variant, exposed_at
+  SELECT retailer_id, viewer_id, variant, exposed_at,
+         CASE WHEN $by_retailer = 1 THEN retailer_id ELSE '' END AS part
   FROM experiment_assignments
   WHERE variants_seen = 1
     AND ($variants = '' OR strpos($variants, ',' || variant || ',') > 0)
@@ -32,7 +34,7 @@ playback AS (
   GROUP BY u.retailer_id, u.viewer_id, e.session_id
 ),
 per_viewer AS (
-  SELECT u.variant,
+  SELECT u.part, u.variant,
          CAST(coalesce(sum(p.buffer_ms), 0) AS DOUBLE) AS buffer_ms,
          CAST(coalesce(sum(p.watch_ms), 0) AS DOUBLE) AS watch_ms,
          CAST(count(p.session_id) AS DOUBLE) AS sessions,
@@ -40,17 +42,17 @@ per_viewer AS (
          CAST(count(p.session_id) FILTER (WHERE NOT p.started AND NOT p.failed) AS DOUBLE) AS ebvs
   FROM units u
   LEFT JOIN playback p ON p.retailer_id = u.retailer_id AND p.viewer_id = u.viewer_id
-  GROUP BY u.retailer_id, u.viewer_id, u.variant
+  GROUP BY u.retailer_id, u.viewer_id, u.part, u.variant
 ),
 ratios AS (
-  SELECT v.variant, g.metric,
+  SELECT v.part, v.variant, g.metric,
          100 * CASE g.metric WHEN 'rebuffer_pct' THEN v.buffer_ms WHEN 'playback_failure_pct' THEN v.failed ELSE v.ebvs END AS value,
          CASE g.metric WHEN 'rebuffer_pct' THEN v.watch_ms + v.buffer_ms ELSE v.sessions END AS denominator
   FROM per_viewer v
   CROSS JOIN (VALUES ('rebuffer_pct'), ('playback_failure_pct'), ('ebvs_pct')) AS g (metric)
 )
 SELECT
-  variant, metric, CAST(NULL AS VARCHAR) AS currency,
+  part AS retailer_id, variant, metric, CAST(NULL AS VARCHAR) AS currency,
   count(*) AS n,
   sum(value) AS sum,
   sum(value * value) AS sum_squares,
@@ -58,5 +60,5 @@ SELECT
   sum(denominator * denominator) AS denominator_sum_squares,
   sum(value * denominator) AS main_denominator_sum_product
 FROM ratios
-GROUP BY variant, metric
-ORDER BY metric, variant
+GROUP BY part, variant, metric
+ORDER BY part, metric, variant

@@ -3,10 +3,11 @@
 -- and 6): n (viewers), sum, sum_squares of the per-viewer metric, and
 -- covariate_sum, covariate_sum_squares, main_covariate_sum_product of its
 -- CUPED covariate (the per-viewer values and covariates:
--- experiment_unit_values).
+-- experiment_unit_values). retailer_id: the retailer analysed with
+-- $by_retailer = 1 (rows of every retailer at once, each apart), '' with 0.
 -- requires: experiment_unit_values
 SELECT
-  variant, metric, currency,
+  retailer_id, variant, metric, currency,
   count(*) AS n,
   sum(value) AS sum,
   sum(value * value) AS sum_squares,
@@ -14,5 +15,5 @@ SELECT
   sum(covariate * covariate) AS covariate_sum_squares,
   sum(value * covariate) AS main_covariate_sum_product
 FROM experiment_unit_values
-GROUP BY variant, metric, currency
-ORDER BY metric, currency, variant
+GROUP BY retailer_id, variant, metric, currency
+ORDER BY retailer_id, metric, currency, variant

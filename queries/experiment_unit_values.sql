@@ -20,23 +20,32 @@
 --   clicks         click_to_buy events (the same before exposure)
 -- A metric without currency has currency NULL; with no attributed line at
 -- all, revenue has one row with currency NULL.
+-- retailer_id: with $by_retailer = 1, the viewer's retailer, each retailer
+-- analysed apart (its own currencies and revenue caps: docs/spec.md §§4 and
+-- 8), so one statement serves every retailer of the report; with 0, '' and
+-- every retailer the filters keep analysed together.
 -- requires: experiment_assignments, attributed_order_lines
 WITH units AS (
-  SELECT retailer_id, viewer_id, variant, exposed_at
+  SELECT retailer_id, viewer_id, variant, exposed_at,
+         CASE WHEN $by_retailer = 1 THEN retailer_id ELSE '' END AS part
   FROM experiment_assignments
   WHERE variants_seen = 1
     AND ($variants = '' OR strpos($variants, ',' || variant || ',') > 0)
 ),
-activity AS (
+-- Per exposed viewer, over the CUPED lookback up to $to_ms: only the events a sum below reads
+-- (heartbeats, clicks, events naming a user_id), grouped by the viewer alone (variant and
+-- exposed_at come back from units), so the join and GROUP BY over most of the lake carry
+-- two keys and no event_id.
+viewer_events AS (
   SELECT
-    u.retailer_id, u.viewer_id, u.variant, u.exposed_at,
-    coalesce(sum(e.watch_ms) FILTER (WHERE e.type = 'heartbeat' AND e.event_time >= u.exposed_at), 0) / CAST(60000 AS DOUBLE) AS watch_minutes,
-    coalesce(sum(e.watch_ms) FILTER (WHERE e.type = 'heartbeat' AND e.event_time < u.exposed_at), 0) / CAST(60000 AS DOUBLE) AS pre_watch_minutes,
-    count(e.event_id) FILTER (WHERE e.type = 'click_to_buy' AND e.event_time >= u.exposed_at) AS clicks,
-    count(e.event_id) FILTER (WHERE e.type = 'click_to_buy' AND e.event_time < u.exposed_at) AS pre_clicks,
+    u.retailer_id, u.viewer_id,
+    sum(e.watch_ms) FILTER (WHERE e.type = 'heartbeat' AND e.event_time >= u.exposed_at) AS watch_ms,
+    sum(e.watch_ms) FILTER (WHERE e.type = 'heartbeat' AND e.event_time < u.exposed_at) AS pre_watch_ms,
+    count(*) FILTER (WHERE e.type = 'click_to_buy' AND e.event_time >= u.exposed_at) AS clicks,
+    count(*) FILTER (WHERE e.type = 'click_to_buy' AND e.event_time < u.exposed_at) AS pre_clicks,
     min(e.user_id) AS user_id
   FROM units u
-  LEFT JOIN events e
+  JOIN events e
     ON e.retailer_id = u.retailer_id AND e.viewer_id = u.viewer_id
    -- The CUPED lookback reaches before the period: its days are bound from from_ms - lookback_ms.
    AND e.dt >= $lookback_from_dt AND e.dt <= $to_dt
@@ -44,14 +53,26 @@ activity AS (
    AND ($creator_id = '' OR e.creator_id = $creator_id)
    AND ($show_id = '' OR e.show_id = $show_id)
    AND ($region = '' OR e.region = $region)
-  GROUP BY u.retailer_id, u.viewer_id, u.variant, u.exposed_at
+  WHERE e.type IN ('heartbeat', 'click_to_buy') OR e.user_id IS NOT NULL
+  GROUP BY u.retailer_id, u.viewer_id
+),
+activity AS (
+  SELECT
+    u.retailer_id, u.viewer_id, u.part, u.variant, u.exposed_at,
+    coalesce(v.watch_ms, 0) / CAST(60000 AS DOUBLE) AS watch_minutes,
+    coalesce(v.pre_watch_ms, 0) / CAST(60000 AS DOUBLE) AS pre_watch_minutes,
+    coalesce(v.clicks, 0) AS clicks,
+    coalesce(v.pre_clicks, 0) AS pre_clicks,
+    v.user_id
+  FROM units u
+  LEFT JOIN viewer_events v ON v.retailer_id = u.retailer_id AND v.viewer_id = u.viewer_id
 ),
 bought AS (
-  SELECT u.retailer_id, u.viewer_id, l.currency, sum(l.revenue) AS revenue
+  SELECT u.retailer_id, u.viewer_id, u.part, l.currency, sum(l.revenue) AS revenue
   FROM units u
   JOIN attributed_order_lines l
     ON l.retailer_id = u.retailer_id AND l.viewer_id = u.viewer_id AND l.click_time >= u.exposed_at
-  GROUP BY u.retailer_id, u.viewer_id, l.currency
+  GROUP BY u.retailer_id, u.viewer_id, u.part, l.currency
 ),
 pre_bought AS (
   SELECT a.retailer_id, a.viewer_id, o.currency, sum(CAST(o.quantity AS DOUBLE) * o.unit_price) AS revenue
@@ -62,30 +83,32 @@ pre_bought AS (
    AND o.ts >= a.exposed_at - $lookback_ms AND o.ts < a.exposed_at
   GROUP BY a.retailer_id, a.viewer_id, o.currency
 ),
+-- Per analysis (part): the currencies of its attributed lines, or NULL when it has none.
 currencies AS (
-  SELECT DISTINCT currency FROM bought
+  SELECT DISTINCT part, currency FROM bought
   UNION ALL
-  SELECT CAST(NULL AS VARCHAR) AS currency
-  FROM (SELECT count(*) AS lines FROM bought) b
-  WHERE b.lines = 0
+  SELECT p.part, CAST(NULL AS VARCHAR) AS currency
+  FROM (SELECT DISTINCT part FROM units) p
+  LEFT JOIN (SELECT part, count(*) AS lines FROM bought GROUP BY part) b ON b.part = p.part
+  WHERE b.lines IS NULL
 ),
 revenue_units AS (
-  SELECT a.variant, a.exposed_at, c.currency,
+  SELECT a.part, a.variant, a.exposed_at, c.currency,
          coalesce(b.revenue, 0) AS value,
          coalesce(p.revenue, 0) AS covariate
   FROM activity a
-  CROSS JOIN currencies c
+  JOIN currencies c ON c.part = a.part
   LEFT JOIN bought b
     ON b.retailer_id = a.retailer_id AND b.viewer_id = a.viewer_id AND b.currency = c.currency
   LEFT JOIN pre_bought p
     ON p.retailer_id = a.retailer_id AND p.viewer_id = a.viewer_id AND p.currency = c.currency
 ),
 caps AS (
-  SELECT currency,
+  SELECT part, currency,
          approx_percentile(value, $cap_percentile) AS value_cap,
          approx_percentile(covariate, $cap_percentile) AS covariate_cap
   FROM revenue_units
-  GROUP BY currency
+  GROUP BY part, currency
 ),
 buyers AS (
   SELECT DISTINCT retailer_id, viewer_id FROM bought
@@ -94,26 +117,26 @@ prior_buyers AS (
   SELECT DISTINCT retailer_id, viewer_id FROM pre_bought
 ),
 unit_values AS (
-  SELECT a.variant, a.exposed_at, 'converted' AS metric, CAST(NULL AS VARCHAR) AS currency,
+  SELECT a.part, a.variant, a.exposed_at, 'converted' AS metric, CAST(NULL AS VARCHAR) AS currency,
          CAST(CASE WHEN x.viewer_id IS NULL THEN 0 ELSE 1 END AS DOUBLE) AS value,
          CAST(CASE WHEN y.viewer_id IS NULL THEN 0 ELSE 1 END AS DOUBLE) AS covariate
   FROM activity a
   LEFT JOIN buyers x ON x.retailer_id = a.retailer_id AND x.viewer_id = a.viewer_id
   LEFT JOIN prior_buyers y ON y.retailer_id = a.retailer_id AND y.viewer_id = a.viewer_id
   UNION ALL
-  SELECT r.variant, r.exposed_at, 'revenue' AS metric, r.currency,
+  SELECT r.part, r.variant, r.exposed_at, 'revenue' AS metric, r.currency,
          CASE WHEN $cap_percentile < 1 THEN least(r.value, k.value_cap) ELSE r.value END AS value,
          CASE WHEN $cap_percentile < 1 THEN least(r.covariate, k.covariate_cap) ELSE r.covariate END AS covariate
   FROM revenue_units r
-  JOIN caps k ON k.currency IS NOT DISTINCT FROM r.currency
+  JOIN caps k ON k.part = r.part AND k.currency IS NOT DISTINCT FROM r.currency
   UNION ALL
-  SELECT variant, exposed_at, 'watch_minutes' AS metric, CAST(NULL AS VARCHAR) AS currency,
+  SELECT part, variant, exposed_at, 'watch_minutes' AS metric, CAST(NULL AS VARCHAR) AS currency,
          CAST(watch_minutes AS DOUBLE) AS value, CAST(pre_watch_minutes AS DOUBLE) AS covariate
   FROM activity
   UNION ALL
-  SELECT variant, exposed_at, 'clicks' AS metric, CAST(NULL AS VARCHAR) AS currency,
+  SELECT part, variant, exposed_at, 'clicks' AS metric, CAST(NULL AS VARCHAR) AS currency,
          CAST(clicks AS DOUBLE) AS value, CAST(pre_clicks AS DOUBLE) AS covariate
   FROM activity
 )
-SELECT variant, exposed_at, metric, currency, value, covariate
+SELECT part AS retailer_id, variant, exposed_at, metric, currency, value, covariate
 FROM unit_values

@@ -34,7 +34,7 @@ afterAll(async () => {
 
 const PARAMS = {
   experiment_id: 'exp1', from_ms: 0, to_ms: 8_640_000_000_000_000, retailer_id: '', creator_id: '', show_id: '', region: '',
-  window_ms: 86_400_000, lookback_ms: 14 * DAY_MS_FOR_TEST, cap_percentile: 1, variants: '',
+  window_ms: 86_400_000, lookback_ms: 14 * DAY_MS_FOR_TEST, cap_percentile: 1, variants: '', by_retailer: 0,
 };
 
 type Sums = { n: number; sum: number; sum_squares: number; covariate_sum: number; covariate_sum_squares: number; main_covariate_sum_product: number };
@@ -59,7 +59,7 @@ describe('experiment queries on DuckDB', () => {
     expect(byViewer.get('va3')?.variant).toBe('control'); // only from the experiments column
     expect(byViewer.get('vx')?.variants_seen).toBe(2);
     const [ex] = await engine.run('experiment_exclusions', PARAMS);
-    expect(ex).toEqual({ exposed_viewers: 7, excluded_viewers: 1, unlisted_viewers: 0 });
+    expect(ex).toEqual({ retailer_id: '', exposed_viewers: 7, excluded_viewers: 1, unlisted_viewers: 0 });
   });
 
   it('computes the sufficient statistics per variant and metric (hand-computed)', async () => {

@@ -72,7 +72,7 @@ describe('an experiment id used by two retailers is two experiments', () => {
     expect(watch.map((r) => [r.retailer_id, r.viewers, r.mean, r.control_mean])).toEqual([['r1', 3, 7 / 3, 3.5 / 3], ['r2', 6, 1, 1]]);
   });
 
-  it('computes the assignments once per retailer on its own connection: the same report as one CTE chain per query', async () => {
+  it('computes the assignments once for every retailer, on one connection: the same report as one CTE chain per query', async () => {
     const pooled = await createDuckDbEngine({ dataDir, threads: 1, connections: 2 });
     try {
       // Without withMaterialized (as on Athena) every query inlines the assignments.

@@ -15,12 +15,11 @@
  * const { rows } = await cumulativeLift(engine, 'checkout-button', { bucketMs: 86_400_000 });
  * rows[0]; // { retailer_id, period_start, exposed_before_ms, metric, currency, variant, viewers, control_viewers, relative_lift, relative_ci_low, ... }
  */
-import type { ColumnInfo, ColumnType, QueryEngine, Row } from '../engine/engine.ts';
+import { withMaterialized, type ColumnInfo, type ColumnType, type QueryEngine, type Row } from '../engine/engine.ts';
 import { metricType } from './experiment-definitions.ts';
 import { variantsInOrder } from './experiment-plan.ts';
-import { retailersOf } from './experiment-retailers.ts';
 import { experimentRows, numberColumn, slotsFrom, type ExperimentRow } from './experiment-rows.ts';
-import { experimentSetup, type ExperimentOptions } from './experiment.ts';
+import { experimentSetup, type ExperimentOptions, type ExperimentSetup } from './experiment.ts';
 
 /** The sums a cohort row carries (experiment_cumulative_metrics.sql), added day by day. */
 const SUM_COLUMNS = ['n', 'sum', 'sum_squares', 'covariate_sum', 'covariate_sum_squares', 'main_covariate_sum_product'] as const;
@@ -72,12 +71,9 @@ export interface CumulativeResult {
 
 const keyOf = (r: Row) => `${String(r.metric)}\u0000${r.currency === null || r.currency === undefined ? '' : String(r.currency)}\u0000${String(r.variant)}`;
 
-/** The points of one retailer. */
-async function retailerPoints(engine: QueryEngine, experimentId: string, retailerId: string, options: CumulativeOptions): Promise<{ control: string | null; rows: CumulativeRow[] }> {
-  const { plan, analysis, params, base, lookbackMs, capPercentile } = experimentSetup(experimentId, { ...options, retailer: retailerId });
-  const cohorts = await engine.run('experiment_cumulative_metrics', {
-    ...params, window_ms: base.window_ms, lookback_ms: lookbackMs, cap_percentile: capPercentile, bucket_ms: options.bucketMs,
-  });
+/** The points of one retailer from its cohort rows. */
+function retailerPoints(setup: ExperimentSetup, retailerId: string, cohorts: Row[], bucketMs: number): { control: string | null; rows: CumulativeRow[] } {
+  const { plan, analysis } = setup;
   const variants = variantsInOrder([...new Set(cohorts.filter((r) => r.metric === 'watch_minutes').map((r) => String(r.variant)))], plan);
   const periods = [...new Set(cohorts.map((r) => numberColumn(r, 'cohort_start')))].sort((a, b) => a - b);
   if (periods.length > MAX_CUMULATIVE_PERIODS) {
@@ -97,7 +93,7 @@ async function retailerPoints(engine: QueryEngine, experimentId: string, retaile
     const controlViewers = numberColumn([...running.values()].find((r) => r.metric === 'watch_minutes' && r.variant === variants[0]) ?? {}, 'n');
     for (const r of rows) {
       out.push({
-        retailer_id: retailerId, period_start: start, exposed_before_ms: start + options.bucketMs,
+        retailer_id: retailerId, period_start: start, exposed_before_ms: start + bucketMs,
         metric: r.metric, currency: r.currency, variant: r.variant, viewers: r.viewers, control_viewers: controlViewers,
         mean: r.mean, control_mean: r.control_mean,
         relative_lift: r.relative_lift, relative_ci_low: r.relative_ci_low, relative_ci_high: r.relative_ci_high,
@@ -111,12 +107,18 @@ async function retailerPoints(engine: QueryEngine, experimentId: string, retaile
 
 /** The cumulative lift of experiment `experimentId`, per retailer (only `options.retailer` when given). */
 export async function cumulativeLift(engine: QueryEngine, experimentId: string, options: CumulativeOptions): Promise<CumulativeResult> {
-  const { plan, header } = experimentSetup(experimentId, options);
+  const setup = experimentSetup(experimentId, options);
+  const { plan, header, params, base, lookbackMs, capPercentile } = setup;
   if (plan.unit === 'show') {
     return { header: { ...header, control: null, note: 'a show-level experiment has no cumulative lift by day of first exposure: its unit is the show' }, rows: [] };
   }
-  const retailers = await retailersOf(engine, experimentId, options);
-  const parts = await Promise.all(retailers.map((id) => retailerPoints(engine, experimentId, id, options)));
+  const bound = { ...params, by_retailer: 1, window_ms: base.window_ms, lookback_ms: lookbackMs, cap_percentile: capPercentile, bucket_ms: options.bucketMs };
+  // One run for every retailer (each apart: retailer_id on every cohort row), the assignments computed once.
+  const [retailerRows, cohorts] = await withMaterialized(engine, 'experiment_assignments', bound, (e) => Promise.all([
+    options.retailer !== undefined ? Promise.resolve([{ retailer_id: options.retailer }]) : e.run('experiment_retailers', bound),
+    e.run('experiment_cumulative_metrics', bound),
+  ]));
+  const parts = retailerRows.map((r) => String(r.retailer_id)).map((id) => retailerPoints(setup, id, cohorts.filter((c) => String(c.retailer_id) === id), options.bucketMs));
   const controls = [...new Set(parts.map((p) => p.control))];
   return { header: { ...header, control: controls.length === 1 ? controls[0]! : null, note: null }, rows: parts.flatMap((p) => p.rows) };
 }

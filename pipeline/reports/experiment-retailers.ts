@@ -13,7 +13,7 @@
  * report.rows[0];   // { retailer_id: 'northwind', metric: 'converted', variant: 'treatment', ... }
  */
 import type { QueryEngine } from '../engine/engine.ts';
-import { analyzeExperiment, type ExperimentOptions, type ExperimentReport } from './experiment.ts';
+import { analyzeExperiment, experimentSetup, rowsOfRetailer, viewerExperimentReport, viewerExperimentRows, type ExperimentOptions, type ExperimentReport } from './experiment.ts';
 import type { ExperimentRow } from './experiment-rows.ts';
 import { formatExperimentReport } from './experiment-output.ts';
 import type { ReportFormat } from './format.ts';
@@ -96,17 +96,42 @@ function summaryOf(part: ExperimentReport, retailerId: string): ExperimentRetail
   };
 }
 
+/** A retailer's analysis, tagged with its retailer. */
+function tagged(part: ExperimentReport, retailerId: string): ExperimentReport {
+  return { ...part, retailer_id: retailerId, rows: part.rows.map((row) => ({ retailer_id: retailerId, ...row })) };
+}
+
+/**
+ * Viewer-level: every retailer's analysis from one run of the queries
+ * (viewerExperimentRows with byRetailer), not one run per retailer: the
+ * assignments and the per-viewer pass over the events are computed once
+ * for all (at 10M events each run was ~4 CPU s). The retailers are those
+ * the exclusions query finds (every retailer with an assigned viewer, as
+ * experiment_retailers), or the one `options.retailer` names.
+ */
+async function viewerParts(engine: QueryEngine, experimentId: string, options: ExperimentOptions): Promise<{ parts: ExperimentReport[]; empty: ExperimentReport }> {
+  const setup = experimentSetup(experimentId, options);
+  const rows = await viewerExperimentRows(engine, setup, true);
+  const retailers = options.retailer !== undefined ? [options.retailer] : rows.exclusions.map((r) => String(r.retailer_id));
+  const parts = retailers.map((retailerId) => tagged(viewerExperimentReport(setup, rowsOfRetailer(rows, retailerId)), retailerId));
+  return { parts, empty: viewerExperimentReport(setup, { exclusions: [], metrics: [], guardrails: [] }) };
+}
+
 /** Analyses experiment `experimentId` in each retailer apart (only `options.retailer` when given). */
 export async function analyzeExperimentByRetailer(engine: QueryEngine, experimentId: string, options: ExperimentOptions = {}): Promise<ExperimentByRetailer> {
-  const retailers = await retailersOf(engine, experimentId, options);
-  // Each retailer's analysis at once (the engine runs their queries in parallel), kept in retailer order.
-  const parts: ExperimentReport[] = await Promise.all(retailers.map(async (retailerId) => {
-    const part = await analyzeExperiment(engine, experimentId, { ...options, retailer: retailerId });
-    const rows = part.rows.map((row) => ({ retailer_id: retailerId, ...row }));
-    return { ...part, retailer_id: retailerId, rows };
-  }));
-  // With no retailer, the header (period, unit, method...) comes from an analysis that finds nothing.
-  const empty = parts.length === 0 ? await analyzeExperiment(engine, experimentId, options) : undefined;
+  let parts: ExperimentReport[];
+  let empty: ExperimentReport | undefined;
+  if (experimentSetup(experimentId, options).plan.unit === 'viewer') {
+    const viewer = await viewerParts(engine, experimentId, options);
+    parts = viewer.parts;
+    // With no retailer, the header (period, unit, method...) comes from an analysis that finds nothing.
+    empty = parts.length === 0 ? viewer.empty : undefined;
+  } else {
+    const retailers = await retailersOf(engine, experimentId, options);
+    // Each retailer's analysis at once (the engine runs their queries in parallel), kept in retailer order.
+    parts = await Promise.all(retailers.map(async (retailerId) => tagged(await analyzeExperiment(engine, experimentId, { ...options, retailer: retailerId }), retailerId)));
+    empty = parts.length === 0 ? await analyzeExperiment(engine, experimentId, options) : undefined;
+  }
   const first = parts[0] ?? empty!;
   const sum = (pick: (p: ExperimentReport) => number | null | undefined) => parts.reduce((t, p) => t + (pick(p) ?? 0), 0);
   const showLevel = first.unit === 'show';

@@ -8,7 +8,7 @@
  * const report = await analyzeExperiment(engine, 'checkout-button', { method: 'frequentist' });
  * report.srm_flagged; report.rows.filter((r) => r.metric === 'converted');
  */
-import { withMaterialized, type QueryEngine } from '../engine/engine.ts';
+import { withMaterialized, type QueryEngine, type Row } from '../engine/engine.ts';
 import { reportParameters, type ReportFilters } from './report-parameters.ts';
 import type { Method } from '../../stats/analyze.ts';
 import type { GaussianPrior } from '../../stats/bayesian.ts';
@@ -146,31 +146,53 @@ export function experimentSetup(experimentId: string, options: ExperimentOptions
   return { plan, analysis, params, base, lookbackMs, capPercentile, header };
 }
 
+/** What an analysis is built from (experimentSetup's result). */
+export type ExperimentSetup = ReturnType<typeof experimentSetup>;
+
+/** The rows of the viewer-level queries: exclusions, metric and QoE-guardrail sufficient statistics. */
+export interface ViewerExperimentRows {
+  exclusions: Row[];
+  metrics: Row[];
+  guardrails: Row[];
+}
+
 /**
- * Runs the experiment queries and the statistics: assignment counts, SRM,
- * excluded viewers, and per metric × variant the unadjusted and CUPED
- * lifts. Corrections apply across all metrics and variants, separately for
- * each of the four families (absolute/relative × unadjusted/CUPED).
+ * Runs the viewer-level experiment queries once. `byRetailer`: every row
+ * carries the retailer it analyses (each retailer apart, all in one pass);
+ * otherwise retailer_id is '' and every retailer the filters keep is one
+ * analysis.
  */
-export async function analyzeExperiment(engine: QueryEngine, experimentId: string, options: ExperimentOptions = {}): Promise<ExperimentReport> {
-  const { plan, analysis, params, base, lookbackMs, capPercentile, header } = experimentSetup(experimentId, options);
-  if (plan.unit === 'show') {
-    return analyzeShowExperiment(engine, { ...params, window_ms: base.window_ms }, plan, analysis, header);
-  }
-  const qoeGuardrails = plan.guardrails.filter(isQoeGuardrail);
+export async function viewerExperimentRows(engine: QueryEngine, setup: ExperimentSetup, byRetailer: boolean): Promise<ViewerExperimentRows> {
+  const { plan, params, base, lookbackMs, capPercentile } = setup;
+  const bound = { ...params, by_retailer: byRetailer ? 1 : 0 };
+  const qoeGuardrails = plan.guardrails.some(isQoeGuardrail);
   // Who saw which variant is computed once for the three queries that read it (where the engine can:
   // DuckDB; on Athena each is one CTE chain). It was most of the report's time when each re-derived it.
-  const [[exclusions], metricRows, guardrailRows] = await withMaterialized(engine, 'experiment_assignments', params, (e) => Promise.all([
-    e.run('experiment_exclusions', params),
-    e.run('experiment_metrics', {
-      ...params,
-      window_ms: base.window_ms,
-      lookback_ms: lookbackMs,
-      cap_percentile: capPercentile,
-    }),
-    qoeGuardrails.length > 0 ? e.run('experiment_guardrails', params) : Promise.resolve([]),
+  const [exclusions, metrics, guardrails] = await withMaterialized(engine, 'experiment_assignments', bound, (e) => Promise.all([
+    e.run('experiment_exclusions', bound),
+    e.run('experiment_metrics', { ...bound, window_ms: base.window_ms, lookback_ms: lookbackMs, cap_percentile: capPercentile }),
+    qoeGuardrails ? e.run('experiment_guardrails', bound) : Promise.resolve([]),
   ]));
+  return { exclusions, metrics, guardrails };
+}
 
+/** The rows of one analysis (`retailer_id` as viewerExperimentRows set it). */
+export function rowsOfRetailer(rows: ViewerExperimentRows, retailerId: string): ViewerExperimentRows {
+  const of = (list: Row[]) => list.filter((r) => String(r.retailer_id) === retailerId);
+  return { exclusions: of(rows.exclusions), metrics: of(rows.metrics), guardrails: of(rows.guardrails) };
+}
+
+/**
+ * The statistics of one viewer-level analysis from its rows: assignment
+ * counts, SRM, excluded viewers, and per metric × variant the unadjusted and
+ * CUPED lifts. Corrections apply across all metrics and variants, separately
+ * for each of the four families (absolute/relative × unadjusted/CUPED).
+ */
+export function viewerExperimentReport(setup: ExperimentSetup, rows: ViewerExperimentRows): ExperimentReport {
+  const { plan, analysis, header } = setup;
+  const [exclusions] = rows.exclusions;
+  const metricRows = rows.metrics;
+  const qoeGuardrails = plan.guardrails.filter(isQoeGuardrail);
   const seen = metricRows.filter((r) => r.metric === 'watch_minutes').map((r) => String(r.variant));
   const variants = variantsInOrder(seen, plan);
   const viewersOf = new Map(metricRows.filter((r) => r.metric === 'watch_minutes').map((r) => [String(r.variant), numberColumn(r, 'n')]));
@@ -181,7 +203,7 @@ export async function analyzeExperiment(engine: QueryEngine, experimentId: strin
   const slots = [
     ...slotsFrom(metricRows, variants, typed(plan.metrics), false),
     ...slotsFrom(metricRows, variants, typed(plan.guardrails.filter((g) => !isQoeGuardrail(g))), true),
-    ...slotsFrom(guardrailRows, variants, typed(qoeGuardrails), true),
+    ...slotsFrom(rows.guardrails, variants, typed(qoeGuardrails), true),
   ];
 
   return {
@@ -196,4 +218,19 @@ export async function analyzeExperiment(engine: QueryEngine, experimentId: strin
     srm_threshold: SRM_P_VALUE_THRESHOLD,
     rows: experimentRows(slots, analysis),
   };
+}
+
+/**
+ * Runs the experiment queries and the statistics (viewerExperimentReport;
+ * show-level: experiment-show.ts) as one analysis of every retailer the
+ * filters keep: give `retailer` to analyse one (experiment-retailers.ts
+ * analyses each apart).
+ */
+export async function analyzeExperiment(engine: QueryEngine, experimentId: string, options: ExperimentOptions = {}): Promise<ExperimentReport> {
+  const setup = experimentSetup(experimentId, options);
+  const { plan, analysis, params, base, header } = setup;
+  if (plan.unit === 'show') {
+    return analyzeShowExperiment(engine, { ...params, window_ms: base.window_ms }, plan, analysis, header);
+  }
+  return viewerExperimentReport(setup, await viewerExperimentRows(engine, setup, false));
 }
