@@ -14,6 +14,7 @@ import { SharedEngine } from './api/shared-engine.ts';
 import type { EngineSettings } from '../pipeline/engine/create-engine.ts';
 import { createAccess, resolveDashboardTokens, type Access, type DashboardToken } from './access/index.ts';
 import { createDashboardApp } from './app.ts';
+import { dashboardAssets } from './page/assets.ts';
 
 export interface DashboardOptions {
   dataDir: string;
@@ -50,8 +51,8 @@ export function createDashboard(options: DashboardOptions): Dashboard {
   const app = createDashboardApp({ access, dataDir: options.dataDir, engine, experimentsFile: options.experimentsFile, lake: options.engineSettings?.lake });
   return {
     routes: mountApp('/', app),
-    // Warmed at start, so the first view does not wait for DuckDB to open and list the lake.
-    service: { name: 'dashboard', start: () => engine.warm(), stop: () => engine.close() },
+    // Warmed at start, so the first view does not wait for DuckDB to open and list the lake, nor for esbuild to build the page's script.
+    service: { name: 'dashboard', start: async () => { await Promise.all([engine.warm(), dashboardAssets().catch(() => undefined)]); }, stop: () => engine.close() },
     access,
     tokens,
     generatedToken: generated,
