@@ -9,9 +9,10 @@
  * app.route('/', createDashboardApp({ access, dataDir: '.livelens' }));
  */
 import type { LakeLocation } from '../pipeline/lake/lake-location.ts';
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { securityHeaders, type Access, type AccessEnv } from './access/index.ts';
-import { createApiRoutes } from './api/routes.ts';
+import { createApiRoutes, type ApiResult } from './api/routes.ts';
+import type { ResultCache } from './api/result-cache.ts';
 import { SharedEngine } from './api/shared-engine.ts';
 import { createPageRoutes } from './page/routes.ts';
 
@@ -25,17 +26,39 @@ export interface DashboardDeps {
   experimentsFile?: string;
   /** Where the lake is (LIVELENS_LAKE: a folder or S3), for data health; default `<data dir>/lake`. */
   lake?: LakeLocation;
+  /** The API's result cache (tests look into it); default a new one. */
+  cache?: ResultCache<ApiResult>;
 }
 
 /** Path prefix of the data API. */
 export const API_PREFIX = '/api/v1';
 
+/**
+ * Sends `urls` through the dashboard app itself with the caller's cookie
+ * (the same access checks, retailer scoping and result cache as the page's
+ * own requests), without waiting; the answers are dropped. The first (the
+ * view's first card) is sent alone and the rest once it has answered, so it
+ * does not share the machine with them and is the first to be ready.
+ */
+function prefetch(app: Hono<AccessEnv>, urls: readonly string[], c: Context): void {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  const cookie = c.req.header('cookie');
+  if (cookie !== undefined) headers.cookie = cookie;
+  const base = new URL(c.req.url);
+  const send = (url: string) => Promise.resolve(app.request(new URL(url, base).toString(), { headers }))
+    .then((res) => res.arrayBuffer())
+    .catch(() => undefined);
+  const [first, ...rest] = urls;
+  if (first === undefined) return;
+  void send(first).then(() => Promise.all(rest.map(send)));
+}
+
 export function createDashboardApp(deps: DashboardDeps): Hono<AccessEnv> {
   const app = new Hono<AccessEnv>();
   app.use(`${API_PREFIX}/*`, securityHeaders());
-  app.route('/', createPageRoutes({ access: deps.access }));
+  app.route('/', createPageRoutes({ access: deps.access, prefetch: (urls, c) => prefetch(app, urls, c) }));
   app.route('/', deps.access.routes);
   app.use(`${API_PREFIX}/*`, deps.access.require);
-  app.route('/', createApiRoutes({ dataDir: deps.dataDir, engine: deps.engine ?? new SharedEngine({ dataDir: deps.dataDir }), experimentsFile: deps.experimentsFile, lake: deps.lake }));
+  app.route('/', createApiRoutes({ dataDir: deps.dataDir, engine: deps.engine ?? new SharedEngine({ dataDir: deps.dataDir }), experimentsFile: deps.experimentsFile, lake: deps.lake, cache: deps.cache }));
   return app;
 }

@@ -33,12 +33,26 @@ export function pageFilters(): Record<string, string> {
   return out;
 }
 
-/** `path?filters&params`; `omit` drops page filters that do not apply (e.g. show on a list). */
-export function apiUrl(path: string, params: Record<string, string> = {}, omit: readonly string[] = []): string {
-  const merged: Record<string, string> = { ...pageFilters(), ...params };
-  for (const k of omit) delete merged[k];
+/** One API request of a view: path, its own parameters, and the page filters that do not apply. */
+export interface ApiRequest {
+  path: string;
+  params?: Readonly<Record<string, string>>;
+  omit?: readonly string[];
+}
+
+/** `path?filters&params` for the given page filters (empty ones left out); `omit` drops filters that do not apply. The server builds the same URLs. */
+export function requestUrl(filters: Readonly<Record<string, string>>, request: ApiRequest): string {
+  const merged: Record<string, string> = {};
+  for (const name of FILTER_NAMES) if (filters[name] !== undefined && filters[name] !== '') merged[name] = filters[name]!;
+  Object.assign(merged, request.params);
+  for (const k of request.omit ?? []) delete merged[k];
   const q = new URLSearchParams(merged).toString();
-  return q === '' ? path : `${path}?${q}`;
+  return q === '' ? request.path : `${request.path}?${q}`;
+}
+
+/** `path?filters&params` with the page URL's filters; `omit` drops page filters that do not apply (e.g. show on a list). */
+export function apiUrl(path: string, params: Record<string, string> = {}, omit: readonly string[] = []): string {
+  return requestUrl(pageFilters(), { path, params, omit });
 }
 
 export async function getJson(path: string, params: Record<string, string> = {}, omit: readonly string[] = []): Promise<ApiBody> {
@@ -54,6 +68,19 @@ export async function getJson(path: string, params: Record<string, string> = {},
 
 export function csvUrl(path: string, params: Record<string, string> = {}, omit: readonly string[] = []): string {
   return apiUrl(path, { ...params, format: 'csv' }, omit);
+}
+
+/**
+ * The answers to `requests` in order, each settled: the first is sent at
+ * once and the rest together once it has answered, so the view's first card
+ * does not share the server with the others (the server sends a view's first
+ * requests the same way when it sends the page; these join them).
+ */
+export function firstThenRest(requests: readonly ApiRequest[]): Promise<PromiseSettledResult<ApiBody>>[] {
+  const [first, ...rest] = requests;
+  if (first === undefined) return [];
+  const head = settle(getJson(first.path, { ...first.params }, first.omit));
+  return [head, ...rest.map((r) => head.then(() => settle(getJson(r.path, { ...r.params }, r.omit))))];
 }
 
 /** A promise's outcome without throwing, as Promise.allSettled gives it for one promise. */

@@ -3,6 +3,8 @@
  * shells the script fills from the API; `/sign-in`; and `/assets/app.js`,
  * `/assets/app.css` from the in-memory build (anything else under /assets/
  * is 404). Without a live session a view page shows the sign-in page.
+ * With one, sending a view's page also starts its first API requests
+ * (`prefetch`), which the page's own identical requests then share.
  *
  * @example
  * app.route('/', createPageRoutes({ access }));
@@ -10,6 +12,7 @@
 import { Hono, type Context } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { SESSION_COOKIE, securityHeaders, type Access, type Scope } from '../access/index.ts';
+import { requestUrl } from '../client/api.ts';
 import { VIEWS } from '../client/views/index.ts';
 import { dashboardAssets } from './assets.ts';
 import { signInPage, viewPage } from './layout.ts';
@@ -24,7 +27,18 @@ function sessionScope(access: Access, c: Context): Scope | undefined {
   return s.role === 'retailer' ? { role: 'retailer', retailer: s.retailer, via: 'session' } : { role: s.role, via: 'session' };
 }
 
-export function createPageRoutes(deps: { access: Access }): Hono {
+export interface PageDeps {
+  access: Access;
+  /**
+   * Starts the API requests at these URLs (path and query) for the caller of
+   * `c`, as if its page had sent them, without waiting: a view's first
+   * requests, asked when its page is sent so their answers are computed (and
+   * cached) while the page's script loads.
+   */
+  prefetch?: (urls: string[], c: Context) => void;
+}
+
+export function createPageRoutes(deps: PageDeps): Hono {
   const app = new Hono();
   for (const path of ['/', '/v/*', '/sign-in', '/assets/*']) app.use(path, securityHeaders());
 
@@ -38,7 +52,9 @@ export function createPageRoutes(deps: { access: Access }): Hono {
       const v = c.req.query(f);
       if (v !== undefined) filters[f] = v;
     }
-    return c.body(viewPage({ view, views: VIEWS, filters, scope }), 200, HTML_HEADERS);
+    const html = viewPage({ view, views: VIEWS, filters, scope });
+    if (deps.prefetch && view.firstRequests) deps.prefetch(view.firstRequests(filters).map((r) => requestUrl(filters, r)), c);
+    return c.body(html, 200, HTML_HEADERS);
   };
   app.get('/', (c) => render(c, 'overview'));
   app.get('/v/:id', (c) => render(c, c.req.param('id')));

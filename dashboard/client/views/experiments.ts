@@ -5,7 +5,7 @@
  * p-value or chance to win, the correction and a plain-words verdict;
  * then the cumulative lift by day of first exposure (experiment-cumulative.ts).
  */
-import { getJson, csvUrl } from '../api.ts';
+import { getJson, csvUrl, type ApiRequest } from '../api.ts';
 import { el, empty, failed, fmt, forestBar, section, table, type Row } from '../ui.ts';
 import { cumulativeCharts, cumulativePoints } from './experiment-cumulative.ts';
 import type { View } from './view.ts';
@@ -30,8 +30,10 @@ export const experiments: View = {
   title: 'Experiments',
   summary: 'A/B tests per retailer: assignment, sample-ratio check, and each metric\'s lift with its interval, CUPED beside unadjusted.',
   hiddenFilters: ['creator', 'show', 'region'],
+  firstRequests: (): ApiRequest[] => [{ path: '/api/v1/experiments', omit: ['creator', 'show', 'region'] }],
   async render(root) {
-    const list = await getJson('/api/v1/experiments', {}, ['creator', 'show', 'region']);
+    const [first] = experiments.firstRequests!({});
+    const list = await getJson(first!.path, first!.params, first!.omit);
     const chosen = new URLSearchParams(location.search).get('experiment');
     const ids = [...new Set(list.rows.map((r) => String(r.experiment_id)))];
     root.append(section('Experiments seen', table(list.rows, [

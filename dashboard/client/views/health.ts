@@ -1,5 +1,5 @@
 /** Data health (SPEC 8): accepted, rejected by reason, duplicates dropped, order lines imported and refused, per retailer and day. */
-import { csvUrl, getJson } from '../api.ts';
+import { csvUrl, getJson, type ApiRequest } from '../api.ts';
 import { section, table, type Row } from '../ui.ts';
 import type { View } from './view.ts';
 
@@ -8,8 +8,10 @@ export const health: View = {
   title: 'Data health',
   summary: 'What reached the lake and what did not, per retailer and UTC day: the way to trust the numbers above.',
   hiddenFilters: ['creator', 'show', 'region'],
+  firstRequests: (): ApiRequest[] => [{ path: '/api/v1/health/data', omit: ['creator', 'show', 'region'] }],
   async render(root) {
-    const body = await getJson('/api/v1/health/data', {}, ['creator', 'show', 'region']);
+    const [first] = health.firstRequests!({});
+    const body = await getJson(first!.path, first!.params, first!.omit);
     root.append(section('Per retailer and day', table(body.rows, [
       { key: 'retailer_id', label: 'Retailer' },
       { key: 'day', label: 'Day (UTC)' },

@@ -1,5 +1,5 @@
 /** Creators, shows and offers leaderboards: sortable, conversion with its Wilson interval, small groups marked, watch minutes (of an offer: of the sessions it was shown in). */
-import { csvUrl, getJson } from '../api.ts';
+import { csvUrl, firstThenRest, type ApiRequest } from '../api.ts';
 import { el, fmt, intervalBar, section, smallSample, table } from '../ui.ts';
 import type { View } from './view.ts';
 
@@ -13,13 +13,16 @@ export const leaderboards: View = {
   id: 'leaderboards',
   title: 'Leaderboards',
   summary: 'Which creators, shows and offer formats sell and hold attention: conversion with its 95% interval, revenue and watch minutes per viewer. Click a header to sort.',
+  firstRequests: () => BOARDS.map((b): ApiRequest => ({ path: '/api/v1/reports/conversion', params: { by: b.by } })),
   async render(root) {
-    const answers = await Promise.allSettled(BOARDS.map((b) => getJson('/api/v1/reports/conversion', { by: b.by })));
-    answers.forEach((answer, i) => {
+    // The first board's request first, then the others; each board is drawn as soon as it and the ones above it have answered.
+    const answers = firstThenRest(leaderboards.firstRequests!({}));
+    for (const [i, pending] of answers.entries()) {
+      const answer = await pending;
       const b = BOARDS[i]!;
       if (answer.status === 'rejected') {
         root.append(section(b.title, el('p', { class: 'state error', role: 'alert' }, String(answer.reason))));
-        return;
+        continue;
       }
       const rows = answer.value.rows;
       const max = Math.max(0.01, ...rows.map((r) => Number(r.conversion_rate_ci_high ?? 0)));
@@ -35,6 +38,6 @@ export const leaderboards: View = {
         { key: 'watch_minutes', label: 'Watch minutes', render: (r) => fmt.num(r.watch_minutes, 1), numeric: true },
         { key: 'watch_minutes_per_viewer', label: 'Min / viewer', render: (r) => fmt.num(r.watch_minutes_per_viewer, 1), numeric: true },
       ], b.title.toLowerCase()), csvUrl('/api/v1/reports/conversion', { by: b.by })));
-    });
+    }
   },
 };

@@ -4,7 +4,7 @@
  * its 95% Wilson interval), the same per hour or day as charts (the report
  * `conversion-over-time`), then sales and quality per region.
  */
-import { csvUrl, getJson, pageFilters, settle, type ApiBody } from '../api.ts';
+import { csvUrl, getJson, pageFilters, settle, type ApiBody, type ApiRequest } from '../api.ts';
 import { timeChart, type TimeSeries } from '../chart.ts';
 import { el, empty, failed, fmt, intervalBar, section, smallSample, table, type Row } from '../ui.ts';
 import type { View } from './view.ts';
@@ -27,16 +27,28 @@ export function boundMs(text: string): number {
   return Date.parse(zoned ? text : `${text}Z`);
 }
 
+/** The period of the series when the range is known (per hour when short, else per day); undefined without a range. */
+function knownPeriod(filters: Readonly<Record<string, string>>): 'hour' | 'day' | undefined {
+  const { from, to } = filters;
+  if (from === undefined || to === undefined || from === '' || to === '') return undefined;
+  return boundMs(to) - boundMs(from) <= MAX_HOURLY_SPAN_MS ? 'hour' : 'day';
+}
+
+/** The series' requests: the known period's, or without a range both (daily first, then hourly). */
+function seriesRequests(filters: Readonly<Record<string, string>>): ApiRequest[] {
+  const per = knownPeriod(filters);
+  return (per === undefined ? ['day', 'hour'] : [per]).map((by) => ({ path: OVER_TIME, params: { by } }));
+}
+
 /** Per hour when the range is known and short, else per day; without a range, per hour when the data spans little. */
 async function overTime(): Promise<{ per: 'hour' | 'day'; body: ApiBody }> {
-  const { from, to } = pageFilters();
-  if (from !== undefined && to !== undefined) {
-    const per = boundMs(to) - boundMs(from) <= MAX_HOURLY_SPAN_MS ? 'hour' : 'day';
-    return { per, body: await getJson(OVER_TIME, { by: per }) };
-  }
+  const filters = pageFilters();
+  const per = knownPeriod(filters);
+  if (per !== undefined) return { per, body: await getJson(OVER_TIME, { by: per }) };
   // Both asked at once (the server runs them in parallel): the hourly answer is used when the data spans little.
-  const hourly = settle(getJson(OVER_TIME, { by: 'hour' }));
-  const daily = await getJson(OVER_TIME, { by: 'day' });
+  const [dayRequest, hourRequest] = seriesRequests(filters);
+  const hourly = settle(getJson(hourRequest!.path, hourRequest!.params));
+  const daily = await getJson(dayRequest!.path, dayRequest!.params);
   const days = daily.rows.map((r) => Number(r.period_start));
   if (days.length > 0 && Math.max(...days) - Math.min(...days) < MAX_HOURLY_SPAN_MS) {
     const answer = await hourly;
@@ -147,13 +159,20 @@ export const overview: View = {
   id: 'overview',
   title: 'Overview',
   summary: 'Revenue, viewers, clickers, buyers and conversion of the selected range, over time, and per region with how well the video reached viewers.',
+  firstRequests: (filters) => [
+    { path: OVER_TIME, params: { by: 'total' } },
+    ...seriesRequests(filters),
+    { path: '/api/v1/reports/conversion', params: { by: 'region' } },
+    { path: '/api/v1/reports/qoe', params: { by: 'region' } },
+  ],
   async render(root) {
-    // All asked at once; each section is drawn as soon as it and the ones above it have answered.
-    const [totalsAnswer, seriesAnswer, conversionAnswer, qoeAnswer] = [
-      settle(getJson(OVER_TIME, { by: 'total' })),
-      settle(overTime()),
-      settle(getJson('/api/v1/reports/conversion', { by: 'region' })),
-      settle(getJson('/api/v1/reports/qoe', { by: 'region' })),
+    // The totals first, then the rest at once (as the server's prefetch asks them); each section is
+    // drawn as soon as it and the ones above it have answered.
+    const totalsAnswer = settle(getJson(OVER_TIME, { by: 'total' }));
+    const [seriesAnswer, conversionAnswer, qoeAnswer] = [
+      totalsAnswer.then(() => settle(overTime())),
+      totalsAnswer.then(() => settle(getJson('/api/v1/reports/conversion', { by: 'region' }))),
+      totalsAnswer.then(() => settle(getJson('/api/v1/reports/qoe', { by: 'region' }))),
     ];
     const totals = await totalsAnswer;
     const note = 'Every region, creator and show of each retailer together; buyers and revenue per currency (never summed across currencies).';

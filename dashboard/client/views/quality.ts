@@ -1,5 +1,5 @@
 /** Quality: QoE by region, show and device (SPEC 4), and "does quality cost sales?" (SPEC 4b). */
-import { csvUrl, getJson, settle } from '../api.ts';
+import { csvUrl, firstThenRest, type ApiRequest } from '../api.ts';
 import { el, failed, fmt, intervalBar, section, smallSample, table, type Column } from '../ui.ts';
 import type { View } from './view.ts';
 
@@ -33,11 +33,16 @@ export const quality: View = {
   id: 'quality',
   title: 'Quality',
   summary: 'Startup, rebuffering, latency, failures and exits before video start by region, show and device; and whether poor quality costs sales.',
+  firstRequests: () => [
+    ...GROUPS.map((g): ApiRequest => ({ path: '/api/v1/reports/qoe', params: { by: g.by } })),
+    ...IMPACT.map((g): ApiRequest => ({ path: '/api/v1/reports/qoe-impact', params: { by: g.by } })),
+  ],
   async render(root) {
-    // All six requests at once (the server runs them in parallel); each table is drawn as soon as
-    // it and the ones above it have answered, so the first data shows before the slowest query ends.
-    const qoeAnswers = GROUPS.map((g) => settle(getJson('/api/v1/reports/qoe', { by: g.by })));
-    const impactAnswers = IMPACT.map((g) => settle(getJson('/api/v1/reports/qoe-impact', { by: g.by })));
+    // The first table's request first, then the other five at once (the server runs them in parallel);
+    // each table is drawn as soon as it and the ones above it have answered.
+    const answers = firstThenRest(quality.firstRequests!({}));
+    const qoeAnswers = answers.slice(0, GROUPS.length);
+    const impactAnswers = answers.slice(GROUPS.length);
     for (const [i, pending] of qoeAnswers.entries()) {
       const answer = await pending;
       const g = GROUPS[i]!;

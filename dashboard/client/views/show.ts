@@ -1,5 +1,5 @@
 /** A show: minute timeline with product cues, its quality, its warm audience. The show comes from the `show` filter. */
-import { csvUrl, getJson, pageFilters } from '../api.ts';
+import { csvUrl, getJson, pageFilters, type ApiRequest } from '../api.ts';
 import { timeChart } from '../chart.ts';
 import { el, empty, failed, fmt, section, table, type Row } from '../ui.ts';
 
@@ -10,8 +10,10 @@ export const show: View = {
   id: 'show',
   title: 'Show',
   summary: 'One show minute by minute: concurrent viewers, chat, impressions, clicks and attributed revenue, with the product cues marked.',
+  firstRequests: (): ApiRequest[] => [{ path: '/api/v1/reports/conversion', params: { by: 'show' }, omit: ['show'] }],
   async render(root) {
-    const shows = await getJson('/api/v1/reports/conversion', { by: 'show' }, ['show']);
+    const [first] = show.firstRequests!({});
+    const shows = await getJson(first!.path, first!.params, first!.omit);
     const ids = [...new Set(shows.rows.map((r) => String(r.show_id)))].sort();
     // Without a show filter, the first show (by id) is shown.
     const id = pageFilters().show ?? ids[0];

@@ -4,6 +4,8 @@
  * element from the API. Adding a view is one module exporting a `View`
  * plus one line in views/index.ts.
  */
+import type { ApiRequest } from '../api.ts';
+
 export interface View {
   id: string;
   title: string;
@@ -11,5 +13,11 @@ export interface View {
   summary: string;
   /** Filters that do not apply to this view (hidden in its filter bar). */
   hiddenFilters?: readonly string[];
+  /**
+   * The requests `render` makes first, before any answer, for the page's
+   * filters: the server starts them when it sends the page (dashboard/page/
+   * routes.ts), so their answers are on the way while the script loads.
+   */
+  firstRequests?(filters: Readonly<Record<string, string>>): ApiRequest[];
   render(root: HTMLElement): Promise<void>;
 }
