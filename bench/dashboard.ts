@@ -18,10 +18,12 @@
  *
  *   node --import tsx bench/dashboard.ts --data-dir .livelens            # the demo's day (`livelens demo --exit` first)
  *   node --import tsx bench/dashboard.ts --events 10000000               # the bench:scale lake (generated if absent), endpoints only
- *   ... [--rounds 5] [--cached 50] [--cold-rounds 3] [--connections 1] [--views|--no-views] [--out results.json]
+ *   ... [--rounds 5] [--cached 50] [--cold-rounds 3] [--connections 1] [--views|--no-views] [--only experiments/] [--out results.json]
  *
  * `--connections 1` runs every query one after another (the engine before
- * issue 13's concurrency) for a same-run comparison.
+ * issue 13's concurrency) for a same-run comparison. `--only TEXT` times
+ * only the endpoints whose name contains TEXT (e.g. `experiments/`), so one
+ * endpoint at 10M events stays a short run.
  */
 import os from 'node:os';
 import { writeFileSync } from 'node:fs';
@@ -59,6 +61,7 @@ const { values } = parseArgs({
     'cold-rounds': { type: 'string', default: '3' },
     connections: { type: 'string', default: String(DEFAULT_DUCKDB_CONNECTIONS) },
     views: { type: 'boolean' },
+    only: { type: 'string' },
     'no-views': { type: 'boolean', default: false },
     out: { type: 'string' },
   },
@@ -146,7 +149,8 @@ if (withViews) {
 const server = await dashboardServer();
 const engine = await createEngine(engineSettings);
 try {
-  const cases = await endpointCases(engine, dataDir);
+  const cases = (await endpointCases(engine, dataDir)).filter((c) => values.only === undefined || c.name.includes(values.only));
+  if (cases.length === 0) throw new Error(`--only ${values.only}: no endpoint name contains it`);
   const endpoints: Record<string, { cliMs: number; uncachedP50Ms: number; uncachedP95Ms: number; ratio: number; cachedP50Ms: number; cachedP95Ms: number; cliCpuS: number; apiCpuS: number }> = {};
   console.log(`\nendpoint                          cli_ms  api_uncached_p50  p95    ratio  api_cached_p50  p95   cli_cpu_s api_cpu_s  (medians of ${rounds} rounds; cached: ${cachedRequests} requests)`);
   for (const [index, c] of cases.entries()) {
