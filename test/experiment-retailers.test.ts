@@ -68,6 +68,9 @@ describe('an experiment id used by two retailers is two experiments', () => {
       const alone = await analyzeExperiment(engine, 'exp1', { retailer });
       expect(report.rows.filter((r) => r.retailer_id === retailer)).toEqual(alone.rows.map((r) => ({ retailer_id: retailer, ...r })));
     }
+    // One pass for both retailers keeps each one's own currencies: r2 has no order line, so its revenue is one row without currency.
+    const revenue = report.rows.filter((r) => r.metric === 'revenue').map((r) => [r.retailer_id, r.currency]);
+    expect(revenue).toEqual([['r1', 'EUR'], ['r1', 'USD'], ['r2', null]]);
     const watch = report.rows.filter((r) => r.metric === 'watch_minutes');
     expect(watch.map((r) => [r.retailer_id, r.viewers, r.mean, r.control_mean])).toEqual([['r1', 3, 7 / 3, 3.5 / 3], ['r2', 6, 1, 1]]);
   });
