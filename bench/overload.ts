@@ -56,6 +56,8 @@ interface Usage {
   cpuMs: number;
   /** Server-side latencies (headers parsed to answer sent) by status since the previous ask. */
   serverLatencies: Record<string, number[]>;
+  gcMaxMs: number;
+  gcTotalMs: number;
 }
 
 function rss(s: Server): Promise<Usage> {
@@ -109,6 +111,8 @@ interface Measured {
   loopDelayMaxMs: number;
   cpuMs: number;
   server: Record<string, number[]>;
+  gcMaxMs: number;
+  gcTotalMs: number;
 }
 
 /** Runs `load` against `s` while sampling the server's RSS, loop delay and server-side latencies. */
@@ -116,10 +120,14 @@ async function measured(s: Server, load: () => Promise<LoadResult>): Promise<Mea
   const rssMiB: number[] = [];
   const server: Record<string, number[]> = {};
   let loopDelayMaxMs = 0;
+  let gcMaxMs = 0;
+  let gcTotalMs = 0;
   const before = await rss(s);
   const sample = (m: Usage): void => {
     rssMiB.push(Math.round(m.rssBytes / MIB));
     loopDelayMaxMs = Math.max(loopDelayMaxMs, m.loopDelayMaxMs);
+    gcMaxMs = Math.max(gcMaxMs, m.gcMaxMs);
+    gcTotalMs += m.gcTotalMs;
     addLatencies(server, m.serverLatencies);
   };
   const sampler = setInterval(() => void rss(s).then(sample), RSS_SAMPLE_MS);
@@ -127,7 +135,7 @@ async function measured(s: Server, load: () => Promise<LoadResult>): Promise<Mea
   clearInterval(sampler);
   const after = await rss(s);
   sample(after);
-  return { r, rssMiB, loopDelayMaxMs, cpuMs: after.cpuMs - before.cpuMs, server };
+  return { r, rssMiB, loopDelayMaxMs, cpuMs: after.cpuMs - before.cpuMs, server, gcMaxMs, gcTotalMs };
 }
 
 const overload = (s: Server, ratePerSecond: number): Promise<Measured> => measured(s, () => openLoop({ ...target(s, CONNECTIONS, DURATION_MS), ratePerSecond }));
@@ -164,7 +172,7 @@ try {
     if (status !== '200') console.log(`a ${status} said: ${text.slice(0, 300)}`);
   }
   for (const { name, o } of runs) {
-    console.log(`shedding ${name}: server CPU ${Math.round(o.cpuMs)} ms in ${Math.round(o.r.elapsedMs)} ms, longest event-loop delay ${Math.round(o.loopDelayMaxMs)} ms, RSS every ${RSS_SAMPLE_MS} ms (MiB): ${o.rssMiB.join(' ')}`);
+    console.log(`shedding ${name}: server CPU ${Math.round(o.cpuMs)} ms in ${Math.round(o.r.elapsedMs)} ms, longest event-loop delay ${Math.round(o.loopDelayMaxMs)} ms, GC ${Math.round(o.gcTotalMs)} ms (longest pause ${Math.round(o.gcMaxMs)} ms), RSS every ${RSS_SAMPLE_MS} ms (MiB): ${o.rssMiB.join(' ')}`);
   }
 } finally {
   for (const s of servers) await stopBenchServer(s);

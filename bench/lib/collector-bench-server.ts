@@ -7,7 +7,7 @@
  * with overload shedding off), `raw` (kinesalite's raw rate: one
  * record per event, no collector). Prints `{"url","key"}` on its
  * first stdout line and answers `rss` IPC messages with its RSS, peak RSS,
- * CPU time, the longest event-loop delay and the server-side latencies of
+ * CPU time, the longest event-loop delay, the longest and total GC pause, and the server-side latencies of
  * `POST /v1/events` by status (headers parsed to answer sent, ms) since the
  * previous `rss`: set beside the client's, they tell time spent in the
  * server from time spent before it (kernel queues, a starved client).
@@ -22,7 +22,7 @@ import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { subscribe } from 'node:diagnostics_channel';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { createKinesisClient, EMBEDDED_STREAM_NAME, ensureStream, startEmbeddedKinesis } from '../../streams/embedded-kinesis.ts';
@@ -92,6 +92,15 @@ const server = await start(variant, dataDir);
 process.stdout.write(JSON.stringify({ url: server.url, key: 'bench_key_0001' }) + '\n');
 const loopDelay = monitorEventLoopDelay({ resolution: 5 });
 loopDelay.enable();
+// Garbage-collection pauses (the longest and their total), a cause of tail latency beside the scheduler.
+let gcMaxMs = 0;
+let gcTotalMs = 0;
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) {
+    gcMaxMs = Math.max(gcMaxMs, e.duration);
+    gcTotalMs += e.duration;
+  }
+}).observe({ entryTypes: ['gc'] });
 // Server-side latency of each collector request (kinesalite's own requests, on `/`, are left out).
 const startedAt = new WeakMap<ServerResponse, number>();
 let serverLatencies: Record<string, number[]> = {};
@@ -107,9 +116,11 @@ subscribe('http.server.response.finish', (m) => {
 process.on('message', (msg) => {
   if (msg === 'rss') {
     const usage = process.resourceUsage();
-    process.send?.({ peakRssBytes: usage.maxRSS * 1024, rssBytes: process.memoryUsage().rss, loopDelayMaxMs: loopDelay.max / 1e6, cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000, serverLatencies });
+    process.send?.({ peakRssBytes: usage.maxRSS * 1024, rssBytes: process.memoryUsage().rss, loopDelayMaxMs: loopDelay.max / 1e6, cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000, serverLatencies, gcMaxMs, gcTotalMs });
     loopDelay.reset();
     serverLatencies = {};
+    gcMaxMs = 0;
+    gcTotalMs = 0;
   }
   if (msg === 'stop') void server.stop().then(() => process.exit(0));
 });
