@@ -5,14 +5,14 @@
 -- read in full; the margin days out to $dedupe_from_dt..$dedupe_to_dt
 -- (ORDER_REIMPORT_MARGIN_DAYS) only for the key and imported_at, so a
 -- re-import that moved a line's ts to a neighbouring day still replaces the
--- older import.
+-- older import. Ties on imported_at are broken by content, as in views/orders.sql.
 SELECT
   retailer_id, order_id, ts, user_id, click_id, product_id, quantity, unit_price,
   currency, imported_at, dt
 FROM (
   SELECT
     lake_orders.*,
-    row_number() OVER (PARTITION BY retailer_id, order_id, product_id ORDER BY imported_at DESC) AS import_rank
+    row_number() OVER (PARTITION BY retailer_id, order_id, product_id ORDER BY imported_at DESC, ts DESC, quantity DESC, unit_price DESC, currency, user_id, click_id) AS import_rank
   FROM lake_orders
   WHERE dt >= $scan_from_dt AND dt <= $scan_to_dt
 ) numbered
