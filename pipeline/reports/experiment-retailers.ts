@@ -1,9 +1,10 @@
 /**
  * Experiments per retailer (docs/spec.md §§4 and 8): every report groups by
  * `retailer_id` first and a retailer is never mixed with another, so an
- * experiment id used by two retailers is two experiments. This runs the
- * experiment analysis (experiment.ts) once per retailer the experiment was
- * seen in (or for the one `retailer` names) and puts the parts together:
+ * experiment id used by two retailers is two experiments. This analyses each
+ * retailer the experiment was seen in (or the one `retailer` names) apart:
+ * viewer-level, all retailers from one run of the queries (retailer_id on
+ * each row); show-level, one analysis per retailer. It puts the parts together:
  * `retailer_id` on every row and on each retailer's assignment, exclusion
  * and sample-ratio summary.
  *
