@@ -79,10 +79,14 @@ export async function writeLakeTable(dataDir: string, table: 'events' | 'orders'
       fs.writeFileSync(json, dayRows.map((r) => JSON.stringify(r)).join('\n'));
       const columnTypes = Object.entries(columns).map(([name, type]) => `${name}: '${type}'`).join(', ');
       const select = Object.keys(columns).join(', ');
+      // Written beside its name and renamed into place, as the lake's writers publish (pipeline/lake/durable-file.ts):
+      // an engine listing the lake while a test lands a file never reads it half-written.
+      const parquet = path.join(dir, `${file}.parquet`);
       await connection.run(
         `COPY (SELECT ${select} FROM read_json('${json}', format = 'newline_delimited', columns = {${columnTypes}})) ` +
-        `TO '${path.join(dir, `${file}.parquet`)}' (FORMAT parquet)`,
+        `TO '${parquet}.tmp' (FORMAT parquet)`,
       );
+      fs.renameSync(`${parquet}.tmp`, parquet);
       fs.rmSync(json);
     }
   } finally {
