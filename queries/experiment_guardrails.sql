@@ -10,21 +10,14 @@
 -- Viewers seen in several variants, or of a variant not in $variants
 -- (',a,b,'; '' = any), are left out. retailer_id: per retailer with
 -- $by_retailer = 1 (each apart); with 0, '' (every retailer together).
--- requires: experiment_assignments
-WITH units AS (
-  SELECT retailer_id, viewer_id, variant, exposed_at,
-         CASE WHEN $by_retailer = 1 THEN retailer_id ELSE '' END AS part
-  FROM experiment_assignments
-  WHERE variants_seen = 1
-    AND ($variants = '' OR strpos($variants, ',' || variant || ',') > 0)
-),
-playback AS (
+-- requires: experiment_units
+WITH playback AS (
   SELECT u.retailer_id, u.viewer_id, e.session_id,
          coalesce(sum(e.buffer_ms) FILTER (WHERE e.type = 'buffer_end'), 0) AS buffer_ms,
          coalesce(sum(e.watch_ms) FILTER (WHERE e.type = 'heartbeat'), 0) AS watch_ms,
          count(*) FILTER (WHERE e.type = 'startup') > 0 AS started,
          count(*) FILTER (WHERE e.type = 'error' AND e.fatal) > 0 AS failed
-  FROM units u
+  FROM experiment_units u
   JOIN events e
     ON e.retailer_id = u.retailer_id AND e.viewer_id = u.viewer_id
    -- exposed_at is inside the period (experiment_assignments), so its days bound the read.
@@ -40,7 +33,7 @@ per_viewer AS (
          CAST(count(p.session_id) AS DOUBLE) AS sessions,
          CAST(count(p.session_id) FILTER (WHERE p.failed) AS DOUBLE) AS failed,
          CAST(count(p.session_id) FILTER (WHERE NOT p.started AND NOT p.failed) AS DOUBLE) AS ebvs
-  FROM units u
+  FROM experiment_units u
   LEFT JOIN playback p ON p.retailer_id = u.retailer_id AND p.viewer_id = u.viewer_id
   GROUP BY u.retailer_id, u.viewer_id, u.part, u.variant
 ),

@@ -24,19 +24,12 @@
 -- analysed apart (its own currencies and revenue caps: docs/spec.md §§4 and
 -- 8), so one statement serves every retailer of the report; with 0, '' and
 -- every retailer the filters keep analysed together.
--- requires: experiment_assignments, attributed_order_lines
-WITH units AS (
-  SELECT retailer_id, viewer_id, variant, exposed_at,
-         CASE WHEN $by_retailer = 1 THEN retailer_id ELSE '' END AS part
-  FROM experiment_assignments
-  WHERE variants_seen = 1
-    AND ($variants = '' OR strpos($variants, ',' || variant || ',') > 0)
-),
+-- requires: experiment_units, attributed_order_lines
 -- Per exposed viewer, over the CUPED lookback up to $to_ms: only the events a sum below reads
 -- (heartbeats, clicks, events naming a user_id), grouped by the viewer alone (variant and
--- exposed_at come back from units), so the join and GROUP BY over most of the lake carry
+-- exposed_at come back from experiment_units), so the join and GROUP BY over most of the lake carry
 -- two keys and no event_id.
-viewer_events AS (
+WITH viewer_events AS (
   SELECT
     u.retailer_id, u.viewer_id,
     sum(e.watch_ms) FILTER (WHERE e.type = 'heartbeat' AND e.event_time >= u.exposed_at) AS watch_ms,
@@ -44,7 +37,7 @@ viewer_events AS (
     count(*) FILTER (WHERE e.type = 'click_to_buy' AND e.event_time >= u.exposed_at) AS clicks,
     count(*) FILTER (WHERE e.type = 'click_to_buy' AND e.event_time < u.exposed_at) AS pre_clicks,
     min(e.user_id) AS user_id
-  FROM units u
+  FROM experiment_units u
   JOIN events e
     ON e.retailer_id = u.retailer_id AND e.viewer_id = u.viewer_id
    -- The CUPED lookback reaches before the period: its days are bound from from_ms - lookback_ms.
@@ -64,12 +57,12 @@ activity AS (
     coalesce(v.clicks, 0) AS clicks,
     coalesce(v.pre_clicks, 0) AS pre_clicks,
     v.user_id
-  FROM units u
+  FROM experiment_units u
   LEFT JOIN viewer_events v ON v.retailer_id = u.retailer_id AND v.viewer_id = u.viewer_id
 ),
 bought AS (
   SELECT u.retailer_id, u.viewer_id, u.part, l.currency, sum(l.revenue) AS revenue
-  FROM units u
+  FROM experiment_units u
   JOIN attributed_order_lines l
     ON l.retailer_id = u.retailer_id AND l.viewer_id = u.viewer_id AND l.click_time >= u.exposed_at
   GROUP BY u.retailer_id, u.viewer_id, u.part, l.currency
@@ -88,7 +81,7 @@ currencies AS (
   SELECT DISTINCT part, currency FROM bought
   UNION ALL
   SELECT p.part, CAST(NULL AS VARCHAR) AS currency
-  FROM (SELECT DISTINCT part FROM units) p
+  FROM (SELECT DISTINCT part FROM experiment_units) p
   LEFT JOIN (SELECT part, count(*) AS lines FROM bought GROUP BY part) b ON b.part = p.part
   WHERE b.lines IS NULL
 ),
