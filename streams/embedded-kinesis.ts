@@ -49,45 +49,51 @@ export async function startEmbeddedKinesis(opts: EmbeddedKinesisOptions = {}): P
     endpoint: `http://127.0.0.1:${port}`,
     port,
     stop: async () => {
+      // Graceful: requests already inside kinesalite finish and are answered (an answer lost to a
+      // closed socket makes the client send the stored records again), their sockets then close,
+      // and no new connection is taken. Only then may kinesalite's close() shut its LevelDB: a
+      // request still reading it (a GetRecords iterator) crashes the whole process in leveldown.
       inFlight.refuseNew();
-      server.closeAllConnections?.();
-      // kinesalite's close() closes its LevelDB first; a request still reading it (a GetRecords
-      // iterator) then crashes the whole process inside leveldown, so let those finish first.
+      server.closeIdleConnections?.();
       await inFlight.idle(EMBEDDED_STOP_WAIT_MS);
+      server.closeAllConnections?.();
       await new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())));
     },
   };
 }
 
 /**
- * Counts requests from arrival until their handler ends the response (even on a closed socket),
- * and once told to, drops new connections before any request on them reaches kinesalite.
+ * Counts requests from arrival until their handler ends the response, and once told to refuse:
+ * drops new connections before any request on them reaches kinesalite, and closes each
+ * connection after the answer it is carrying (so a keep-alive socket brings no further request).
  */
 function trackRequestsInFlight(server: Server): { refuseNew(): void; idle(maxWaitMs: number): Promise<void> } {
-  let count = 0;
+  const inFlight = new Set<ServerResponse>();
   let refusing = false;
   let waiters: Array<() => void> = [];
+  const closeAfterAnswer = (res: ServerResponse) => {
+    if (!res.headersSent) res.shouldKeepAlive = false; // Node answers "Connection: close" and closes
+    else res.once('finish', () => res.socket?.end());
+  };
   server.on('connection', (socket: Socket) => {
     if (refusing) socket.destroy();
   });
   server.on('request', (_req: IncomingMessage, res: ServerResponse) => {
-    count++;
+    inFlight.add(res);
+    if (refusing) closeAfterAnswer(res);
     const end = res.end;
-    let ended = false;
     res.end = function (this: ServerResponse, ...args: Parameters<ServerResponse['end']>) {
-      if (!ended) {
-        ended = true;
-        if (--count === 0) for (const w of waiters.splice(0)) w();
-      }
+      if (inFlight.delete(res) && inFlight.size === 0) for (const w of waiters.splice(0)) w();
       return end.apply(this, args);
     } as ServerResponse['end'];
   });
   return {
     refuseNew: () => {
       refusing = true;
+      for (const res of inFlight) closeAfterAnswer(res);
     },
     idle: (maxWaitMs) =>
-      count === 0
+      inFlight.size === 0
         ? Promise.resolve()
         : new Promise<void>((resolve) => {
             const timer = setTimeout(() => {
