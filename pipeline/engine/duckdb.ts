@@ -19,7 +19,7 @@ import type { DuckDBConnection, DuckDBResultReader, DuckDBType, DuckDBValue } fr
 import type { ColumnInfo, ColumnType, QueryEngine, QueryResult, Row, SqlValue } from './engine.ts';
 import { DUCKDB_COMPAT_MACROS } from './duckdb-dialect.ts';
 import { dedupedEventsView, EVENTS_COPIES_INDEX, EVENTS_EXTRA_COPIES_INDEX, lakeFingerprint, lakeViews } from './duckdb-lake-views.ts';
-import { loadQuery, readQueryFile, requiredQueries, type QueryIdentifiers } from './query-files.ts';
+import { allRequiredQueries, loadQuery, readQueryFile, type QueryIdentifiers } from './query-files.ts';
 import { MAX_SHARED_RESULTS, SharedResults } from './shared-results.ts';
 import { checkParameters, parameterNames } from './parameters.ts';
 import { ConnectionPool } from './connection-pool.ts';
@@ -120,16 +120,6 @@ async function prepareConnection(connection: DuckDBConnection): Promise<void> {
  * qoe_impact_buckets, and the Quality view asks for the three at once.
  */
 export const SHARED_QUERIES: readonly string[] = ['qoe_impact_buckets'];
-
-/** Every query `name` requires, directly or through another (a cycle ends at the loader's depth check). */
-function requiredDeep(name: string, dir: string | undefined, seen = new Set<string>()): Set<string> {
-  for (const dep of requiredQueries(readQueryFile(name, dir))) {
-    if (seen.has(dep)) continue;
-    seen.add(dep);
-    requiredDeep(dep, dir, seen);
-  }
-  return seen;
-}
 
 /** What a materialized query may be named: a top-level file of queries/, used as a table name. */
 const MATERIALIZABLE_NAME = /^[a-z][a-z0-9_]*$/;
@@ -293,7 +283,7 @@ export class DuckDbEngine implements QueryEngine {
   /** The key of each SHARED_QUERIES query `queryName` requires: this lake state and the parameters that query reads. */
   private sharedKeys(queryName: string, params: Record<string, SqlValue>): Record<string, string> {
     const keys: Record<string, string> = {};
-    for (const dep of requiredDeep(queryName, this.options.queriesDir)) {
+    for (const dep of allRequiredQueries(queryName, this.options.queriesDir)) {
       if (!(this.options.sharedQueries ?? SHARED_QUERIES).includes(dep)) continue;
       const { sql, bound } = this.statement(dep, params, {});
       const used = Object.fromEntries(parameterNames(sql).map((name) => [name, bound[name]!]));

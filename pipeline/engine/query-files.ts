@@ -83,6 +83,11 @@ function dependencyOrder(name: string, dir: string, seen: string[], depth: numbe
   return seen;
 }
 
+/** Every query `name` requires, directly or through another, dependencies first (the depth check ends a cycle). */
+export function allRequiredQueries(name: string, dir: string = QUERIES_DIR): string[] {
+  return dependencyOrder(name, dir, [], 0, []);
+}
+
 /** Whether SQL text reads the view `name` (`FROM name` or `JOIN name`). */
 function readsView(sql: string, name: string): boolean {
   return new RegExp(`\\b(?:FROM|JOIN)\\s+${name}\\b`, 'i').test(sql);
