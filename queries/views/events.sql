@@ -1,7 +1,8 @@
 -- events: the lake's event rows, once per event_id (docs/spec.md §4: events
 -- are counted once however often they were delivered). The earliest
 -- received copy wins, with its dt partition. Reads lake_events (DuckDB: read_parquet over
--- lake/events/dt=*/; Athena: the external table in queries/athena/).
+-- lake/events/dt=*/; Athena: the external table `livelens athena ddl` creates,
+-- pipeline/engine/athena-ddl.ts).
 WITH numbered AS (
   SELECT
     lake_events.*,

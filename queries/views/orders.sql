@@ -4,7 +4,7 @@
 -- millisecond, or a lake written by another tool; one import keeps a key's last
 -- line) are ordered by their content, so every engine and run keeps the same one.
 -- Reads lake_orders (DuckDB: read_parquet over lake/orders/dt=*/;
--- Athena: the external table in queries/athena/).
+-- Athena: the external table `livelens athena ddl` creates, pipeline/engine/athena-ddl.ts).
 WITH numbered AS (
   SELECT
     lake_orders.*,
