@@ -103,6 +103,29 @@ describe('alerts through a webhook receiver on 127.0.0.1', () => {
     expect(line.url).toBe(hook.url);
   });
 
+  it('an attempt the webhook does not answer is cut off at its timeout and retried, then given up with a log line', async () => {
+    // A receiver that reads each request and never answers (held until the test ends).
+    const held: Array<{ end: () => void }> = [];
+    const server = createServer((req, res) => {
+      req.resume();
+      held.push(res);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    servers.push(server);
+    const lines: string[] = [];
+    const log = pino({ level: 'info' }, new Writable({ write: (chunk, _e, cb) => (lines.push(String(chunk)), cb()) }));
+    const timeoutMs = 60;
+    const q = new WebhookQueue({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, log, backoffBaseMs: 5, attemptTimeoutMs: timeoutMs });
+    const started = Date.now();
+    q.enqueue({ status: 'firing', rule: 'x' });
+    await q.idle();
+    expect(held).toHaveLength(MAX_ATTEMPTS);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(MAX_ATTEMPTS * timeoutMs);
+    expect(q.stats).toMatchObject({ delivered: 0, failed: 1, retries: MAX_ATTEMPTS - 1 });
+    expect(JSON.parse(lines.find((l) => l.includes('gave up'))!).msg).toBe(`alert webhook gave up after ${MAX_ATTEMPTS} attempts (no answer within ${timeoutMs} ms)`);
+    for (const res of held) res.end();
+  });
+
   it('a slow webhook never blocks the caller; past the waiting cap the oldest are dropped and counted', async () => {
     let release: () => void = () => undefined;
     const gate = new Promise<void>((r) => (release = r));
