@@ -2,7 +2,9 @@
  * The live path end to end on embedded defaults: events POSTed to the
  * collector go through kinesalite to the live view's own reader, show in
  * /api/v1/live/snapshot (scoped by token) within 5 s, count in /metrics, and
- * a latency problem fires the alert webhook (a receiver on 127.0.0.1).
+ * a latency problem fires the alert webhook (a receiver on 127.0.0.1); events
+ * accepted by a second collector instance on the same stream are in the
+ * first one's snapshot too (the live view reads the stream, not its process).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -85,6 +87,35 @@ describe('live view through a running server', () => {
     expect(metrics.live.reader.events).toBeGreaterThanOrEqual(3);
     expect(metrics.live.dropped).toMatchObject({ duplicates: 0, viewers: 0 });
     expect(metrics.alerts.webhook).toMatchObject({ delivered: 1, dropped: 0 });
+    expect(metrics.cloudwatch).toBeNull(); // no namespace: no publisher
+  });
+
+  it('sees the events of another collector instance writing to the same stream', async () => {
+    // A second collector process's part: its own server on the first one's stream, with no live view of its own.
+    const other = await startServer({
+      dataDir: join(dataDir, 'second'), port: 0, writeKeys: KEYS, kinesisEndpoint: server.kinesisEndpoint, kinesisStream: server.stream,
+      log: createLogger('silent'), regionHeader: 'cloudfront-viewer-country',
+    });
+    try {
+      const sent = Date.now();
+      const res = await fetch(`${other.url}/v1/events`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-write-key': 'k_acme_0001', 'cloudfront-viewer-country': 'DE' },
+        body: JSON.stringify({ sent_at: Date.now(), events: [heartbeat('ev_live_other_01', 'v_other', 2_500)] }),
+      });
+      expect(await res.json()).toEqual({ accepted: 1, rejected: [] });
+      let groups: Array<Record<string, unknown>> = [];
+      while (!groups.some((g) => g.region === 'DE')) {
+        expect(Date.now() - sent, 'the other instance\'s event in this one\'s snapshot within 5 s').toBeLessThan(5_000);
+        await new Promise((r) => setTimeout(r, 100));
+        groups = (await snapshot(ADMIN)).groups;
+      }
+      const de = groups.find((g) => g.region === 'DE')!;
+      expect(de).toMatchObject({ retailer_id: 'acme', concurrent_viewers: 1, sessions: 1 });
+      expect(Math.abs(Number(de.latency_p50_ms) - 2_500)).toBeLessThanOrEqual(2_500 * 0.01); // DDSketch: within 1%
+    } finally {
+      await other.stop();
+    }
   });
 
   it('livelens serve stops with one line naming a bad alert rule', async () => {
