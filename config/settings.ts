@@ -127,6 +127,7 @@ export const SETTINGS = {
   lakeS3: { flag: '--lake-s3 <s3url>', variable: 'LIVELENS_LAKE_S3', kind: 'string', description: 'older name of --lake for an s3:// lake (--lake / LIVELENS_LAKE wins)' },
 
   // Live view, alerts, CloudWatch (docs/spec.md §8, §9; live/)
+  live: { flag: '--live <switch>', variable: 'LIVELENS_LIVE', kind: 'choice', choices: ['on', 'off'], default: 'on', description: 'on or off: run the live view in this serve (its own stream reader, /api/v1/live*, alerts, CloudWatch); off on collector-only instances, which then read nothing from the stream' },
   liveWindowS: { flag: '--live-window-s <s>', variable: 'LIVELENS_LIVE_WINDOW_S', kind: 'integer', default: DEFAULT_LIVE_WINDOW_S, min: MIN_LIVE_WINDOW_S, max: MAX_LIVE_WINDOW_S, unit: 's', description: 'sliding window of the live view and the alerts' },
   alertWebhook: { flag: '--alert-webhook <url>', variable: 'LIVELENS_ALERT_WEBHOOK', kind: 'string', check: checkWebhookUrl, description: 'URL that receives firing and resolved alerts as JSON POSTs (unset: alerts are only logged)' },
   alertRules: { flag: '--alert-rules <list>', variable: 'LIVELENS_ALERT_RULES', kind: 'string', default: DEFAULT_ALERT_RULES, description: 'comma-separated metric>value or metric<value rules over the live group figures' },

@@ -123,6 +123,12 @@ describe('deploy/livelens.template.json', () => {
     for (const s of ['IngestService', 'DashboardService']) {
       expect((template.Resources[s]!.Properties as { DesiredCount: number; DeploymentConfiguration: unknown })).toMatchObject({ DesiredCount: 1, DeploymentConfiguration: { MaximumPercent: 100 } });
     }
+    // Only the dashboard task runs the live view (the collector's role cannot read the stream, and has no need to).
+    const env = (task: string) => Object.fromEntries(((template.Resources[task]!.Properties as { ContainerDefinitions: Array<{ Environment: Array<{ Name: string; Value: unknown }> }> })
+      .ContainerDefinitions[0]!.Environment).map((e) => [e.Name, e.Value]));
+    expect(env('CollectorTaskDefinition').LIVELENS_LIVE).toBe('off');
+    expect(env('DashboardTaskDefinition').LIVELENS_LIVE).toBeUndefined(); // on, the default
+    expect(partActions('dashboard')).toContain('kinesis:GetRecords');
     // The docs/spec.md §9 rules, one alarm each over the worst retailer and region (live/cloudwatch/alarms.ts).
     const alarms = Object.values(template.Resources).filter((r) => r.Type === 'AWS::CloudWatch::Alarm').map((r) => r.Properties as { Threshold: number; Metrics?: Array<{ Expression?: string }> });
     for (const rule of parseAlertRules(DEFAULT_ALERT_RULES)) {

@@ -374,7 +374,9 @@ export function buildTemplate(): Json {
       Properties: { ListenerArn: ref('Listener'), Priority: 1, Conditions: [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/v1/*'] } }], Actions: [{ Type: 'forward', TargetGroupArn: ref('CollectorTargetGroup') }] },
     },
     CollectorTaskDefinition: taskDefinition('collector', 'collector', ['serve'], {
-      ...streamEnv, LIVELENS_HOST: '0.0.0.0', LIVELENS_PORT: String(CONTAINER_PORT), LIVELENS_WRITE_KEYS: ref('WriteKeys'),
+      // No live view on the collector tasks: only the dashboard task reads the stream for it (its role has the reads, GetRecords'
+      // 5 calls/s per shard are shared by every reader, and there is one alerting and CloudWatch instance).
+      ...streamEnv, LIVELENS_HOST: '0.0.0.0', LIVELENS_PORT: String(CONTAINER_PORT), LIVELENS_WRITE_KEYS: ref('WriteKeys'), LIVELENS_LIVE: 'off',
     }, COLLECTOR_TASK_CPU, COLLECTOR_TASK_MEMORY_MIB, true),
     IngestTaskDefinition: taskDefinition('ingest', 'ingest', ['ingest'], { ...streamEnv, LIVELENS_LAKE: sub(lakeUrl) }, INGEST_TASK_CPU, INGEST_TASK_MEMORY_MIB, false),
     DashboardTaskDefinition: taskDefinition('dashboard', 'dashboard', ['serve'], {

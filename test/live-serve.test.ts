@@ -16,7 +16,7 @@ import { createLogger } from '../collector/log.ts';
 import { createDashboard } from '../dashboard/mount.ts';
 import { createLive } from '../live/mount.ts';
 import { startServer, type ServerHandle } from '../server/start-server.ts';
-import { runCli } from './spec/cli-harness.ts';
+import { runCli, startServe } from './spec/cli-harness.ts';
 
 const ADMIN = 's3cret-admin-token-1';
 const ACME = 'acme-token-000000001';
@@ -123,6 +123,29 @@ describe('live view through a running server', () => {
     expect(r.code).toBe(1);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toContain('alert rule "buffering>3"');
+  });
+});
+
+describe('livelens serve --live off (a collector-only instance)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'livelens-live-off-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('runs no live view (nothing reads the stream, no live routes) and refuses alert and CloudWatch settings', async () => {
+    const refused = await runCli(['serve', '--port', '0', '--data-dir', join(dir, 'refused'), '--live', 'off', '--cloudwatch-namespace', 'livelens']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr.trim().split('\n')).toHaveLength(1);
+    expect(refused.stderr).toContain('--cloudwatch-namespace / LIVELENS_CLOUDWATCH_NAMESPACE needs the live view, which --live / LIVELENS_LIVE turns off');
+    const serve = await startServe(['--port', '0', '--data-dir', join(dir, 'off'), '--dashboard-tokens', `${ADMIN}=admin`], { LIVELENS_LIVE: 'off' });
+    try {
+      const deadline = Date.now() + 10_000;
+      while (!serve.output().includes('live view: off') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      expect(serve.output()).toContain('live view: off (--live off): this instance reads nothing from the stream');
+      expect((await (await fetch(`${serve.url}/metrics`)).json()).live).toBeNull();
+      const live = await fetch(`${serve.url}/api/v1/live/snapshot`, { headers: { authorization: `Bearer ${ADMIN}` } });
+      expect(live.status).toBe(404);
+    } finally {
+      await serve.stop();
+    }
   });
 });
 

@@ -20,8 +20,8 @@ import { ENGINE_SETTINGS, engineSettingsFrom } from '../../pipeline/engine/creat
 import { createLive, LIVE_SETTINGS } from '../../live/mount.ts';
 import { createViewer } from '../../viewer/mount.ts';
 
-/** What serve takes: the server's settings, the dashboard's tokens, the live part's settings and the demo viewer page's show. */
-const SERVE_SETTINGS = [...SERVER_SETTINGS, 'dashboardTokens', ...LIVE_SETTINGS, 'viewerShow'] as const;
+/** What serve takes: the server's settings, the dashboard's tokens, the live part's switch and settings and the demo viewer page's show. */
+const SERVE_SETTINGS = [...SERVER_SETTINGS, 'dashboardTokens', 'live', ...LIVE_SETTINGS, 'viewerShow'] as const;
 /** The dashboard's query engine settings (as for `livelens report`), minus those serve already takes (dataDir, awsRegion). */
 const DASHBOARD_ENGINE_SETTINGS = ENGINE_SETTINGS.filter((name) => !(SERVE_SETTINGS as readonly string[]).includes(name));
 
@@ -33,26 +33,33 @@ export function register(program: Command): void {
   addSettingOptions(cmd, DASHBOARD_ENGINE_SETTINGS);
   cmd.action(async (_opts: unknown, command: Command) => {
     const flags = command.optsWithGlobals();
-    const { dashboardTokens, liveWindowS, alertWebhook, alertRules, alertMinViewers, alertCooldownS, cloudwatchNamespace, cloudwatchIntervalS, awsRegion, viewerShow, ...settings } =
+    const { dashboardTokens, live: liveSwitch, liveWindowS, alertWebhook, alertRules, alertMinViewers, alertCooldownS, cloudwatchNamespace, cloudwatchIntervalS, awsRegion, viewerShow, ...settings } =
       resolveSettings(SERVE_SETTINGS, flags);
     const log = createLogger(resolveSetting('logLevel', flags));
     const engineSettings = engineSettingsFrom(resolveSettings(ENGINE_SETTINGS, flags));
     const dashboard = createDashboard({ dataDir: settings.dataDir, dashboardTokens, writeKeys: settings.writeKeys, engineSettings });
+    // With --live off (collector-only instances) nothing reads the stream here: no live view, alerts or CloudWatch.
+    if (liveSwitch === 'off' && (alertWebhook !== undefined || cloudwatchNamespace !== undefined)) {
+      throw new Error(`${alertWebhook !== undefined ? '--alert-webhook / LIVELENS_ALERT_WEBHOOK' : '--cloudwatch-namespace / LIVELENS_CLOUDWATCH_NAMESPACE'} needs the live view, which --live / LIVELENS_LIVE turns off: set one or the other`);
+    }
     // A bad alert rule stops serve here, with one line naming it.
-    const live = createLive({
-      settings: { liveWindowS, alertWebhook, alertRules, alertMinViewers, alertCooldownS, cloudwatchNamespace, cloudwatchIntervalS, awsRegion },
-      access: dashboard.access,
-      log,
-    });
+    const live =
+      liveSwitch === 'on'
+        ? createLive({
+            settings: { liveWindowS, alertWebhook, alertRules, alertMinViewers, alertCooldownS, cloudwatchNamespace, cloudwatchIntervalS, awsRegion },
+            access: dashboard.access,
+            log,
+          })
+        : undefined;
     // The demo viewer page when asked for (--viewer-show): it sends with the first write key.
     const viewer = viewerShow === undefined ? undefined : createViewer({ dataDir: settings.dataDir, showId: viewerShow, log });
     const viewerParts = viewer?.available ? { routes: [viewer.routes], services: [viewer.service] } : { routes: [], services: [] };
     // The live routes go first so that their /api/v1/live paths are not taken by the dashboard's.
     const s = await startServer({
       ...settings,
-      routes: [live.routes, ...viewerParts.routes, dashboard.routes],
-      services: [dashboard.service, ...live.services, ...viewerParts.services],
-      metrics: live.metrics,
+      routes: [...(live ? [live.routes] : []), ...viewerParts.routes, dashboard.routes],
+      services: [dashboard.service, ...(live?.services ?? []), ...viewerParts.services],
+      metrics: live?.metrics ?? (() => ({ live: null })),
       log,
     });
     process.stdout.write(`livelens collector listening on ${s.url} (POST ${s.url}/v1/events)\n`);
@@ -62,7 +69,11 @@ export function register(program: Command): void {
     if (viewer) {
       process.stdout.write(viewer.available ? `viewer page: ${s.url}${viewer.path} (show ${viewerShow}, retailer ${viewer.shop()?.config.retailerId})\n` : `viewer page: skipped (${viewer.reason})\n`);
     }
-    process.stdout.write(`live panel: ${s.url}/live (alerts ${alertWebhook ? 'to the webhook and the log' : 'in the log'}${cloudwatchNamespace ? `, CloudWatch namespace ${cloudwatchNamespace}` : ''})\n`);
+    process.stdout.write(
+      live
+        ? `live panel: ${s.url}/live (alerts ${alertWebhook ? 'to the webhook and the log' : 'in the log'}${cloudwatchNamespace ? `, CloudWatch namespace ${cloudwatchNamespace}` : ''})\n`
+        : 'live view: off (--live off): this instance reads nothing from the stream\n',
+    );
     let stopping = false;
     const shutdown = (signal: string) => {
       if (stopping) return;
