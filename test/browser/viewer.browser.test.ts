@@ -213,6 +213,16 @@ describe('the demo viewer page in Chromium', () => {
     };
     await expect.poll(mismatch, { timeout: WAIT_MS, interval: 500 }).toBe('equal');
     expect((await cells()).length).toBeGreaterThan(0);
+    // The sparklines of the show's row: /api/v1/live/history has points every 10 s since the viewer came; once it has
+    // two, the page draws both lines (uPlot canvases), the last 30 minutes of concurrent viewers and latency p95.
+    await until('two history points of the show', async () => {
+      const h = (await (await fetch(`${server.url}/api/v1/live/history`, { headers: { authorization: `Bearer ${ADMIN}` } })).json()) as { shows: Array<{ show_id: string; points: unknown[] }> };
+      return (h.shows.find((x) => x.show_id === SHOW)?.points.length ?? 0) >= 2;
+    });
+    const showRow = table('Running shows').locator('tbody tr', { hasText: SHOW });
+    for (const name of ['concurrent viewers, last 30 minutes', 'latency p95, last 30 minutes']) {
+      await expect.poll(() => showRow.getByRole('img', { name }).locator('canvas').count(), { timeout: WAIT_MS }).toBeGreaterThan(0);
+    }
     await page.screenshot({ path: join(SHOTS_DIR, 'live-desktop.png'), fullPage: true });
 
     // A chat message POSTed to the collector reaches the open page through the SSE, without a reload.
