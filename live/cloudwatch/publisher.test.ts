@@ -116,6 +116,25 @@ describe('CloudWatch publisher at the wire', () => {
     answer = () => ({ status: 200, body: '{}' });
   }, 30_000);
 
+  it('as a server service: publishes the view\'s latest snapshot every interval, and nothing after stop', async () => {
+    seen.length = 0;
+    let at = AT;
+    const view = { latest: () => ({ ...snapshot([group(0)]), at: (at += 1_000) }) } as unknown as LiveView;
+    const p = createCloudWatchPublisher({ namespace: 'livelens-test', intervalS: 1, view, log: pino({ level: 'silent' }) });
+    const started = Date.now();
+    p.service.start({} as never);
+    while (seen.length < 2 && Date.now() - started < 10_000) await new Promise((r) => setTimeout(r, 20));
+    await p.service.stop();
+    const calls = seen.length;
+    expect(calls).toBeGreaterThanOrEqual(2);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(2 * 1_000 - 50); // not before the second interval
+    // One call per interval, each with that snapshot's at (seconds on the wire), one second apart.
+    const stamps = seen.map((x) => x.body.MetricData[0]!.Timestamp as number);
+    expect(stamps.slice(1).map((t, i) => t - stamps[i]!)).toEqual(Array(calls - 1).fill(1));
+    await new Promise((r) => setTimeout(r, 1_200));
+    expect(seen).toHaveLength(calls);
+  });
+
   it('cuts batches by size too: each batch within the byte budget, and full (the next datum would not fit)', () => {
     const many = datumsOf(snapshot(Array.from({ length: 10 }, (_, i) => group(i))), { highResolution: false });
     const size = (d: object) => JSON.stringify(d).length + 1;
