@@ -14,6 +14,7 @@ import {
   EVENT_COPY_COLUMNS, FLUSH_INTERVAL_MS, MAX_PACKED_RECORD_BYTES, MIB, OUTAGE_MS, PRICES, SHARD_HEADROOM, SHOW_MS, SHOWS_PER_MONTH, type ScaleModel,
 } from './scale-model.ts';
 import { EVENT_COPY_MARGIN_MS } from '../pipeline/engine/partition-bounds.ts';
+import { MAX_LIVE_EVENT_IDS, MAX_LIVE_VIEWERS } from '../live/limits.ts';
 import { COLLECTOR_CPU_TARGET_PERCENT, COLLECTOR_TASK_CPU, DEFAULT_ATHENA_BYTES_SCANNED_CUTOFF } from './template.ts';
 
 export const SCALE_DOC_PATH = fileURLToPath(new URL('../docs/scale.md', import.meta.url));
@@ -111,7 +112,12 @@ export function renderScaleDoc(m: ScaleModel): string {
     '  Firehose (EnableFirehose=true, deploy/README.md), which scales by itself, or split the stream among several ingest deployments.',
     '- **Holding capacity only around the show** means resharding the stream (UpdateShardCount) and raising CollectorMinTasks before it:',
     '  autoscaling on CPU reacts in minutes, a show\'s opening join does not wait.',
-    '- **The join burst**: a million `session_start`/`startup` in the first minutes of a show is far above the steady rate above.', '');
+    '- **The join burst**: a million `session_start`/`startup` in the first minutes of a show is far above the steady rate above.');
+  p(`- **The live view** (one, in the dashboard task) tracks at most MAX_LIVE_VIEWERS = ${int(MAX_LIVE_VIEWERS)} viewers (live/limits.ts): with ${int(CONCURRENT_VIEWERS)}`,
+    `  its \`concurrent_viewers\` counts only the ${int(Math.min(MAX_LIVE_VIEWERS, CONCURRENT_VIEWERS))} heard from last (the others evicted, counted in \`/metrics\` \`live.dropped\`), and its`,
+    `  MAX_LIVE_EVENT_IDS = ${int(MAX_LIVE_EVENT_IDS)} remembered event ids cover ${dec(MAX_LIVE_EVENT_IDS / m.eventsPerSecond, 1)} s of this stream, so a copy delivered later counts twice in the live`,
+    `  figures (never in reports). It reads all ${int(m.eventsPerSecond)} events/s in one Node process, which was not measured here: raise the caps`,
+    '  (memory: live/limits.ts) and the dashboard task\'s size before such a show, or split the live view by shard.', '');
 
   p(`## Monthly cost at list prices (${PRICES.region}, prices as of ${PRICES.date})`, '');
   p(`${SHOWS_PER_MONTH} such shows a month; capacity (shards, collector tasks, ALB capacity) held for the show plus an hour either side (${dec(m.heldHours, 2)} h);`,
