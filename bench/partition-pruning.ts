@@ -123,7 +123,7 @@ try {
   for (const name of names) {
     const identifiers = placeholderNames(readQueryFile(name)).length > 0 ? queryIdentifierSets(name)[0]! : {};
     const known: Record<string, string | number> = {
-      from_ms: fromMs, to_ms: fromMs + DAY_MS, window_ms: DAY_MS, lookback_ms: 14 * DAY_MS, cap_percentile: 0.99,
+      from_ms: fromMs, to_ms: fromMs + DAY_MS, window_ms: DAY_MS, lookback_ms: 14 * DAY_MS, cap_percentile: 0.99, qoe_sessions: 1,
       retailer_id: '', creator_id: '', region: '', show_id: name === 'show_timeline' ? `show_${day}` : '', experiment_id: 'exp1', variants: '', by_retailer: 1, bucket_ms: 3_600_000,
     };
     const used = parameterNames(loadQuery(name, QUERIES_DIR, identifiers, ENGINE_PERIOD_VIEWS.athena));

@@ -10,21 +10,12 @@
 -- Viewers seen in several variants, or of a variant not in $variants
 -- (',a,b,'; '' = any), are left out. retailer_id: per retailer with
 -- $by_retailer = 1 (each apart); with 0, '' (every retailer together).
--- requires: experiment_units
+-- requires: experiment_units, experiment_unit_sessions
+-- A viewer's sessions with an event from exposure (experiment_unit_sessions reads the events).
 WITH playback AS (
-  SELECT u.retailer_id, u.viewer_id, e.session_id,
-         coalesce(sum(e.buffer_ms) FILTER (WHERE e.type = 'buffer_end'), 0) AS buffer_ms,
-         coalesce(sum(e.watch_ms) FILTER (WHERE e.type = 'heartbeat'), 0) AS watch_ms,
-         count(*) FILTER (WHERE e.type = 'startup') > 0 AS started,
-         count(*) FILTER (WHERE e.type = 'error' AND e.fatal) > 0 AS failed
-  FROM experiment_units u
-  JOIN events e
-    ON e.retailer_id = u.retailer_id AND e.viewer_id = u.viewer_id
-   -- exposed_at is inside the period (experiment_assignments), so its days bound the read.
-   AND e.dt >= $from_dt AND e.dt <= $to_dt
-   AND e.event_time >= u.exposed_at AND e.event_time < $to_ms
-  WHERE e.session_id IS NOT NULL
-  GROUP BY u.retailer_id, u.viewer_id, e.session_id
+  SELECT retailer_id, viewer_id, session_id, buffer_ms, session_watch_ms AS watch_ms, started, failed
+  FROM experiment_unit_sessions
+  WHERE session_id IS NOT NULL AND exposed_events > 0
 ),
 per_viewer AS (
   SELECT u.part, u.variant,

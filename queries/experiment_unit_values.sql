@@ -24,30 +24,17 @@
 -- analysed apart (its own currencies and revenue caps: docs/spec.md §§4 and
 -- 8), so one statement serves every retailer of the report; with 0, '' and
 -- every retailer the filters keep analysed together.
--- requires: experiment_units, attributed_order_lines
--- Per exposed viewer, over the CUPED lookback up to $to_ms: only the events a sum below reads
--- (heartbeats, clicks, events naming a user_id), grouped by the viewer alone (variant and
--- exposed_at come back from experiment_units), so the join and GROUP BY over most of the lake carry
--- two keys and no event_id.
+-- requires: experiment_units, experiment_unit_sessions, attributed_order_lines
+-- Per exposed viewer, over the CUPED lookback up to $to_ms (experiment_unit_sessions' sums of
+-- the viewer's sessions; variant and exposed_at come back from experiment_units).
 WITH viewer_events AS (
   SELECT
-    u.retailer_id, u.viewer_id,
-    sum(e.watch_ms) FILTER (WHERE e.type = 'heartbeat' AND e.event_time >= u.exposed_at) AS watch_ms,
-    sum(e.watch_ms) FILTER (WHERE e.type = 'heartbeat' AND e.event_time < u.exposed_at) AS pre_watch_ms,
-    count(*) FILTER (WHERE e.type = 'click_to_buy' AND e.event_time >= u.exposed_at) AS clicks,
-    count(*) FILTER (WHERE e.type = 'click_to_buy' AND e.event_time < u.exposed_at) AS pre_clicks,
-    min(e.user_id) AS user_id
-  FROM experiment_units u
-  JOIN events e
-    ON e.retailer_id = u.retailer_id AND e.viewer_id = u.viewer_id
-   -- The CUPED lookback reaches before the period: its days are bound from from_ms - lookback_ms.
-   AND e.dt >= $lookback_from_dt AND e.dt <= $to_dt
-   AND e.event_time >= u.exposed_at - $lookback_ms AND e.event_time < $to_ms
-   AND ($creator_id = '' OR e.creator_id = $creator_id)
-   AND ($show_id = '' OR e.show_id = $show_id)
-   AND ($region = '' OR e.region = $region)
-  WHERE e.type IN ('heartbeat', 'click_to_buy') OR e.user_id IS NOT NULL
-  GROUP BY u.retailer_id, u.viewer_id
+    retailer_id, viewer_id,
+    sum(watch_ms) AS watch_ms, sum(pre_watch_ms) AS pre_watch_ms,
+    sum(clicks) AS clicks, sum(pre_clicks) AS pre_clicks,
+    min(user_id) AS user_id
+  FROM experiment_unit_sessions
+  GROUP BY retailer_id, viewer_id
 ),
 activity AS (
   SELECT

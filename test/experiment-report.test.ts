@@ -7,6 +7,7 @@ import { withPartitionBounds } from '../pipeline/engine/partition-bounds.ts';
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDuckDbEngine, type DuckDbEngine } from '../pipeline/engine/duckdb.ts';
+import type { Row } from '../pipeline/engine/engine.ts';
 import { analyzeExperiment } from '../pipeline/reports/experiment.ts';
 import { toPositional } from '../pipeline/engine/parameters.ts';
 import { loadQuery } from '../pipeline/engine/query-files.ts';
@@ -34,13 +35,19 @@ afterAll(async () => {
 
 const PARAMS = {
   experiment_id: 'exp1', from_ms: 0, to_ms: 8_640_000_000_000_000, retailer_id: '', creator_id: '', show_id: '', region: '',
-  window_ms: 86_400_000, lookback_ms: 14 * DAY_MS_FOR_TEST, cap_percentile: 1, variants: '', by_retailer: 0,
+  window_ms: 86_400_000, lookback_ms: 14 * DAY_MS_FOR_TEST, cap_percentile: 1, variants: '', by_retailer: 0, qoe_sessions: 0,
 };
 
 type Sums = { n: number; sum: number; sum_squares: number; covariate_sum: number; covariate_sum_squares: number; main_covariate_sum_product: number };
 
+/** The metrics' sums, the same whether experiment_unit_sessions is per viewer or per session (for the QoE guardrails). */
 async function metricSums(params: Record<string, string | number> = PARAMS): Promise<Map<string, Sums>> {
-  const rows = await engine.run('experiment_metrics', params);
+  const [perViewer, perSession] = await Promise.all([0, 1].map(async (qoe) => sumsOf(await engine.run('experiment_metrics', { ...params, qoe_sessions: qoe }))));
+  expect(perSession).toEqual(perViewer);
+  return perViewer!;
+}
+
+function sumsOf(rows: Row[]): Map<string, Sums> {
   return new Map(rows.map((r) => [
     `${String(r.metric)}/${r.currency ?? '-'}/${String(r.variant)}`,
     {

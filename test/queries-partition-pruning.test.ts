@@ -86,7 +86,7 @@ function statements(): Array<{ name: string; identifiers: Record<string, string>
 /** Values for a query's parameters: the period, a one-day lookback, exp1 per retailer, no filter; any other `*_ms` an hour, anything else ''. */
 function parameters(name: string, fromMs: number, toMs: number): Record<string, SqlValue> {
   const known: Record<string, SqlValue> = {
-    from_ms: fromMs, to_ms: toMs, window_ms: DAY_MS, lookback_ms: DAY_MS, cap_percentile: 1,
+    from_ms: fromMs, to_ms: toMs, window_ms: DAY_MS, lookback_ms: DAY_MS, cap_percentile: 1, qoe_sessions: 1,
     retailer_id: '', creator_id: '', region: '', show_id: name === 'show_timeline' ? 's1' : '',
     experiment_id: 'exp1', variants: '', by_retailer: 1,
   };

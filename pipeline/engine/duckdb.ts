@@ -311,22 +311,24 @@ export class DuckDbEngine implements QueryEngine {
   }
 
   /**
-   * Runs `work` on one pooled connection, held until it ends, with
-   * `queryName` computed once into a temporary table of that name (seen by
-   * that connection only, so concurrent requests never share one; dropped
-   * after). The queries `work` runs through the engine it is given read the
-   * table instead of inlining the query, one after another on that
-   * connection (each still uses every DuckDB thread).
+   * Runs `work` on one pooled connection, held until it ends, with each of
+   * `queryNames` computed once, in order, into a temporary table of that
+   * name (seen by that connection only, so concurrent requests never share
+   * one; dropped after; a later name reads the earlier tables). The queries
+   * `work` runs through the engine it is given read the tables instead of
+   * inlining the queries, one after another on that connection (each still
+   * uses every DuckDB thread).
    */
-  async withMaterialized<T>(queryName: string, params: Record<string, SqlValue>, work: (engine: QueryEngine) => Promise<T>): Promise<T> {
-    if (!MATERIALIZABLE_NAME.test(queryName)) throw new Error(`query "${queryName}" cannot be materialized: only a top-level query file (lowercase letters, digits and _)`);
-    const { sql, bound } = this.statement(queryName, params, {});
+  async withMaterialized<T>(queryNames: readonly string[], params: Record<string, SqlValue>, work: (engine: QueryEngine) => Promise<T>): Promise<T> {
+    for (const queryName of queryNames) {
+      if (!MATERIALIZABLE_NAME.test(queryName)) throw new Error(`query "${queryName}" cannot be materialized: only a top-level query file (lowercase letters, digits and _)`);
+    }
     await this.refreshViews();
     return this.pool.use(async (connection) => {
-      await runBound(connection, `CREATE OR REPLACE TEMPORARY TABLE ${queryName} AS\n${sql}`, bound, async () => undefined);
+      const made: string[] = [];
       let queue: Promise<unknown> = Promise.resolve();
       const onConnection = <R>(name: string, p: Record<string, SqlValue>, ids: QueryIdentifiers, read: (r: DuckDBResultReader) => Promise<R>): Promise<R> => {
-        const statement = this.statement(name, p, ids, [queryName]);
+        const statement = this.statement(name, p, ids, made);
         const next = queue.then(() => runBound(connection, statement.sql, statement.bound, read));
         queue = next.catch(() => undefined);
         return next;
@@ -338,10 +340,15 @@ export class DuckDbEngine implements QueryEngine {
         close: async () => { throw new Error('the engine given to withMaterialized is closed with the engine that made it'); },
       };
       try {
+        for (const queryName of queryNames) {
+          const { sql, bound } = this.statement(queryName, params, {}, made);
+          await runBound(connection, `CREATE OR REPLACE TEMPORARY TABLE ${queryName} AS\n${sql}`, bound, async () => undefined);
+          made.push(queryName);
+        }
         return await work(scoped);
       } finally {
         await queue;
-        await connection.run(`DROP TABLE IF EXISTS temp.${queryName}`);
+        for (const queryName of made) await connection.run(`DROP TABLE IF EXISTS temp.${queryName}`);
       }
     });
   }

@@ -40,18 +40,19 @@ export interface QueryEngine {
   query(queryName: string, params?: Record<string, SqlValue>, identifiers?: QueryIdentifiers): Promise<QueryResult>;
   close(): Promise<void>;
   /**
-   * Computes `queryName` once, as a table of that name, for the queries
-   * `work` runs through the engine it is given: they read the table instead
-   * of inlining the query as a CTE (DuckDB: a temporary table on one
-   * connection, dropped after). Absent (Athena): use `withMaterialized`,
-   * which runs `work` on the engine itself, every query one CTE chain.
+   * Computes each of `queryNames` once, in order, as a table of that name,
+   * for the queries `work` runs through the engine it is given: they read
+   * the tables instead of inlining the queries as CTEs (DuckDB: temporary
+   * tables on one connection, dropped after; a later name reads the earlier
+   * ones' tables). Absent (Athena): use `withMaterialized`, which runs
+   * `work` on the engine itself, every query one CTE chain.
    */
-  withMaterialized?<T>(queryName: string, params: Record<string, SqlValue>, work: (engine: QueryEngine) => Promise<T>): Promise<T>;
+  withMaterialized?<T>(queryNames: readonly string[], params: Record<string, SqlValue>, work: (engine: QueryEngine) => Promise<T>): Promise<T>;
 }
 
-/** Runs `work` with `queryName` computed once where the engine can (see QueryEngine.withMaterialized), else on the engine as it is. */
+/** Runs `work` with `queryNames` computed once where the engine can (see QueryEngine.withMaterialized), else on the engine as it is. */
 export function withMaterialized<T>(
-  engine: QueryEngine, queryName: string, params: Record<string, SqlValue>, work: (engine: QueryEngine) => Promise<T>,
+  engine: QueryEngine, queryNames: readonly string[], params: Record<string, SqlValue>, work: (engine: QueryEngine) => Promise<T>,
 ): Promise<T> {
-  return engine.withMaterialized ? engine.withMaterialized(queryName, params, work) : work(engine);
+  return engine.withMaterialized ? engine.withMaterialized(queryNames, params, work) : work(engine);
 }

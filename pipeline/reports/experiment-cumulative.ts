@@ -112,9 +112,9 @@ export async function cumulativeLift(engine: QueryEngine, experimentId: string, 
   if (plan.unit === 'show') {
     return { header: { ...header, control: null, note: 'a show-level experiment has no cumulative lift by day of first exposure: its unit is the show' }, rows: [] };
   }
-  const bound = { ...params, by_retailer: 1, window_ms: base.window_ms, lookback_ms: lookbackMs, cap_percentile: capPercentile, bucket_ms: options.bucketMs };
+  const bound = { ...params, by_retailer: 1, window_ms: base.window_ms, lookback_ms: lookbackMs, cap_percentile: capPercentile, qoe_sessions: 0, bucket_ms: options.bucketMs };
   // One run for every retailer (each apart: retailer_id on every cohort row), the assignments computed once.
-  const [retailerRows, cohorts] = await withMaterialized(engine, 'experiment_assignments', bound, (e) => Promise.all([
+  const [retailerRows, cohorts] = await withMaterialized(engine, ['experiment_assignments'], bound, (e) => Promise.all([
     options.retailer !== undefined ? Promise.resolve([{ retailer_id: options.retailer }]) : e.run('experiment_retailers', bound),
     e.run('experiment_cumulative_metrics', bound),
   ]));

@@ -166,12 +166,16 @@ export async function viewerExperimentRows(engine: QueryEngine, setup: Experimen
   const { plan, params, base, lookbackMs, capPercentile } = setup;
   const bound = { ...params, by_retailer: byRetailer ? 1 : 0 };
   const qoeGuardrails = plan.guardrails.some(isQoeGuardrail);
-  // Who saw which variant is computed once for the three queries that read it (where the engine can:
-  // DuckDB; on Athena each is one CTE chain). It was most of the report's time when each re-derived it.
-  const [exclusions, metrics, guardrails] = await withMaterialized(engine, 'experiment_assignments', bound, (e) => Promise.all([
+  const metricParams = { ...bound, window_ms: base.window_ms, lookback_ms: lookbackMs, cap_percentile: capPercentile, qoe_sessions: qoeGuardrails ? 1 : 0 };
+  // Computed once for the queries that read them (where the engine can: DuckDB; on Athena each
+  // is one CTE chain): who saw which variant, which was most of the report's time when each query
+  // re-derived it, and, when the QoE guardrails read them too, the exposed viewers' sessions, the
+  // one pass over their events that the metrics and the guardrails share.
+  const materialized = qoeGuardrails ? ['experiment_assignments', 'experiment_unit_sessions'] : ['experiment_assignments'];
+  const [exclusions, metrics, guardrails] = await withMaterialized(engine, materialized, metricParams, (e) => Promise.all([
     e.run('experiment_exclusions', bound),
-    e.run('experiment_metrics', { ...bound, window_ms: base.window_ms, lookback_ms: lookbackMs, cap_percentile: capPercentile }),
-    qoeGuardrails ? e.run('experiment_guardrails', bound) : Promise.resolve([]),
+    e.run('experiment_metrics', metricParams),
+    qoeGuardrails ? e.run('experiment_guardrails', metricParams) : Promise.resolve([]),
   ]));
   return { exclusions, metrics, guardrails };
 }
