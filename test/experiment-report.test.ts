@@ -59,12 +59,13 @@ function sumsOf(rows: Row[]): Map<string, Sums> {
 }
 
 describe('experiment queries on DuckDB', () => {
-  it('assigns each viewer the variant of the first sighting and counts the viewer seen in two variants', async () => {
+  it('assigns each viewer the one variant seen, and counts the viewer seen in two variants (no variant: excluded)', async () => {
     const rows = await engine.run('experiment_assignments', PARAMS);
     const byViewer = new Map(rows.map((r) => [String(r.viewer_id), r]));
     expect([...byViewer.keys()].sort()).toEqual(['va1', 'va2', 'va3', 'vb1', 'vb2', 'vb3', 'vx']);
     expect(byViewer.get('va3')?.variant).toBe('control'); // only from the experiments column
     expect(byViewer.get('vx')?.variants_seen).toBe(2);
+    expect(byViewer.get('vx')?.variant).toBeNull();
     const [ex] = await engine.run('experiment_exclusions', PARAMS);
     expect(ex).toEqual({ retailer_id: '', exposed_viewers: 7, excluded_viewers: 1, unlisted_viewers: 0 });
   });
