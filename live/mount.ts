@@ -13,6 +13,7 @@ import type { SettingName, SettingsOf } from '../config/settings.ts';
 import type { Access } from '../dashboard/access/index.ts';
 import type { ServerRoutes, ServerService } from '../server/start-server.ts';
 import { createAlerts, type Alerts, type AlertsOptions } from './alerts/index.ts';
+import { plannedWeightsFrom } from './alerts/planned-weights.ts';
 import { createCloudWatchPublisher, type CloudWatchPublisher } from './cloudwatch/publisher.ts';
 import { createLiveView, type LiveView, type LiveViewOptions } from './live-view.ts';
 import { liveRoutes } from './routes.ts';
@@ -32,6 +33,8 @@ export interface LiveOptions {
   logAlerts?: boolean;
   view?: Omit<LiveViewOptions, 'windowS'>;
   alerts?: Partial<Pick<AlertsOptions, 'queue' | 'weightsOf'>>;
+  /** The experiment definitions the live `srm` alert takes its plans from (`<data dir>/experiments.json` in serve and demo); `alerts.weightsOf` wins. */
+  experimentsFile?: string;
 }
 
 export interface Live {
@@ -49,7 +52,11 @@ export function createLive(o: LiveOptions): Live {
   const view = createLiveView({ ...o.view, windowS: s.liveWindowS });
   const alerts =
     s.alertWebhook !== undefined || o.logAlerts !== false
-      ? createAlerts({ webhook: s.alertWebhook, rules: s.alertRules, minViewers: s.alertMinViewers, cooldownS: s.alertCooldownS, log: o.log, ...o.alerts })
+      ? createAlerts({
+          webhook: s.alertWebhook, rules: s.alertRules, minViewers: s.alertMinViewers, cooldownS: s.alertCooldownS, log: o.log,
+          ...(o.experimentsFile !== undefined ? { weightsOf: plannedWeightsFrom(o.experimentsFile, o.log) } : {}),
+          ...o.alerts,
+        })
       : undefined;
   if (alerts) view.subscribe(alerts.onSnapshot);
   const cloudwatch =

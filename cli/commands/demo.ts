@@ -10,6 +10,7 @@
  * npm start
  * livelens demo --viewers 300 --exit --data-dir /tmp/demo
  */
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { addSettingOptions, resolveSettings } from '../../config/settings.ts';
 import { runIngest } from '../../pipeline/ingest/run-ingest.ts';
@@ -27,6 +28,7 @@ import { createLogger } from '../../collector/log.ts';
 import { createLive, LIVE_SETTINGS } from '../../live/mount.ts';
 import { PROBLEM_REGION, startTrickle } from '../../live/demo-trickle.ts';
 import { createViewer, DEFAULT_VIEWER_CREATOR } from '../../viewer/mount.ts';
+import { DEFAULT_EXPERIMENTS_FILE } from '../../pipeline/reports/experiment-definitions.ts';
 
 /** The creator of the demo's running show (the trickle's viewers and the viewer page watch it). */
 export const DEMO_LIVE_CREATOR = DEFAULT_VIEWER_CREATOR;
@@ -94,7 +96,8 @@ async function runDemo(opts: Record<string, unknown>): Promise<void> {
   const dashboard = createDashboard({ dataDir, dashboardTokens: settings.dashboardTokens, writeKeys: keyList });
   // The live view, alerts (logged; to a webhook when set) and CloudWatch when configured; a bad alert rule stops here.
   const liveLog = createLogger('info');
-  const livePart = createLive({ settings, access: dashboard.access, log: liveLog });
+  // The simulated day writes <data dir>/experiments.json (two of its experiments are show-level): the live srm alert follows it.
+  const livePart = createLive({ settings, access: dashboard.access, log: liveLog, experimentsFile: join(dataDir, DEFAULT_EXPERIMENTS_FILE) });
   const prepared = prepareDemoDataDir(dataDir, { reset: opts.reset === true });
   const writeKeys = demoKeys(keyList);
   // The running show after the simulated day: the trickle's simulated viewers and the viewer page (where ffmpeg is installed) watch it.

@@ -10,6 +10,7 @@
  * @example
  * livelens serve --data-dir .livelens --port 8787
  */
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { addSettingOptions, resolveSetting, resolveSettings } from '../../config/settings.ts';
 import { createLogger } from '../../collector/log.ts';
@@ -19,6 +20,7 @@ import { createDashboard } from '../../dashboard/mount.ts';
 import { ENGINE_SETTINGS, engineSettingsFrom } from '../../pipeline/engine/create-engine.ts';
 import { createLive, LIVE_SETTINGS } from '../../live/mount.ts';
 import { createViewer } from '../../viewer/mount.ts';
+import { DEFAULT_EXPERIMENTS_FILE } from '../../pipeline/reports/experiment-definitions.ts';
 
 /** What serve takes: the server's settings, the dashboard's tokens, the live part's switch and settings and the demo viewer page's show. */
 const SERVE_SETTINGS = [...SERVER_SETTINGS, 'dashboardTokens', 'live', ...LIVE_SETTINGS, 'viewerShow'] as const;
@@ -49,6 +51,8 @@ export function register(program: Command): void {
             settings: { liveWindowS, alertWebhook, alertRules, alertMinViewers, alertCooldownS, cloudwatchNamespace, cloudwatchIntervalS, awsRegion },
             access: dashboard.access,
             log,
+            // The definitions the dashboard's experiment reports read: the live srm alert tests against their planned weights.
+            experimentsFile: join(settings.dataDir, DEFAULT_EXPERIMENTS_FILE),
           })
         : undefined;
     // The demo viewer page when asked for (--viewer-show): it sends with the first write key.

@@ -45,8 +45,8 @@ export interface EvaluatorOptions {
   rules: readonly AlertRule[];
   minViewers: number;
   cooldownS: number;
-  /** Planned weights of an experiment's variants (by variant id); equal weights when undefined. */
-  weightsOf?: (retailerId: string, experimentId: string) => Record<string, number> | undefined;
+  /** Planned weights of an experiment's variants (by variant id); equal weights when undefined; null: no live test (a show-level experiment). */
+  weightsOf?: (retailerId: string, experimentId: string) => Record<string, number> | null | undefined;
 }
 
 interface RuleState {
@@ -103,6 +103,7 @@ export class AlertEvaluator {
       const key = `${x.retailer_id}\u0000${x.experiment_id}`;
       if (this.srmFired.has(key)) continue;
       const planned = this.opts.weightsOf?.(x.retailer_id, x.experiment_id);
+      if (planned === null) continue; // its units are shows, not the viewers counted here
       const variants = [...new Set([...Object.keys(planned ?? {}), ...Object.keys(x.variants)])].sort();
       const counts = variants.map((v) => x.variants[v] ?? 0);
       if (counts.reduce((s, n) => s + n, 0) < MIN_SRM_VIEWERS) continue;
