@@ -5,9 +5,12 @@
  *
  * Worst case, at the defaults: 2 × MAX_LIVE_GROUPS groups (regions and
  * shows) × (window_s count slices of ~80 B + window_s/10 sketch slices × 2
- * DDSketches of ≤ ~3 KB) ≈ 2,000 × 200 KB = 400 MB (reached only when every
- * group is busy every second); viewers, sessions and event ids ≈ 150 B each
- * ≈ 300 MB at their caps.
+ * DDSketches of ≤ ~3 KB) ≈ 2,000 × 200 KB = 400 MB (an estimate, reached
+ * only when every group is busy every second). Measured with SDK-length ids
+ * (`npm run bench:live-memory`, 2026-12-01): event ids ≈ 320 B each (324 MB
+ * at MAX_LIVE_EVENT_IDS, reached at ~3,300 events/s held over a 300 s
+ * window), viewers and sessions ≈ 1.1 kB each; all three at their caps
+ * 1.43 GB of heap.
  */
 
 /** Default sliding window (`LIVELENS_LIVE_WINDOW_S`). */
