@@ -13,18 +13,26 @@
  * each), as a CDN's or load balancer's are open: without that, the first
  * second of each run opened 256 connections at once to a saturated server
  * and some of its requests took over a second, which alone made the p99. The
- * SDK-shaped batch is 50 realistic events, text/plain with ?key=.
+ * SDK-shaped batch is 50 realistic events, text/plain with ?key=. Each run
+ * also reports the CPU other processes on the machine took meanwhile
+ * (othersCpuMs: on a shared machine only rounds where it is small compare).
+ * `--trace <file>` records the shedding server's gate, PutRecords calls,
+ * LevelDB operations, event-loop lag and GC (bench/lib/gate-trace.ts) beside
+ * the client's timeline, writes them to the file and prints them per second.
  *
  * @example
  * npm run bench:overload -- --duration 5 --multiple 3 --connections 256
+ * npm run bench:overload -- --duration 5 --rounds 2 --trace /tmp/overload-trace.json
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { batchBody, DESKTOP_UA, realisticEvents } from '../collector/testing/fixtures.ts';
 import { closedLoop, openLoop, percentile, type LoadResult, type LoadTarget } from './lib/load.ts';
-import { askMemory, startBenchServer, stopBenchServer, type BenchServer } from './lib/bench-server-process.ts';
+import { cpuMark, othersCpuMs } from './lib/others-cpu.ts';
+import { traceWindows, type TracedPhase } from './lib/gate-trace.ts';
+import { askMemory, askTrace, startBenchServer, stopBenchServer, type BenchServer } from './lib/bench-server-process.ts';
 
 /** Events per request, as the SDK batches them. */
 const BATCH_EVENTS = 50;
@@ -39,6 +47,8 @@ const { values: args } = parseArgs({
     connections: { type: 'string', default: '256' },
     'capacity-connections': { type: 'string', default: '32' },
     rounds: { type: 'string', default: '2' },
+    /** A JSON file for the shedding server's trace (bench/lib/gate-trace.ts) and the client's timeline of each phase. */
+    trace: { type: 'string' },
   },
 });
 const ROUNDS = Number(args.rounds);
@@ -46,6 +56,9 @@ const DURATION_MS = Number(args.duration) * 1000;
 const MULTIPLE = Number(args.multiple);
 const CONNECTIONS = Number(args.connections);
 const CAPACITY_CONNECTIONS = Number(args['capacity-connections']);
+const TRACE_FILE = args.trace;
+/** The per-second table printed with --trace. */
+const TRACE_WINDOW_MS = 1_000;
 
 type Server = BenchServer;
 
@@ -113,7 +126,12 @@ interface Measured {
   server: Record<string, number[]>;
   gcMaxMs: number;
   gcTotalMs: number;
+  /** CPU ms that other processes on the machine took during the run (the benchmark's and both servers' excluded). */
+  othersCpuMs: number;
 }
+
+/** The benchmark's own processes: this one and the servers. */
+const ourPids = (): number[] => [process.pid, ...servers.map((s) => s.child.pid ?? 0)];
 
 /** Runs `load` against `s` while sampling the server's RSS, loop delay and server-side latencies. */
 async function measured(s: Server, load: () => Promise<LoadResult>): Promise<Measured> {
@@ -123,6 +141,7 @@ async function measured(s: Server, load: () => Promise<LoadResult>): Promise<Mea
   let gcMaxMs = 0;
   let gcTotalMs = 0;
   const before = await rss(s);
+  const cpuBefore = cpuMark(ourPids());
   const sample = (m: Usage): void => {
     rssMiB.push(Math.round(m.rssBytes / MIB));
     loopDelayMaxMs = Math.max(loopDelayMaxMs, m.loopDelayMaxMs);
@@ -132,10 +151,11 @@ async function measured(s: Server, load: () => Promise<LoadResult>): Promise<Mea
   };
   const sampler = setInterval(() => void rss(s).then(sample), RSS_SAMPLE_MS);
   const r = await load();
+  const others = othersCpuMs(cpuBefore, ourPids());
   clearInterval(sampler);
   const after = await rss(s);
   sample(after);
-  return { r, rssMiB, loopDelayMaxMs, cpuMs: after.cpuMs - before.cpuMs, server, gcMaxMs, gcTotalMs };
+  return { r, rssMiB, loopDelayMaxMs, cpuMs: after.cpuMs - before.cpuMs, server, gcMaxMs, gcTotalMs, othersCpuMs: others };
 }
 
 const overload = (s: Server, ratePerSecond: number): Promise<Measured> => measured(s, () => openLoop({ ...target(s, CONNECTIONS, DURATION_MS), ratePerSecond }));
@@ -144,25 +164,36 @@ const dataDir = mkdtempSync(join(tmpdir(), 'livelens-overload-'));
 const servers: Server[] = [];
 const startLoad = loadavg();
 try {
+  if (TRACE_FILE !== undefined) process.env.LIVELENS_BENCH_TRACE = '1';
   const shedding = await startBenchServer('kinesis', join(dataDir, 'shedding'));
+  delete process.env.LIVELENS_BENCH_TRACE;
   servers.push(shedding);
   const unlimited = await startBenchServer('kinesis-no-shedding', join(dataDir, 'unlimited'));
   servers.push(unlimited);
-  for (const s of servers) await closedLoop(target(s, CAPACITY_CONNECTIONS, 1_000)); // warm-up: JIT, sockets, first PutRecords
+  const traced: TracedPhase[] = [];
+  const keepTrace = async (phase: string, r: LoadResult): Promise<void> => {
+    if (TRACE_FILE !== undefined) traced.push({ phase, originEpochMs: r.originEpochMs, timeline: r.timeline, server: await askTrace<TracedPhase['server'][number]>(shedding) });
+  };
+  for (const s of servers) {
+    const r = await closedLoop(target(s, CAPACITY_CONNECTIONS, 1_000)); // warm-up: JIT, sockets, first PutRecords
+    if (s === shedding) await keepTrace('warm-up', r);
+  }
   // Capacity is measured without shedding: a closed loop that resends at once after each 503 measures the refusals, not the collector.
   const capRun = await measured(unlimited, () => closedLoop(target(unlimited, CAPACITY_CONNECTIONS, DURATION_MS)));
   const cap = capRun.r;
   const capacity = count(cap, '200') / (cap.elapsedMs / 1000);
   const rate = Math.round(capacity * MULTIPLE);
-  const rows = [summary(`capacity: closed loop, ${CAPACITY_CONNECTIONS} outstanding, shedding off`, cap, capRun.rssMiB, capRun.server)];
+  const rows = [{ ...summary(`capacity: closed loop, ${CAPACITY_CONNECTIONS} outstanding, shedding off`, cap, capRun.rssMiB, capRun.server), othersCpuMs: Math.round(capRun.othersCpuMs) }];
   const runs: Array<{ name: string; o: Measured }> = [{ name: 'off (capacity run)', o: capRun }];
   // Rounds alternate the order, so that other load on the shared machine hits both alike.
   for (let round = 0; round < ROUNDS; round++) {
     const order = round % 2 === 0 ? (['on', 'off'] as const) : (['off', 'on'] as const);
     for (const name of order) {
+      if (name === 'on' && TRACE_FILE !== undefined) await askTrace(shedding); // what came between runs
       const o = await overload(name === 'on' ? shedding : unlimited, rate);
+      if (name === 'on') await keepTrace(`round ${round + 1}`, o.r);
       runs.push({ name, o });
-      rows.push(summary(`round ${round + 1}: ${MULTIPLE}x capacity, shedding ${name}`, o.r, o.rssMiB, o.server));
+      rows.push({ ...summary(`round ${round + 1}: ${MULTIPLE}x capacity, shedding ${name}`, o.r, o.rssMiB, o.server), othersCpuMs: Math.round(o.othersCpuMs) });
     }
   }
   console.log(`\ncollector + embedded kinesalite, batches of ${BATCH_EVENTS} events; capacity ${Math.round(capacity)} req/s (${Math.round(capacity * BATCH_EVENTS)} events/s); offered ${rate} req/s open loop over at most ${CONNECTIONS} connections for ${DURATION_MS / 1000} s`);
@@ -172,7 +203,12 @@ try {
     if (status !== '200') console.log(`a ${status} said: ${text.slice(0, 300)}`);
   }
   for (const { name, o } of runs) {
-    console.log(`shedding ${name}: server CPU ${Math.round(o.cpuMs)} ms in ${Math.round(o.r.elapsedMs)} ms, longest event-loop delay ${Math.round(o.loopDelayMaxMs)} ms, GC ${Math.round(o.gcTotalMs)} ms (longest pause ${Math.round(o.gcMaxMs)} ms), RSS every ${RSS_SAMPLE_MS} ms (MiB): ${o.rssMiB.join(' ')}`);
+    console.log(`shedding ${name}: server CPU ${Math.round(o.cpuMs)} ms in ${Math.round(o.r.elapsedMs)} ms, other processes' CPU ${Math.round(o.othersCpuMs)} ms, longest event-loop delay ${Math.round(o.loopDelayMaxMs)} ms, GC ${Math.round(o.gcTotalMs)} ms (longest pause ${Math.round(o.gcMaxMs)} ms), RSS every ${RSS_SAMPLE_MS} ms (MiB): ${o.rssMiB.join(' ')}`);
+  }
+  if (TRACE_FILE !== undefined) {
+    writeFileSync(TRACE_FILE, JSON.stringify(traced));
+    console.log(`\nshedding on, per second (trace in ${TRACE_FILE}):`);
+    console.table(traced.filter((p) => p.phase !== 'warm-up').flatMap((p) => traceWindows(p, TRACE_WINDOW_MS)));
   }
 } finally {
   for (const s of servers) await stopBenchServer(s);

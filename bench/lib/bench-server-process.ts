@@ -45,6 +45,20 @@ export function askMemory<T>(s: BenchServer): Promise<T> {
   });
 }
 
+/** The server's trace points since the previous ask (empty unless it was started with LIVELENS_BENCH_TRACE=1). */
+export function askTrace<T>(s: BenchServer): Promise<T[]> {
+  return new Promise((resolve) => {
+    // A late answer to an `rss` ask may come first: wait for the one that carries the trace.
+    const onMessage = (m: unknown): void => {
+      if (typeof m !== 'object' || m === null || !('trace' in m)) return;
+      s.child.off('message', onMessage);
+      resolve((m as { trace: T[] }).trace);
+    };
+    s.child.on('message', onMessage);
+    s.child.send('trace');
+  });
+}
+
 /** Asks the server to stop and waits for its exit. */
 export async function stopBenchServer(s: BenchServer): Promise<void> {
   const exited = new Promise((r) => s.child.once('exit', r));

@@ -31,6 +31,7 @@ import { startServer } from '../../server/start-server.ts';
 import { SERVER_SETTINGS } from '../../server/server-settings.ts';
 import { resolveSettings } from '../../config/settings.ts';
 import type { EventSink } from '../../collector/types.ts';
+import { installGateTrace } from './gate-trace.ts';
 
 const NO_LIMITS = { keyEventsPerSecond: 0, addressRequestsPerSecond: 0 };
 const KEY = 'bench_key_0001@bench';
@@ -88,6 +89,8 @@ async function start(variant: string, dataDir: string): Promise<{ url: string; s
 }
 
 const [variant = '', dataDir = ''] = process.argv.slice(2);
+// bench:overload --trace: the gate's, the sink's and the event loop's moments, handed over on a `trace` message.
+const trace = process.env.LIVELENS_BENCH_TRACE === '1' ? installGateTrace() : undefined;
 const server = await start(variant, dataDir);
 process.stdout.write(JSON.stringify({ url: server.url, key: 'bench_key_0001' }) + '\n');
 const loopDelay = monitorEventLoopDelay({ resolution: 5 });
@@ -111,7 +114,9 @@ subscribe('http.server.request.start', (m) => {
 subscribe('http.server.response.finish', (m) => {
   const { response } = m as { response: ServerResponse };
   const t = startedAt.get(response);
-  if (t !== undefined) (serverLatencies[String(response.statusCode)] ??= []).push(performance.now() - t);
+  if (t === undefined) return;
+  (serverLatencies[String(response.statusCode)] ??= []).push(performance.now() - t);
+  trace?.push({ k: 'http', t: performance.timeOrigin + t, ms: performance.now() - t, status: response.statusCode });
 });
 process.on('message', (msg) => {
   if (msg === 'rss') {
@@ -122,5 +127,6 @@ process.on('message', (msg) => {
     gcMaxMs = 0;
     gcTotalMs = 0;
   }
+  if (msg === 'trace') process.send?.({ trace: trace?.take() ?? [] });
   if (msg === 'stop') void server.stop().then(() => process.exit(0));
 });

@@ -38,6 +38,8 @@ export interface LoadResult {
   /** Arrivals dropped because every connection was busy (open loop only). */
   unsent: number;
   elapsedMs: number;
+  /** Epoch ms of the timeline's zero (to line it up with a server's trace). */
+  originEpochMs: number;
   /** The load generator's own longest event-loop delay (ms): high means its latencies include its own waiting. */
   loopDelayMaxMs: number;
 }
@@ -110,7 +112,7 @@ function sender(target: LoadTarget) {
     );
     origin = performance.now();
   };
-  return { send, connect, latencies, samples, timeline, outstanding: () => outstanding, close };
+  return { send, connect, latencies, samples, timeline, outstanding: () => outstanding, close, originEpochMs: () => performance.timeOrigin + origin };
 }
 
 /** Keeps `maxOutstanding` requests in flight for `durationMs`. */
@@ -125,7 +127,7 @@ export async function closedLoop(target: LoadTarget): Promise<LoadResult> {
   await Promise.all(Array.from({ length: target.maxOutstanding }, worker));
   const elapsedMs = performance.now() - started;
   const loopDelayMaxMs = s.close();
-  return { latencies: s.latencies, samples: s.samples, timeline: s.timeline, unsent: 0, elapsedMs, loopDelayMaxMs };
+  return { latencies: s.latencies, samples: s.samples, timeline: s.timeline, unsent: 0, elapsedMs, originEpochMs: s.originEpochMs(), loopDelayMaxMs };
 }
 
 /** Sends `ratePerSecond` requests evenly spread (1 ms ticks) for `durationMs`. */
@@ -159,5 +161,5 @@ export async function openLoop(target: LoadTarget & { ratePerSecond: number }): 
   await Promise.all(pending);
   const elapsedMs = performance.now() - started;
   const loopDelayMaxMs = s.close();
-  return { latencies: s.latencies, samples: s.samples, timeline: s.timeline, unsent, elapsedMs, loopDelayMaxMs };
+  return { latencies: s.latencies, samples: s.samples, timeline: s.timeline, unsent, elapsedMs, originEpochMs: s.originEpochMs(), loopDelayMaxMs };
 }
