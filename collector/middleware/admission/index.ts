@@ -65,10 +65,14 @@ export class InFlight {
     return Math.min(this.limits.minRequests ?? MIN_REQUESTS_IN_FLIGHT, this.limits.maxRequests);
   }
 
+  /** True when a body of `bytes` would be refused now (nothing is reserved or counted). */
+  full(bytes: number): boolean {
+    return this.requests >= Math.floor(this.limit) || (this.requests > 0 && this.bytes + bytes > this.limits.maxBytes);
+  }
+
   /** Reserves room for a body of `bytes`; false (and counted as shed) when there is none. */
   tryEnter(bytes: number): boolean {
-    const full = this.requests >= Math.floor(this.limit) || (this.requests > 0 && this.bytes + bytes > this.limits.maxBytes);
-    if (full) {
+    if (this.full(bytes)) {
       this.shed++;
       return false;
     }
@@ -109,19 +113,18 @@ export function reservedBytes(contentLength: string | undefined, contentEncoding
   return Math.min(declared, MAX_BODY_BYTES);
 }
 
+/** The 503's message: what is in flight and the bounds it met. */
+export function overloadMessage(gate: InFlight): string {
+  const { maxBytes, maxRequests } = gate.limits;
+  return `collector overloaded: ${gate.requests} batches (${gate.bytes} bytes) in flight, at most ${Math.floor(gate.limit)} now (adaptive, MAX_REQUESTS_IN_FLIGHT ${maxRequests}) and ${maxBytes} bytes (MAX_BYTES_IN_FLIGHT); retry after ${OVERLOAD_RETRY_AFTER_SECONDS} s`;
+}
+
 /** Admits the batch or answers 503 + Retry-After; releases its room when the answer is made. */
 export function admission(gate: InFlight, clock: () => number = () => performance.now()): MiddlewareHandler<CollectorEnv> {
   return async (c, next) => {
     const bytes = reservedBytes(c.req.header('content-length'), c.req.header('content-encoding'));
     if (!gate.tryEnter(bytes)) {
-      const { maxBytes } = gate.limits;
-      return c.json(
-        {
-          error: `collector overloaded: ${gate.requests} batches (${gate.bytes} bytes) in flight, at most ${Math.floor(gate.limit)} now (adaptive, MAX_REQUESTS_IN_FLIGHT ${gate.limits.maxRequests}) and ${maxBytes} bytes (MAX_BYTES_IN_FLIGHT); retry after ${OVERLOAD_RETRY_AFTER_SECONDS} s`,
-        },
-        503,
-        { 'retry-after': String(OVERLOAD_RETRY_AFTER_SECONDS) },
-      );
+      return c.json({ error: overloadMessage(gate) }, 503, { 'retry-after': String(OVERLOAD_RETRY_AFTER_SECONDS) });
     }
     try {
       await next();
