@@ -105,7 +105,7 @@
 
   function show(snapshot) {
     $('window').textContent = String(snapshot.window_s);
-    $('status').textContent = 'live · snapshot at ' + new Date(snapshot.at).toLocaleTimeString();
+    $('status').textContent = 'live · snapshot at ' + new Date(snapshot.at).toISOString().slice(11, 19) + ' UTC';
     render(/** @type {HTMLTableElement} */ ($('regions')), 'region', snapshot.groups);
     render(/** @type {HTMLTableElement} */ ($('shows')), 'show', snapshot.shows);
   }

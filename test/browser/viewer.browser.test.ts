@@ -212,6 +212,8 @@ describe('the demo viewer page in Chromium', () => {
       return 'equal';
     };
     await expect.poll(mismatch, { timeout: WAIT_MS, interval: 500 }).toBe('equal');
+    // The snapshot's time in UTC, as every time on the dashboard.
+    await expect.poll(() => page.getByRole('status').textContent(), { timeout: WAIT_MS }).toMatch(/^Snapshot at \d{2}:\d{2}:\d{2} UTC · figures over the last 300 s/);
     expect((await cells()).length).toBeGreaterThan(0);
     // The sparklines of the show's row: /api/v1/live/history has points every 10 s since the viewer came; once it has
     // two, the page draws both lines (uPlot canvases), the last 30 minutes of concurrent viewers and latency p95.

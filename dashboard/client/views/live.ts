@@ -81,7 +81,7 @@ export const live: View = {
     let latest: Snapshot | undefined;
     const draw = () => {
       if (!latest) return;
-      status.textContent = `Snapshot at ${new Date(latest.at).toLocaleTimeString()} · figures over the last ${latest.window_s} s, concurrent viewers over the last 30 s`;
+      status.textContent = `Snapshot at ${new Date(latest.at).toISOString().slice(11, 19)} UTC · figures over the last ${latest.window_s} s, concurrent viewers over the last 30 s`;
       regions.replaceChildren(liveTable(latest.groups, 'region', history.regions));
       shows.replaceChildren(liveTable(latest.shows, 'show_id', history.shows));
     };
