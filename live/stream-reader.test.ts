@@ -3,7 +3,8 @@ import { ListShardsCommand, PutRecordsCommand, SplitShardCommand, type KinesisCl
 import { packEvents } from '../contract/record-format.ts';
 import type { EnrichedEvent } from '../contract/enriched.ts';
 import { createKinesisClient, ensureStream, startEmbeddedKinesis, type EmbeddedKinesis } from '../streams/embedded-kinesis.ts';
-import { LiveStreamReader } from './stream-reader.ts';
+import { KINESIS_GET_RECORDS_PER_SHARD_PER_S, MIN_GET_RECORDS_INTERVAL_MS } from '../pipeline/ingest/shard-reader.ts';
+import { LIVE_POLL_INTERVAL_MS, LiveStreamReader } from './stream-reader.ts';
 import { liveEvents } from './testing/events.ts';
 
 const POLL_MS = 200;
@@ -15,6 +16,12 @@ async function until(cond: () => boolean, what: string, ms = 15_000): Promise<vo
     await new Promise((r) => setTimeout(r, 25));
   }
 }
+
+describe('the live reader beside ingest', () => {
+  it('takes with ingest at most the GetRecords calls a shard serves a second (no throttling from reading it twice)', () => {
+    expect(1_000 / LIVE_POLL_INTERVAL_MS + 1_000 / MIN_GET_RECORDS_INTERVAL_MS).toBeLessThanOrEqual(KINESIS_GET_RECORDS_PER_SHARD_PER_S);
+  });
+});
 
 describe('LiveStreamReader on kinesalite', () => {
   let k: EmbeddedKinesis;

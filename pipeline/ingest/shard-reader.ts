@@ -22,8 +22,17 @@ import { backoffMs, sleep } from './backoff.ts';
  * there and bounds memory on kinesalite, which has no byte cap.
  */
 export const GET_RECORDS_LIMIT = 1_000;
-/** Kinesis serves 5 GetRecords calls per second per shard: calls on one shard are spaced at least this far apart. */
-export const MIN_GET_RECORDS_INTERVAL_MS = 200;
+/** GetRecords calls a Kinesis shard serves per second, to all its readers together. */
+export const KINESIS_GET_RECORDS_PER_SHARD_PER_S = 5;
+/**
+ * Calls on one shard are spaced at least this far apart: 4 a second, so
+ * that the live view's reader of the same stream (once a second,
+ * live/stream-reader.ts) fits the shard's 5 without throttling either. A
+ * call returns up to GET_RECORDS_LIMIT records, far more than a shard takes
+ * in (1,000 records/s), so ingest still catches up 4 times faster than the
+ * stream fills.
+ */
+export const MIN_GET_RECORDS_INTERVAL_MS = 250;
 /** Transient failures retried in a row before the error is thrown. */
 export const MAX_TRANSIENT_RETRIES = 8;
 
