@@ -15,9 +15,8 @@ WITH clicks AS (
          viewer_id, session_id, show_id, creator_id, offer_id, region, device
   FROM events
   WHERE type = 'click_to_buy'
-    AND dt >= $from_dt AND dt <= $to_dt
-    AND event_time >= $from_ms AND event_time < $to_ms
-    AND ($retailer_id = '' OR retailer_id = $retailer_id)
+    AND {{in_period}}
+    AND {{retailer_filter}}
 ),
 lines AS (
   SELECT retailer_id, order_id, product_id, ts, user_id, click_id,
@@ -25,7 +24,7 @@ lines AS (
   FROM orders
   WHERE dt >= $from_dt AND dt <= $to_dt
     AND ts >= $from_ms AND ts < $to_ms
-    AND ($retailer_id = '' OR retailer_id = $retailer_id)
+    AND {{retailer_filter}}
 ),
 candidates AS (
   SELECT l.retailer_id, l.order_id, l.product_id, 1 AS rule_rank,
@@ -65,6 +64,4 @@ LEFT JOIN chosen ch
   ON ch.retailer_id = l.retailer_id AND ch.order_id = l.order_id AND ch.product_id = l.product_id
 LEFT JOIN clicks c
   ON c.event_id = ch.click_event_id
-WHERE ($creator_id = '' OR c.creator_id = $creator_id)
-  AND ($show_id = '' OR c.show_id = $show_id)
-  AND ($region = '' OR c.region = $region)
+WHERE {{filters c}}

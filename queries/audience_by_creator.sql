@@ -11,12 +11,9 @@ WITH viewer_shows AS (
   -- min and max are far cheaper per event than count(DISTINCT show_id).
   SELECT retailer_id, creator_id, viewer_id, coalesce(min(show_id) < max(show_id), false) AS is_returning
   FROM events
-  WHERE dt >= $from_dt AND dt <= $to_dt
-    AND event_time >= $from_ms AND event_time < $to_ms
-    AND ($retailer_id = '' OR retailer_id = $retailer_id)
-    AND ($creator_id = '' OR creator_id = $creator_id)
-    AND ($show_id = '' OR show_id = $show_id)
-    AND ($region = '' OR region = $region)
+  WHERE {{in_period}}
+    AND {{retailer_filter}}
+    AND {{filters}}
   GROUP BY retailer_id, creator_id, viewer_id
 ),
 creator_buyers AS (

@@ -11,9 +11,8 @@
 WITH viewer_show_start AS (
   SELECT retailer_id, creator_id, show_id, viewer_id, min(event_time) AS first_seen
   FROM events
-  WHERE dt >= $from_dt AND dt <= $to_dt
-    AND event_time >= $from_ms AND event_time < $to_ms
-    AND ($retailer_id = '' OR retailer_id = $retailer_id)
+  WHERE {{in_period}}
+    AND {{retailer_filter}}
     AND ($creator_id = '' OR creator_id = $creator_id)
     AND ($region = '' OR region = $region)
   GROUP BY retailer_id, creator_id, show_id, viewer_id

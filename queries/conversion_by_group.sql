@@ -20,12 +20,9 @@ WITH viewer_groups AS (
          max(CASE WHEN type = 'click_to_buy' THEN 1 ELSE 0 END) AS clicked,
          sum(CASE WHEN type = 'heartbeat' THEN coalesce(watch_ms, 0) ELSE 0 END) AS watch_ms
   FROM events
-  WHERE dt >= $from_dt AND dt <= $to_dt
-    AND event_time >= $from_ms AND event_time < $to_ms
-    AND ($retailer_id = '' OR retailer_id = $retailer_id)
-    AND ($creator_id = '' OR creator_id = $creator_id)
-    AND ($show_id = '' OR show_id = $show_id)
-    AND ($region = '' OR region = $region)
+  WHERE {{in_period}}
+    AND {{retailer_filter}}
+    AND {{filters}}
     -- An offer's viewers are those shown or clicking it (docs/spec.md §4); the literal comparison folds away.
     AND ('{{group}}' <> 'offer_id' OR (type IN ('product_impression', 'click_to_buy') AND offer_id IS NOT NULL))
   GROUP BY retailer_id, {{group}}, viewer_id
@@ -43,23 +40,17 @@ offer_sessions AS (
   SELECT DISTINCT retailer_id, {{group}}, session_id
   FROM events
   WHERE '{{group}}' = 'offer_id' AND type IN ('product_impression', 'click_to_buy') AND offer_id IS NOT NULL
-    AND dt >= $from_dt AND dt <= $to_dt
-    AND event_time >= $from_ms AND event_time < $to_ms
-    AND ($retailer_id = '' OR retailer_id = $retailer_id)
-    AND ($creator_id = '' OR creator_id = $creator_id)
-    AND ($show_id = '' OR show_id = $show_id)
-    AND ($region = '' OR region = $region)
+    AND {{in_period}}
+    AND {{retailer_filter}}
+    AND {{filters}}
 ),
 session_watch AS (
   SELECT retailer_id, session_id, sum(watch_ms) AS watch_ms
   FROM events
   WHERE '{{group}}' = 'offer_id' AND type = 'heartbeat'
-    AND dt >= $from_dt AND dt <= $to_dt
-    AND event_time >= $from_ms AND event_time < $to_ms
-    AND ($retailer_id = '' OR retailer_id = $retailer_id)
-    AND ($creator_id = '' OR creator_id = $creator_id)
-    AND ($show_id = '' OR show_id = $show_id)
-    AND ($region = '' OR region = $region)
+    AND {{in_period}}
+    AND {{retailer_filter}}
+    AND {{filters}}
   GROUP BY retailer_id, session_id
 ),
 offer_watch AS (

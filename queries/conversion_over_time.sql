@@ -17,12 +17,9 @@ WITH viewer_periods AS (
          sum(CASE WHEN type = 'heartbeat' THEN coalesce(watch_ms, 0) ELSE 0 END) AS watch_ms,
          max(CASE WHEN type = 'click_to_buy' THEN 1 ELSE 0 END) AS clicked
   FROM events
-  WHERE dt >= $from_dt AND dt <= $to_dt
-    AND event_time >= $from_ms AND event_time < $to_ms
-    AND ($retailer_id = '' OR retailer_id = $retailer_id)
-    AND ($creator_id = '' OR creator_id = $creator_id)
-    AND ($show_id = '' OR show_id = $show_id)
-    AND ($region = '' OR region = $region)
+  WHERE {{in_period}}
+    AND {{retailer_filter}}
+    AND {{filters}}
   GROUP BY 1, 2, 3
 ),
 audience AS (

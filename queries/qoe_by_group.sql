@@ -19,12 +19,9 @@ WITH session_viewers AS (
          -- error), 0 neither (an exit before video start). Two flags cost a second aggregate (~5%).
          max(CASE WHEN type = 'error' AND fatal THEN 2 WHEN type = 'startup' THEN 1 ELSE 0 END) AS outcome
   FROM events
-  WHERE dt >= $from_dt AND dt <= $to_dt
-    AND event_time >= $from_ms AND event_time < $to_ms
-    AND ($retailer_id = '' OR retailer_id = $retailer_id)
-    AND ($creator_id = '' OR creator_id = $creator_id)
-    AND ($show_id = '' OR show_id = $show_id)
-    AND ($region = '' OR region = $region)
+  WHERE {{in_period}}
+    AND {{retailer_filter}}
+    AND {{filters}}
   GROUP BY retailer_id, {{group}}, session_id, viewer_id
 ),
 audience AS (
@@ -48,12 +45,9 @@ totals AS (
     count(*) FILTER (WHERE type = 'buffer_end') AS rebuffers,
     approx_percentile(CASE WHEN type = 'heartbeat' THEN latency_ms END, ARRAY[0.5, 0.95, 0.99]) AS latency_pcts
   FROM events
-  WHERE dt >= $from_dt AND dt <= $to_dt
-    AND event_time >= $from_ms AND event_time < $to_ms
-    AND ($retailer_id = '' OR retailer_id = $retailer_id)
-    AND ($creator_id = '' OR creator_id = $creator_id)
-    AND ($show_id = '' OR show_id = $show_id)
-    AND ($region = '' OR region = $region)
+  WHERE {{in_period}}
+    AND {{retailer_filter}}
+    AND {{filters}}
     -- Only the types measured here: lake files are sorted by type, so other types' row groups are skipped.
     AND type IN ('startup', 'heartbeat', 'buffer_end')
   GROUP BY retailer_id, {{group}}

@@ -17,9 +17,8 @@ WITH pair_measures AS (
          approx_percentile(CASE WHEN type = 'heartbeat' THEN latency_ms END, 0.5) AS latency_p50_ms,
          min_by(startup_ms, event_time) FILTER (WHERE type = 'startup' AND startup_ms IS NOT NULL) AS first_startup_ms
   FROM events
-  WHERE dt >= $from_dt AND dt <= $to_dt
-    AND event_time >= $from_ms AND event_time < $to_ms
-    AND ($retailer_id = '' OR retailer_id = $retailer_id)
+  WHERE {{in_period}}
+    AND {{retailer_filter}}
     AND ($creator_id = '' OR creator_id = $creator_id)
     AND ($show_id = '' OR show_id = $show_id)
     -- Only the measured types (a pair without them is in no bucket): lake files

@@ -6,12 +6,9 @@ WITH scoped AS (
   SELECT retailer_id, session_id, viewer_id, show_id, creator_id, region, device,
          type, event_time, startup_ms, watch_ms, buffer_ms, latency_ms, fatal
   FROM events
-  WHERE dt >= $from_dt AND dt <= $to_dt
-    AND event_time >= $from_ms AND event_time < $to_ms
-    AND ($retailer_id = '' OR retailer_id = $retailer_id)
-    AND ($creator_id = '' OR creator_id = $creator_id)
-    AND ($show_id = '' OR show_id = $show_id)
-    AND ($region = '' OR region = $region)
+  WHERE {{in_period}}
+    AND {{retailer_filter}}
+    AND {{filters}}
 )
 SELECT
   retailer_id, session_id,

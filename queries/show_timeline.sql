@@ -10,9 +10,8 @@
 WITH show_events AS (
   SELECT retailer_id, event_time - event_time % 60000 AS minute, type, viewer_id, product_id
   FROM events
-  WHERE dt >= $from_dt AND dt <= $to_dt
-    AND event_time >= $from_ms AND event_time < $to_ms
-    AND ($retailer_id = '' OR retailer_id = $retailer_id)
+  WHERE {{in_period}}
+    AND {{retailer_filter}}
     AND show_id = $show_id
     AND ($creator_id = '' OR creator_id = $creator_id)
     AND ($region = '' OR region = $region)

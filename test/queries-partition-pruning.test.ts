@@ -101,6 +101,8 @@ const canonical = (rows: Row[]) => rows.map((r) => JSON.stringify(r)).sort();
 const RANGES = { wide: [D(1, 6), D(3, 6)], narrow: [D(2), D(3)] } as const;
 
 let dataDir: string;
+/** The copy of queries/ with no `dt` bound (bench/lib/unpruned-queries.ts): the rows every pruned text must give. */
+let unprunedDir: string;
 let engines: Record<'duckdb' | 'athena' | 'duckdbUnpruned' | 'athenaUnpruned', DuckDbEngine>;
 
 beforeAll(async () => {
@@ -111,14 +113,14 @@ beforeAll(async () => {
   await writeLakeTable(dataDir, 'events', events.filter((_, i) => i % 2 === 1), 'part-1');
   await writeLakeTable(dataDir, 'orders', lakeOrders().slice(0, 4), 'import-0');
   await writeLakeTable(dataDir, 'orders', lakeOrders().slice(4), 'import-1');
-  const unpruned = unprunedQueriesDir(tempDataDir());
+  unprunedDir = unprunedQueriesDir(tempDataDir());
   const open = (queriesDir: string | undefined, periodViews = ENGINE_PERIOD_VIEWS.duckdb) =>
     createDuckDbEngine({ dataDir, memoryLimit: '256MB', periodViews, ...(queriesDir ? { queriesDir } : {}) });
   engines = {
     duckdb: await open(undefined),
     athena: await open(undefined, ENGINE_PERIOD_VIEWS.athena),
-    duckdbUnpruned: await open(unpruned),
-    athenaUnpruned: await open(unpruned, ENGINE_PERIOD_VIEWS.athena),
+    duckdbUnpruned: await open(unprunedDir),
+    athenaUnpruned: await open(unprunedDir, ENGINE_PERIOD_VIEWS.athena),
   };
 }, 60_000);
 
@@ -137,6 +139,14 @@ describe('dt partition bounds', () => {
     });
     // The whole lake (no --from/--to) stays within dates that sort as text.
     expect(partitionBoundParameters('', { from_ms: 0, to_ms: 8_640_000_000_000_000 })).toMatchObject({ from_dt: '1970-01-01', to_dt: '9999-12-31' });
+  });
+
+  it('are compared against texts that bound no day (the predicate placeholders\' bounds opened too)', () => {
+    for (const { name, identifiers } of statements()) {
+      const used = parameterNames(loadQuery(name, unprunedDir, identifiers, ENGINE_PERIOD_VIEWS.athena));
+      expect(used.filter((p) => p.endsWith('_dt')), name).toEqual([]);
+      expect(used, name).toContain('from_ms');
+    }
   });
 
   /** Every query's rows on the three texts against the unpruned DuckDB text's; the four engines run each query at once. */

@@ -53,6 +53,9 @@ describe('AthenaEngine', () => {
     const isComment = (line: string) => line.trim().startsWith('--');
     const lines = file.split('\n');
     expect(start.QueryString).toBe(lines.map((l) => (isComment(l) ? l : l.replace(PARAM, '?'))).join('\n'));
+    // The predicate placeholders (query-predicates.ts) arrive expanded, as in the DuckDB text.
+    expect(start.QueryString).not.toContain('{{');
+    expect(start.QueryString).toContain("    AND (? = '' OR creator_id = ?)\n    AND (? = '' OR show_id = ?)\n    AND (? = '' OR region = ?)\n");
     const order = lines.filter((l) => !isComment(l)).flatMap((l) => [...l.matchAll(PARAM)].map((m) => m[1]!));
     expect(order.length).toBeGreaterThan(10);
     const literal: Record<string, string> = {

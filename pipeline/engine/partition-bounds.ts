@@ -5,7 +5,8 @@
  *
  * The convention for queries/*.sql: wherever a statement reads `events` or
  * `orders` with `event_time` / `ts` in [$from_ms, $to_ms), it also says
- * `dt >= $from_dt AND dt <= $to_dt`; a window reaching before $from_ms
+ * `dt >= $from_dt AND dt <= $to_dt` (for events, `{{in_period}}` writes
+ * both bounds: query-predicates.ts); a window reaching before $from_ms
  * names its own bound (the CUPED lookback: `$lookback_from_dt`). No other
  * window reaches outside the period: clicks and order lines both have to be
  * inside it (queries/attributed_order_lines.sql), sessions, audiences and

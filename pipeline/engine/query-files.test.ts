@@ -85,6 +85,84 @@ describe('query files', () => {
     expect(() => loadQuery('base', dir, { group: 'region' })).toThrow('query "base" has no {{group}} placeholder (it has none)');
   });
 
+  it('expands the predicate placeholders to the hand-written predicates, with a table alias, before identifiers and dependencies', () => {
+    const dir = queriesDir({
+      clicks: "SELECT * FROM events c\nWHERE {{filters c}}",
+      family: [
+        '-- requires: clicks',
+        'SELECT {{group}}, count(*) AS n',
+        'FROM events',
+        "  WHERE type = 'heartbeat'",
+        '    AND {{in_period}}',
+        '    AND {{retailer_filter}}',
+        '    AND {{filters}}',
+        'GROUP BY {{group}}',
+      ].join('\n'),
+      joined: "SELECT {{filters e}} AS kept FROM u JOIN events e\n  ON e.viewer_id = u.viewer_id\n   AND {{in_period e}} AND e.x = 1",
+    });
+    expect(loadQuery('family', dir, { group: 'region' })).toBe([
+      '-- requires: clicks',
+      'WITH clicks AS (',
+      'SELECT * FROM events c',
+      "WHERE ($creator_id = '' OR c.creator_id = $creator_id)",
+      "  AND ($show_id = '' OR c.show_id = $show_id)",
+      "  AND ($region = '' OR c.region = $region)",
+      ')',
+      'SELECT region, count(*) AS n',
+      'FROM events',
+      "  WHERE type = 'heartbeat'",
+      '    AND dt >= $from_dt AND dt <= $to_dt',
+      '    AND event_time >= $from_ms AND event_time < $to_ms',
+      "    AND ($retailer_id = '' OR retailer_id = $retailer_id)",
+      "    AND ($creator_id = '' OR creator_id = $creator_id)",
+      "    AND ($show_id = '' OR show_id = $show_id)",
+      "    AND ($region = '' OR region = $region)",
+      'GROUP BY region',
+    ].join('\n'));
+    expect(readQueryFile('joined', dir)).toBe([
+      "SELECT ($creator_id = '' OR e.creator_id = $creator_id)",
+      "  AND ($show_id = '' OR e.show_id = $show_id)",
+      "  AND ($region = '' OR e.region = $region) AS kept FROM u JOIN events e",
+      '  ON e.viewer_id = u.viewer_id',
+      '   AND e.dt >= $from_dt AND e.dt <= $to_dt',
+      '   AND e.event_time >= $from_ms AND e.event_time < $to_ms AND e.x = 1',
+    ].join('\n'));
+    // A predicate is no identifier placeholder: the caller cannot give one for it.
+    expect(placeholderNames(readQueryFile('family', dir))).toEqual(['group']);
+    expect(() => loadQuery('clicks', dir, { filters: 'region' })).toThrow('query "clicks" has no {{filters}} placeholder (it has none)');
+  });
+
+  it('refuses a bad or missing alias, an unknown or unclosed placeholder, and a predicate in a comment', () => {
+    const refused = (sql: string) => () => readQueryFile('q', queriesDir({ q: `SELECT 1 FROM events e\nWHERE ${sql}` }));
+    const alias = 'write {{filters}} or {{filters alias}} with a table alias of lowercase letters, digits and _';
+    expect(refused('{{filters E}}')).toThrow(`query "q": {{filters E}}: alias "E" is not allowed: ${alias}`);
+    expect(refused('{{filters e.}}')).toThrow(`alias "e." is not allowed: ${alias}`);
+    expect(refused('{{filters e; DROP TABLE x}}')).toThrow(/alias "e; DROP TABLE x" is not allowed/);
+    expect(refused('{{filters }}')).toThrow(`query "q": {{filters }}: the alias is missing after the space: ${alias}`);
+    expect(refused('{{filtres e}}')).toThrow(
+      'query "q": {{filtres e}} is not a placeholder: the predicates are {{in_period}}, {{retailer_filter}}, {{filters}} (each may name a table alias, e.g. {{filters e}}), and {{name}} is an identifier the caller gives',
+    );
+    expect(refused('{{ filters }}')).toThrow(/\{\{ filters \}\} is not a placeholder/);
+    expect(refused('{{constructor e}}')).toThrow(/\{\{constructor e\}\} is not a placeholder/);
+    expect(refused('{{in_period e\n  AND x = 1')).toThrow('query "q": {{in_period e is not closed: write {{name}} or {{name alias}}');
+    expect(refused('x = 1 -- not {{retailer_filter}}')).toThrow('query "q": {{retailer_filter}} stands in a -- comment: name the predicate without braces there');
+    // An unknown {{name}} is an identifier placeholder, which loadQuery asks the caller for.
+    expect(() => loadQuery('q', queriesDir({ q: 'SELECT {{filter}} FROM events' }))).toThrow('query "q" needs an identifier for {{filter}}');
+  });
+
+  it('leaves no report filter written out by hand in queries/ (each is a predicate placeholder)', () => {
+    const triple = /\(\$creator_id = '' OR (\w+\.)?creator_id = \$creator_id\)\s+AND \(\$show_id = '' OR (\w+\.)?show_id = \$show_id\)\s+AND \(\$region = ''/;
+    const period = /dt >= \$from_dt AND (\w+\.)?dt <= \$to_dt\s+AND (\w+\.)?event_time >= \$from_ms/;
+    const files = fs.readdirSync(QUERIES_DIR, { recursive: true }).map(String).filter((f) => f.endsWith('.sql'));
+    expect(files.length).toBeGreaterThanOrEqual(9);
+    for (const file of files) {
+      const raw = fs.readFileSync(path.join(QUERIES_DIR, file), 'utf8');
+      expect(raw, file).not.toMatch(triple);
+      expect(raw, file).not.toMatch(period);
+      expect(raw, file).not.toContain("($retailer_id = '' OR retailer_id = $retailer_id)");
+    }
+  });
+
   it('allows only plain names of files in queries/', () => {
     expect(() => readQueryFile('../package')).toThrow(/not allowed/);
     expect(() => readQueryFile('no_such_report')).toThrow(/no query named "no_such_report"/);

@@ -7,7 +7,10 @@
  * in an identifier (the group column of a report family) names it as a
  * `{{name}}` placeholder, and the caller gives the identifier from its
  * whitelist (pipeline/reports/definitions.ts); values are never substituted,
- * they are bound parameters.
+ * they are bound parameters. The report predicates (the period, the
+ * retailer, creator, show and region filters) are written once as
+ * placeholders such as `{{filters e}}`, expanded as a file is read
+ * (query-predicates.ts).
  *
  * @example
  * const sql = loadQuery('conversion_by_group', QUERIES_DIR, { group: 'creator_id' }); // WITH attributed_order_lines AS (...), ...
@@ -16,6 +19,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { PERIOD_VIEWS, type PeriodView } from './partition-bounds.ts';
+import { expandPredicates } from './query-predicates.ts';
 
 /** Where the SQL files live: `<repo>/queries`. */
 export const QUERIES_DIR = fileURLToPath(new URL('../../queries/', import.meta.url));
@@ -51,17 +55,19 @@ function substituteIdentifiers(name: string, sql: string, identifiers: QueryIden
 /** A required query's nesting is bounded so a cycle fails loudly. */
 export const MAX_QUERY_DEPENDENCY_DEPTH = 8;
 
-/** The raw text of `queries/<name>.sql`, without dependencies resolved. */
+/** The text of `queries/<name>.sql` with its predicate placeholders expanded (query-predicates.ts); dependencies and identifiers not resolved. */
 export function readQueryFile(name: string, dir: string = QUERIES_DIR): string {
   if (!QUERY_NAME.test(name)) {
     throw new Error(`query name "${name}" is not allowed: use lowercase letters, digits and _ (a file in queries/)`);
   }
   const file = path.join(dir, `${name}.sql`);
+  let text: string;
   try {
-    return readFileSync(file, 'utf8').trim();
+    text = readFileSync(file, 'utf8').trim();
   } catch {
     throw new Error(`no query named "${name}": expected the file ${file}`);
   }
+  return expandPredicates(name, text);
 }
 
 /** Names listed in the file's `-- requires:` header line (none when absent). */
