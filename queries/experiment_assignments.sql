@@ -15,12 +15,9 @@ WITH sightings AS (
   SELECT retailer_id, viewer_id, event_time, variant
   FROM events
   WHERE type = 'exposure' AND experiment_id = $experiment_id AND variant IS NOT NULL
-    AND dt >= $from_dt AND dt <= $to_dt
-    AND event_time >= $from_ms AND event_time < $to_ms
-    AND ($retailer_id = '' OR retailer_id = $retailer_id)
-    AND ($creator_id = '' OR creator_id = $creator_id)
-    AND ($show_id = '' OR show_id = $show_id)
-    AND ($region = '' OR region = $region)
+    AND {{in_period}}
+    AND {{retailer_filter}}
+    AND {{filters}}
   UNION ALL
   -- The map's variant extracted once per event (the filter reads the projected column).
   SELECT retailer_id, viewer_id, event_time, variant
@@ -29,12 +26,9 @@ WITH sightings AS (
            json_extract_scalar(experiments, '$["' || $experiment_id || '"]') AS variant
     FROM events
     WHERE experiments IS NOT NULL
-      AND dt >= $from_dt AND dt <= $to_dt
-      AND event_time >= $from_ms AND event_time < $to_ms
-      AND ($retailer_id = '' OR retailer_id = $retailer_id)
-      AND ($creator_id = '' OR creator_id = $creator_id)
-      AND ($show_id = '' OR show_id = $show_id)
-      AND ($region = '' OR region = $region)
+      AND {{in_period}}
+      AND {{retailer_filter}}
+      AND {{filters}}
   ) mapped
   WHERE variant IS NOT NULL
 ),

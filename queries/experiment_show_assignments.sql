@@ -11,22 +11,18 @@ WITH show_sightings AS (
   FROM events
   WHERE type = 'exposure' AND experiment_id = $experiment_id
     AND variant IS NOT NULL AND show_id IS NOT NULL
-    AND dt >= $from_dt AND dt <= $to_dt
-    AND event_time >= $from_ms AND event_time < $to_ms
-    AND ($retailer_id = '' OR retailer_id = $retailer_id)
-    AND ($creator_id = '' OR creator_id = $creator_id) AND ($show_id = '' OR show_id = $show_id)
-    AND ($region = '' OR region = $region)
+    AND {{in_period}}
+    AND {{retailer_filter}}
+    AND {{filters}}
   UNION ALL
   SELECT retailer_id, show_id,
          json_extract_scalar(experiments, '$["' || $experiment_id || '"]') AS variant
   FROM events
   WHERE experiments IS NOT NULL AND show_id IS NOT NULL
     AND json_extract_scalar(experiments, '$["' || $experiment_id || '"]') IS NOT NULL
-    AND dt >= $from_dt AND dt <= $to_dt
-    AND event_time >= $from_ms AND event_time < $to_ms
-    AND ($retailer_id = '' OR retailer_id = $retailer_id)
-    AND ($creator_id = '' OR creator_id = $creator_id) AND ($show_id = '' OR show_id = $show_id)
-    AND ($region = '' OR region = $region)
+    AND {{in_period}}
+    AND {{retailer_filter}}
+    AND {{filters}}
 )
 SELECT retailer_id, show_id, min(variant) AS variant, count(DISTINCT variant) AS variants_seen
 FROM show_sightings

@@ -33,8 +33,7 @@ show_activity AS (
   FROM units u
   JOIN events e
     ON e.retailer_id = u.retailer_id AND e.show_id = u.show_id
-   AND e.dt >= $from_dt AND e.dt <= $to_dt
-   AND e.event_time >= $from_ms AND e.event_time < $to_ms AND ($region = '' OR e.region = $region)
+   AND {{in_period e}} AND ($region = '' OR e.region = $region)
   GROUP BY u.retailer_id, u.show_id
 ),
 show_sessions AS (
@@ -44,8 +43,7 @@ show_sessions AS (
   FROM units u
   JOIN events e
     ON e.retailer_id = u.retailer_id AND e.show_id = u.show_id
-   AND e.dt >= $from_dt AND e.dt <= $to_dt
-   AND e.event_time >= $from_ms AND e.event_time < $to_ms AND ($region = '' OR e.region = $region)
+   AND {{in_period e}} AND ($region = '' OR e.region = $region)
   WHERE e.session_id IS NOT NULL
   GROUP BY e.retailer_id, e.show_id, e.session_id
 ),

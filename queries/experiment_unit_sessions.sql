@@ -36,9 +36,7 @@ FROM (
     u.retailer_id, u.viewer_id,
     CASE WHEN $qoe_sessions = 1 THEN e.session_id END AS session_id, e.type, e.watch_ms, e.buffer_ms, e.fatal, e.user_id,
     e.event_time >= u.exposed_at AS exposed,
-    ($creator_id = '' OR e.creator_id = $creator_id)
-      AND ($show_id = '' OR e.show_id = $show_id)
-      AND ($region = '' OR e.region = $region) AS kept
+    {{filters e}} AS kept
   FROM experiment_units u
   JOIN events e
     ON e.retailer_id = u.retailer_id AND e.viewer_id = u.viewer_id
