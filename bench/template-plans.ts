@@ -17,6 +17,7 @@ import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { DUCKDB_COMPAT_MACROS } from '../pipeline/engine/duckdb-dialect.ts';
+import { expandPredicates } from '../pipeline/engine/query-predicates.ts';
 import { ORDER_LINES_PER_EVENT, scaleLakeDir } from './scale-data.ts';
 
 /** The commit that replaced conversion_by_{creator,show,offer,region} and qoe_by_{region,show,device} by templates. */
@@ -47,8 +48,9 @@ if (!existsSync(`${lake}/events`)) {
   process.exit(1);
 }
 
+/** queries/<name>.sql at `rev`, its predicate placeholders expanded as the loader does (a later --rev has them). */
 function fileAt(rev: string, name: string): string {
-  return execFileSync('git', ['show', `${rev}:queries/${name}.sql`], { encoding: 'utf8' });
+  return expandPredicates(name, execFileSync('git', ['show', `${rev}:queries/${name}.sql`], { encoding: 'utf8' }));
 }
 
 function withLiterals(sql: string): string {
