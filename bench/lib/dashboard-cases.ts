@@ -27,7 +27,7 @@ export interface EndpointCase {
 /** The end of time the experiments list binds without a `to`, as the route does. */
 const NO_END_MS = 8_640_000_000_000_000;
 
-/** Every report endpoint and grouping, the experiments list, the first experiment seen and data health. */
+/** Every report endpoint and grouping, the experiments list, the first experiment seen (its report and cumulative lift) and data health. */
 export async function endpointCases(engine: QueryEngine, dataDir: string): Promise<EndpointCase[]> {
   const shows = await runReportRequest('conversion', { by: 'show' }, { queryEngine: engine });
   const showId = String(shows.rows[0]?.show_id ?? '');
@@ -58,6 +58,12 @@ export async function endpointCases(engine: QueryEngine, dataDir: string): Promi
       path: `/api/v1/experiments/${encodeURIComponent(experimentId)}`,
       params: {},
       baseline: (e, extra) => runReportRequest('experiment', { ...extra, id: experimentId }, { queryEngine: e }),
+    });
+    cases.push({
+      name: `experiments/${experimentId}/cumulative`,
+      path: `/api/v1/experiments/${encodeURIComponent(experimentId)}/cumulative`,
+      params: {},
+      baseline: (e, extra) => runReportRequest('experiment-cumulative', { ...extra, id: experimentId }, { queryEngine: e }),
     });
   }
   cases.push({
