@@ -24,7 +24,7 @@ import type { Counters } from './counters.ts';
 import { OVERLOAD_RETRY_AFTER_SECONDS } from './limits.ts';
 import { overloadMessage, reservedBytes, type InFlight } from './middleware/admission/index.ts';
 import type { WriteKeyIndex } from './middleware/auth/index.ts';
-import { originAllowed, WRITE_KEY_HEADER, WRITE_KEY_QUERY } from './middleware/cors/index.ts';
+import { originAllowed, WRITE_KEY_HEADER, WRITE_KEY_QUERY, writeKeyOf } from './middleware/cors/index.ts';
 
 /** The route whose overload refusals are answered here. */
 export const EVENTS_PATH = '/v1/events';
@@ -39,14 +39,6 @@ export interface EarlyRefusalDeps {
 
 const single = (h: string | string[] | undefined): string | undefined => (Array.isArray(h) ? h[0] : h);
 
-/** The write key named as the cors and auth middlewares read it: a non-empty header, else a non-empty `?key=`. */
-function givenKey(req: IncomingMessage, query: string): string | undefined {
-  const header = single(req.headers[WRITE_KEY_HEADER]);
-  if (header !== undefined && header !== '') return header;
-  const key = new URLSearchParams(query).get(WRITE_KEY_QUERY);
-  return key === null || key === '' ? undefined : key;
-}
-
 /** A request listener's first step: answers and returns true when the batch would be shed, else returns false. */
 export function refuseWhenFull({ gate, keys, counters, lifecycle }: EarlyRefusalDeps): (req: IncomingMessage, res: ServerResponse) => boolean {
   return (req, res) => {
@@ -55,7 +47,7 @@ export function refuseWhenFull({ gate, keys, counters, lifecycle }: EarlyRefusal
     const q = url.indexOf('?');
     if ((q === -1 ? url : url.slice(0, q)) !== EVENTS_PATH) return false;
     if (!gate.full(reservedBytes(single(req.headers['content-length']), single(req.headers['content-encoding'])))) return false;
-    const given = givenKey(req, q === -1 ? '' : url.slice(q + 1));
+    const given = writeKeyOf(single(req.headers[WRITE_KEY_HEADER]), new URLSearchParams(q === -1 ? '' : url.slice(q + 1)).get(WRITE_KEY_QUERY));
     const key = given === undefined ? undefined : keys.get(given);
     const origin = single(req.headers.origin);
     if (key === undefined || (origin !== undefined && !originAllowed(key, origin))) return false;

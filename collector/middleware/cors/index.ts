@@ -30,15 +30,19 @@ export const WRITE_KEY_HEADER = 'x-write-key';
 export const WRITE_KEY_QUERY = 'key';
 
 /**
- * The write key a request names: the `x-write-key` header when it is not
- * empty, else the `key` query parameter when that is not empty (an empty
- * header must not hide a valid `?key=`, nor the reverse).
+ * The write key a request names, from its `x-write-key` header and its `key`
+ * query parameter: the header when it is not empty, else the parameter when
+ * that is not empty (an empty header must not hide a valid `?key=`, nor the
+ * reverse). The one rule for the middlewares and the early refusal.
  */
-export function givenWriteKey(c: Context): string | undefined {
-  const header = c.req.header(WRITE_KEY_HEADER);
+export function writeKeyOf(header: string | undefined, query: string | null | undefined): string | undefined {
   if (header !== undefined && header !== '') return header;
-  const query = c.req.query(WRITE_KEY_QUERY);
-  return query === undefined || query === '' ? undefined : query;
+  return query === undefined || query === null || query === '' ? undefined : query;
+}
+
+/** The write key a Hono request names ({@link writeKeyOf}). */
+export function givenWriteKey(c: Context): string | undefined {
+  return writeKeyOf(c.req.header(WRITE_KEY_HEADER), c.req.query(WRITE_KEY_QUERY));
 }
 
 /** True when the key allows this browser origin (a key without origins allows any). */
