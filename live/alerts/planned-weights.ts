@@ -15,13 +15,14 @@
  */
 import { statSync, readFileSync } from 'node:fs';
 import type { Logger } from '../../collector/log.ts';
-import { MAX_EXPERIMENTS_FILE_BYTES, parseExperimentDefinitions } from '../../pipeline/reports/experiment-definitions.ts';
+import { checkDefinitionsFileSize, definitionsFromText } from '../../pipeline/reports/experiment-definitions.ts';
+import type { EvaluatorOptions } from './evaluator.ts';
 
 /** The definitions file is checked for changes at most this often. */
 export const PLAN_RECHECK_MS = 10_000;
 
 /** Planned weights by variant id; null: no live sample-ratio test; undefined: no plan (equal weights). */
-export type PlannedWeights = (retailerId: string, experimentId: string) => Record<string, number> | null | undefined;
+export type PlannedWeights = NonNullable<EvaluatorOptions['weightsOf']>;
 
 /** Reads the plans of `file` (which may appear, change or go away while serving). */
 export function plannedWeightsFrom(file: string, log?: Logger, now: () => number = Date.now): PlannedWeights {
@@ -45,8 +46,8 @@ export function plannedWeightsFrom(file: string, log?: Logger, now: () => number
       return;
     }
     try {
-      if (size > MAX_EXPERIMENTS_FILE_BYTES) throw new Error(`${file}: ${size} bytes; at most ${MAX_EXPERIMENTS_FILE_BYTES}`);
-      const defs = parseExperimentDefinitions(JSON.parse(readFileSync(file, 'utf8')), file);
+      checkDefinitionsFileSize(file, size);
+      const defs = definitionsFromText(readFileSync(file, 'utf8'), file);
       plans = new Map([...defs.values()].map((d) => [d.id, d.unit === 'show' ? null : Object.fromEntries(d.variants.map((v) => [v.id, v.weight]))]));
       refused = '';
     } catch (err) {

@@ -205,8 +205,17 @@ export async function loadExperimentDefinitions(file: string): Promise<Map<strin
   } catch {
     throw new ExperimentDefinitionError(`experiment definitions ${file} not found (LIVELENS_EXPERIMENTS / --experiments): give an existing JSON file`);
   }
+  checkDefinitionsFileSize(file, size);
+  return definitionsFromText(await readFile(file, 'utf8'), file);
+}
+
+/** Refuses a definitions file of `size` bytes above MAX_EXPERIMENTS_FILE_BYTES (checked before it is read). */
+export function checkDefinitionsFileSize(file: string, size: number): void {
   if (size > MAX_EXPERIMENTS_FILE_BYTES) throw new ExperimentDefinitionError(`${file}: ${size} bytes; at most ${MAX_EXPERIMENTS_FILE_BYTES}`);
-  const text = await readFile(file, 'utf8');
+}
+
+/** The definitions in the text of `file`: JSON, then {@link parseExperimentDefinitions}. */
+export function definitionsFromText(text: string, file: string): Map<string, ExperimentDefinition> {
   let json: unknown;
   try {
     json = JSON.parse(text);
