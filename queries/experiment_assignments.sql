@@ -19,16 +19,22 @@ WITH sightings AS (
     AND {{retailer_filter}}
     AND {{filters}}
   UNION ALL
-  -- The map's variant extracted once per event (the filter reads the projected column).
+  -- Per viewer and distinct map first, then the variant extracted from each map: a viewer's
+  -- events mostly carry the same map, so this parses a few rows per viewer instead of every
+  -- event (JSON on every event was ~1/4 of this query at 10M events).
   SELECT retailer_id, viewer_id, event_time, variant
   FROM (
-    SELECT retailer_id, viewer_id, event_time,
+    SELECT retailer_id, viewer_id, first_seen_at AS event_time,
            json_extract_scalar(experiments, '$["' || $experiment_id || '"]') AS variant
-    FROM events
-    WHERE experiments IS NOT NULL
-      AND {{in_period}}
-      AND {{retailer_filter}}
-      AND {{filters}}
+    FROM (
+      SELECT retailer_id, viewer_id, experiments, min(event_time) AS first_seen_at
+      FROM events
+      WHERE experiments IS NOT NULL
+        AND {{in_period}}
+        AND {{retailer_filter}}
+        AND {{filters}}
+      GROUP BY retailer_id, viewer_id, experiments
+    ) maps
   ) mapped
   WHERE variant IS NOT NULL
 ),
