@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { LAKE_DIR, LAKE_EVENT_COLUMNS, LAKE_ORDER_COLUMNS, LAKE_TABLES } from '../contract/lake.ts';
-import { EVENTS_ROW_ORDER, PARQUET_COMPRESSION, PARQUET_ROW_GROUP_ROWS } from '../pipeline/lake/parquet-partitions.ts';
+import { EVENTS_ROW_ORDER, PARQUET_WRITE_OPTIONS } from '../pipeline/lake/parquet-partitions.ts';
 
 export interface ScaleSize {
   events: number;
@@ -141,7 +141,7 @@ export async function generateScaleLake(dataDir: string, size: ScaleSize, memory
   const instance = await DuckDBInstance.create(':memory:', { memory_limit: memoryLimit });
   const connection = await instance.connect();
   try {
-    const format = `FORMAT parquet, COMPRESSION ${PARQUET_COMPRESSION}, ROW_GROUP_SIZE ${PARQUET_ROW_GROUP_ROWS}`;
+    const format = PARQUET_WRITE_OPTIONS;
     // The lander's layout: rows ordered by EVENTS_ROW_ORDER inside each dt file. A partitioned COPY
     // interleaves its writer threads' row groups, so write unsorted to staging, then sort file by file.
     const staging = path.join(dataDir, 'staging-events');
@@ -170,12 +170,13 @@ export function scaleLakeDir(size: ScaleSize): string {
 
 /**
  * The scale lake of `size` under `dataDir`, generated unless its `scale.json`
- * says it is that size and row order already (bench:scale and the dashboard
+ * says it is that size, row order and Parquet format already (bench:scale and the dashboard
  * benchmark share it). Returns whether it was generated.
  */
 export async function ensureScaleLake(dataDir: string, size: ScaleSize, options: { memoryLimit?: string; regenerate?: boolean } = {}): Promise<boolean> {
   const marker = path.join(dataDir, 'scale.json');
-  const description = JSON.stringify({ ...size, eventsRowOrder: EVENTS_ROW_ORDER });
+  // The write options too: a lake written in another format is generated again.
+  const description = JSON.stringify({ ...size, eventsRowOrder: EVENTS_ROW_ORDER, parquet: PARQUET_WRITE_OPTIONS });
   if (!options.regenerate && fs.existsSync(marker) && fs.readFileSync(marker, 'utf8') === description) return false;
   await generateScaleLake(dataDir, size, options.memoryLimit);
   fs.writeFileSync(marker, description);

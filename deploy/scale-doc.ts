@@ -89,7 +89,7 @@ export function renderScaleDoc(m: ScaleModel): string {
 
   p('## The lake and Athena, per show day', '');
   const { benchLake, benchLine } = pruningSentence();
-  p(`Measured by landing ${int(m.sampleEvents)} sample events of this mix through the real lander (zstd, rows by type and time):`,
+  p(`Measured by landing ${int(m.sampleEvents)} sample events of this mix through the real lander (zstd, Parquet V2 encodings, rows by type and time):`,
     `**${dec(m.parquet.bytesPerEvent, 1)} Parquet bytes per event**, ${int(m.eventsPerShow)} events per show, **${gib(m.lakeBytesPerShow)} of Parquet per show day**.`, '');
   p('Athena reads only the columns a query names (the dedupe adds `event_id` and `received_at`; random ids barely compress, so',
     'they are most of the bytes) of the `dt` partitions a query bounds: every query bounds `dt` by the UTC dates of `$from_ms`',

@@ -166,7 +166,7 @@ export interface ColumnBytes {
   bytesPerEvent: number;
 }
 
-/** Parquet bytes per event and per column, measured by landing `events` through the real lander (zstd, the lake's row order). */
+/** Parquet bytes per event and per column, measured by landing `events` through the real lander (its zstd Parquet V2 files, the lake's row order). */
 export async function measureParquet(events: readonly EnrichedEvent[]): Promise<{ bytesPerEvent: number; columns: ColumnBytes[] }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'livelens-scale-'));
   const lander = await NdjsonLander.open({ dataDir, spec: EVENTS_TABLE });

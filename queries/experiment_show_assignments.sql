@@ -15,14 +15,22 @@ WITH show_sightings AS (
     AND {{retailer_filter}}
     AND {{filters}}
   UNION ALL
-  SELECT retailer_id, show_id,
-         json_extract_scalar(experiments, '$["' || $experiment_id || '"]') AS variant
-  FROM events
-  WHERE experiments IS NOT NULL AND show_id IS NOT NULL
-    AND json_extract_scalar(experiments, '$["' || $experiment_id || '"]') IS NOT NULL
-    AND {{in_period}}
-    AND {{retailer_filter}}
-    AND {{filters}}
+  -- Per show and distinct map first, then the variant parsed from each map, as
+  -- experiment_assignments does per viewer: a few parses per show, not one per event.
+  SELECT retailer_id, show_id, variant
+  FROM (
+    SELECT retailer_id, show_id,
+           json_extract_scalar(experiments, '$["' || $experiment_id || '"]') AS variant
+    FROM (
+      SELECT DISTINCT retailer_id, show_id, experiments
+      FROM events
+      WHERE experiments IS NOT NULL AND show_id IS NOT NULL
+        AND {{in_period}}
+        AND {{retailer_filter}}
+        AND {{filters}}
+    ) maps
+  ) mapped
+  WHERE variant IS NOT NULL
 )
 SELECT retailer_id, show_id, min(variant) AS variant, count(DISTINCT variant) AS variants_seen
 FROM show_sightings
