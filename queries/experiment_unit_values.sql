@@ -24,7 +24,7 @@
 -- analysed apart (its own currencies and revenue caps: docs/spec.md §§4 and
 -- 8), so one statement serves every retailer of the report; with 0, '' and
 -- every retailer the filters keep analysed together.
--- requires: experiment_units, experiment_unit_sessions, attributed_order_lines
+-- requires: experiment_units, experiment_unit_sessions, order_line_attributions
 -- Per exposed viewer, over the CUPED lookback up to $to_ms (experiment_unit_sessions' sums of
 -- the viewer's sessions; variant and exposed_at come back from experiment_units).
 WITH viewer_events AS (
@@ -47,11 +47,14 @@ activity AS (
   FROM experiment_units u
   LEFT JOIN viewer_events v ON v.retailer_id = u.retailer_id AND v.viewer_id = u.viewer_id
 ),
+-- The viewer's attributed lines: only the attributed ones, so the rule's own rows
+-- (order_line_attributions), filtered as attributed_order_lines filters them.
 bought AS (
   SELECT u.retailer_id, u.viewer_id, u.part, l.currency, sum(l.revenue) AS revenue
   FROM experiment_units u
-  JOIN attributed_order_lines l
+  JOIN order_line_attributions l
     ON l.retailer_id = u.retailer_id AND l.viewer_id = u.viewer_id AND l.click_time >= u.exposed_at
+  WHERE {{filters l}}
   GROUP BY u.retailer_id, u.viewer_id, u.part, l.currency
 ),
 pre_bought AS (

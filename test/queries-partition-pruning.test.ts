@@ -213,7 +213,10 @@ describe('dt partition bounds', () => {
           orders: [...withMargin, ...lookback],
         };
         const scans = await engine.parquetScans(name, params, identifiers);
-        expect(scans.length, `${name} on ${text}'s text scans the lake`).toBeGreaterThan(0);
+        // DuckDB's orders is a table made once per lake state: a statement reading only order lines reads no file there.
+        const readsEvents = /\bevents\b/.test(loadQuery(name, QUERIES_DIR, identifiers).replace(/--.*$/gm, ''));
+        if (text === 'athena' || readsEvents) expect(scans.length, `${name} on ${text}'s text scans the lake`).toBeGreaterThan(0);
+        else expect(scans, `${name} reads only DuckDB's orders table`).toEqual([]);
         scanned += scans.length;
         for (const scan of scans) {
           const what = `${name} ${JSON.stringify(identifiers)} on ${text}'s text`;
