@@ -9,7 +9,7 @@
  * both bounds: query-predicates.ts); a window reaching before $from_ms
  * names its own bound (the CUPED lookback: `$lookback_from_dt`). No other
  * window reaches outside the period: clicks and order lines both have to be
- * inside it (queries/attributed_order_lines.sql), sessions, audiences and
+ * inside it (queries/order_line_attributions.sql), sessions, audiences and
  * show timelines count only the period's events. Exact because `dt` is the
  * UTC date of the very timestamp the SQL bounds (contract/lake.ts: events
  * by `event_time`, in ingest and in the Firehose transform; orders by `ts`);
